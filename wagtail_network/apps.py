@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WagtailNetworkConfig(AppConfig):
+    name = "wagtail_network"
+    label = "wagtail_network"
+    verbose_name = _("Network")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # System checks register on import; they read settings when run, not now.
+        from . import checks  # noqa: F401
+
+        # Signal receivers keep derived state (search index, caches) in step with
+        # the service layer's writes.
+        from . import signals  # noqa: F401

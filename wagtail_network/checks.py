@@ -1,0 +1,98 @@
+"""System checks: name anything missing from the host site's configuration."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core import checks
+
+GUARDIAN_BACKEND = "guardian.backends.ObjectPermissionBackend"
+VISIBILITIES = {"public", "members", "connections"}
+FIELD_VISIBILITIES = VISIBILITIES | {"only_me"}
+
+
+@checks.register()
+def check_installation(app_configs=None, **kwargs):
+    errors = []
+    if "guardian" not in settings.INSTALLED_APPS:
+        errors.append(
+            checks.Error(
+                "django-guardian is not installed.",
+                hint="Add 'guardian' to INSTALLED_APPS: company admins are per-object grants.",
+                id="wagtail_network.E001",
+            )
+        )
+    if GUARDIAN_BACKEND not in getattr(settings, "AUTHENTICATION_BACKENDS", []):
+        errors.append(
+            checks.Error(
+                "guardian's ObjectPermissionBackend is not in AUTHENTICATION_BACKENDS.",
+                hint=f"Add {GUARDIAN_BACKEND!r} after ModelBackend.",
+                id="wagtail_network.E002",
+            )
+        )
+    if "strawberry_django" not in settings.INSTALLED_APPS:
+        errors.append(
+            checks.Error(
+                "strawberry_django is not installed.",
+                hint="Add 'strawberry_django' to INSTALLED_APPS for the GraphQL API.",
+                id="wagtail_network.E003",
+            )
+        )
+    errors.extend(_check_settings_dict())
+    return errors
+
+
+def _check_settings_dict():
+    from .conf import DEFAULTS
+
+    errors = []
+    raw = getattr(settings, "WAGTAIL_NETWORK", None) or {}
+    if not isinstance(raw, dict):
+        return [
+            checks.Error(
+                "WAGTAIL_NETWORK must be a dict.", id="wagtail_network.E004"
+            )
+        ]
+    unknown = sorted(set(raw) - set(DEFAULTS))
+    if unknown:
+        errors.append(
+            checks.Warning(
+                f"Unknown WAGTAIL_NETWORK keys: {', '.join(unknown)}.",
+                hint="Check the spelling against the settings reference in the docs.",
+                id="wagtail_network.W001",
+            )
+        )
+    profile = raw.get("DEFAULT_PROFILE_VISIBILITY", "public")
+    locked_profile = raw.get("LOCKED_PROFILE_VISIBILITY")
+    if profile not in VISIBILITIES or (
+        locked_profile is not None and locked_profile not in VISIBILITIES
+    ):
+        errors.append(
+            checks.Error(
+                "Profile visibility settings must be one of: public, members, connections.",
+                id="wagtail_network.E005",
+            )
+        )
+    for key in ("DEFAULT_FIELD_VISIBILITY", "LOCKED_FIELD_VISIBILITY"):
+        value = raw.get(key, {})
+        if not isinstance(value, dict) or any(
+            field not in {"email", "phone", "connections", "positions"}
+            or audience not in FIELD_VISIBILITIES
+            for field, audience in value.items()
+        ):
+            errors.append(
+                checks.Error(
+                    f"WAGTAIL_NETWORK[{key!r}] maps email/phone/connections/positions to "
+                    "public, members, connections or only_me.",
+                    id="wagtail_network.E006",
+                )
+            )
+    for key in ("INVITATION_CAP", "WITHDRAWAL_COOLDOWN_DAYS", "GRAPHQL_MAX_COST"):
+        value = raw.get(key, 1)
+        if not isinstance(value, int) or value < 0:
+            errors.append(
+                checks.Error(
+                    f"WAGTAIL_NETWORK[{key!r}] must be a non-negative integer.",
+                    id="wagtail_network.E007",
+                )
+            )
+    return errors

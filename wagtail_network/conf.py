@@ -1,0 +1,96 @@
+"""The one settings dict of the plugin, ``settings.WAGTAIL_NETWORK``.
+
+Values are read at call time through :func:`get_setting`, never frozen at import,
+so ``override_settings(WAGTAIL_NETWORK={...})`` works in tests and in host sites.
+Every key is optional; missing keys take the defaults below.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypedDict
+
+from django.conf import settings
+
+
+class NetworkSettings(TypedDict, total=False):
+    #: Maximum number of open (pending) invitations a member may have sent.
+    INVITATION_CAP: int
+    #: Days an inviter waits after withdrawing before inviting the same member again.
+    WITHDRAWAL_COOLDOWN_DAYS: int
+    #: New endorsements wait for a moderator when True.
+    ENDORSEMENT_MODERATION: bool
+    #: Accepted recommendations also wait for a moderator when True.
+    RECOMMENDATION_MODERATION: bool
+    #: Profiles created by members go live at once when True, else wait for an editor.
+    NEW_PROFILES_LIVE: bool
+    #: Profile visibility given to new profiles: "public", "members" or "connections".
+    DEFAULT_PROFILE_VISIBILITY: str
+    #: Per sensitive field ("email", "phone", "connections", "positions") the default
+    #: audience: "public", "members", "connections" or "only_me".
+    DEFAULT_FIELD_VISIBILITY: dict[str, str]
+    #: Per field, an audience members cannot change (the site's lock); overrides choices.
+    LOCKED_FIELD_VISIBILITY: dict[str, str]
+    #: Profile visibility members cannot change (None: members choose).
+    LOCKED_PROFILE_VISIBILITY: str | None
+    #: Image rendition specs clients may ask for (anything else is refused).
+    RENDITION_SPECS: list[str]
+    #: Page size of the directory pages.
+    DIRECTORY_PAGE_SIZE: int
+    #: GraphQL protection.
+    GRAPHQL_MAX_DEPTH: int
+    GRAPHQL_MAX_ALIASES: int
+    GRAPHQL_MAX_TOKENS: int
+    GRAPHQL_MAX_COST: int
+    GRAPHQL_COST_PER_MINUTE: int
+    GRAPHQL_INTROSPECTION: bool
+    GRAPHQL_FIELD_SUGGESTIONS: bool
+    #: Seconds a data-export download link stays valid.
+    EXPORT_LINK_MAX_AGE: int
+
+
+DEFAULTS: NetworkSettings = {
+    "INVITATION_CAP": 100,
+    "WITHDRAWAL_COOLDOWN_DAYS": 21,
+    "ENDORSEMENT_MODERATION": False,
+    "RECOMMENDATION_MODERATION": False,
+    "NEW_PROFILES_LIVE": True,
+    "DEFAULT_PROFILE_VISIBILITY": "public",
+    "DEFAULT_FIELD_VISIBILITY": {
+        "email": "members",
+        "phone": "connections",
+        "connections": "members",
+        "positions": "public",
+    },
+    "LOCKED_FIELD_VISIBILITY": {},
+    "LOCKED_PROFILE_VISIBILITY": None,
+    "RENDITION_SPECS": [
+        "fill-64x64",
+        "fill-128x128",
+        "fill-256x256",
+        "max-800x400",
+        "fill-1200x300",
+    ],
+    "DIRECTORY_PAGE_SIZE": 20,
+    "GRAPHQL_MAX_DEPTH": 10,
+    "GRAPHQL_MAX_ALIASES": 15,
+    "GRAPHQL_MAX_TOKENS": 2000,
+    "GRAPHQL_MAX_COST": 5000,
+    "GRAPHQL_COST_PER_MINUTE": 50000,
+    "GRAPHQL_INTROSPECTION": True,
+    "GRAPHQL_FIELD_SUGGESTIONS": True,
+    "EXPORT_LINK_MAX_AGE": 3600,
+}
+
+
+def get_settings() -> NetworkSettings:
+    """The effective settings: defaults overlaid with ``settings.WAGTAIL_NETWORK``."""
+    merged: dict[str, Any] = dict(DEFAULTS)
+    merged.update(getattr(settings, "WAGTAIL_NETWORK", None) or {})
+    return merged  # type: ignore[return-value]
+
+
+def get_setting(name: str) -> Any:
+    """One value of ``WAGTAIL_NETWORK``, read now."""
+    if name not in DEFAULTS:
+        raise KeyError(f"Unknown WAGTAIL_NETWORK setting {name!r}")
+    return get_settings()[name]  # type: ignore[literal-required]

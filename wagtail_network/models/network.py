@@ -1,0 +1,357 @@
+"""Relations between members and companies: connections, follows, blocks,
+endorsements, recommendations, reports and company relationships.
+
+Every rule that a database constraint can hold is held by one, so that a race
+between two requests can never leave two live rows where the product allows one.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .choices import (
+    LIVE_CONNECTION_STATES,
+    CompanyRelationshipKind,
+    ConnectionState,
+    EndorsementState,
+    RecommendationRelationship,
+    RecommendationState,
+    ReportReason,
+    ReportState,
+)
+
+MEMBER = "wagtail_network.MemberPage"
+COMPANY = "wagtail_network.CompanyPage"
+
+
+class Connection(models.Model):
+    """One invitation and, once accepted, the connection it became.
+
+    The pair is stored ordered (``member_low`` < ``member_high``) so that a single
+    partial unique constraint holds "one live relation per unordered pair". Ended
+    rows (withdrawn, removed) stay as history.
+    """
+
+    member_low = models.ForeignKey(MEMBER, on_delete=models.CASCADE, related_name="+")
+    member_high = models.ForeignKey(MEMBER, on_delete=models.CASCADE, related_name="+")
+    requester = models.ForeignKey(
+        MEMBER,
+        verbose_name=_("invited by"),
+        on_delete=models.CASCADE,
+        related_name="invitations_sent",
+    )
+    recipient = models.ForeignKey(
+        MEMBER,
+        verbose_name=_("invited"),
+        on_delete=models.CASCADE,
+        related_name="invitations_received",
+    )
+    state = models.CharField(
+        _("state"), max_length=20, choices=ConnectionState.choices, default=ConnectionState.PENDING
+    )
+    message = models.TextField(_("message"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("invited at"), default=timezone.now, db_index=True)
+    responded_at = models.DateTimeField(_("responded at"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("connection")
+        verbose_name_plural = _("connections")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member_low", "member_high"],
+                condition=Q(state__in=LIVE_CONNECTION_STATES),
+                name="wn_one_live_connection_per_pair",
+            ),
+            models.CheckConstraint(
+                condition=Q(member_low__lt=F("member_high")),
+                name="wn_connection_pair_ordered_no_self",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(requester=F("member_low"), recipient=F("member_high"))
+                    | Q(requester=F("member_high"), recipient=F("member_low"))
+                ),
+                name="wn_connection_parties_match_pair",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "state"], name="wn_conn_recipient_state"),
+            models.Index(fields=["requester", "state"], name="wn_conn_requester_state"),
+            models.Index(fields=["member_high", "member_low"], name="wn_conn_pair_reverse"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.requester_id} → {self.recipient_id} ({self.state})"
+
+    def other(self, member_id: int) -> int:
+        return self.member_high_id if member_id == self.member_low_id else self.member_low_id
+
+
+class ConnectionEdge(models.Model):
+    """The symmetric adjacency of accepted connections: two rows per connection.
+
+    ``(member, other)`` is the primary access path; degrees, mutual connections and
+    suggestions are joins over this table walked from either side through its
+    unique index, without OR conditions or unions.
+    """
+
+    member = models.ForeignKey(MEMBER, on_delete=models.CASCADE, related_name="edges")
+    other = models.ForeignKey(MEMBER, on_delete=models.CASCADE, related_name="reverse_edges")
+    connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="edges")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("connection edge")
+        verbose_name_plural = _("connection edges")
+        constraints = [
+            models.UniqueConstraint(fields=["member", "other"], name="wn_edge_unique_pair"),
+            models.CheckConstraint(condition=~Q(member=F("other")), name="wn_edge_no_self"),
+        ]
+        indexes = [models.Index(fields=["other", "member"], name="wn_edge_other_member")]
+
+
+class ConnectionEvent(models.Model):
+    """History of a connection: who moved it to which state, and when."""
+
+    connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        MEMBER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    state = models.CharField(_("state"), max_length=20, choices=ConnectionState.choices)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("connection event")
+        verbose_name_plural = _("connection events")
+        ordering = ["at", "pk"]
+
+
+class Follow(models.Model):
+    member = models.ForeignKey(MEMBER, on_delete=models.CASCADE, related_name="follows")
+    company = models.ForeignKey(COMPANY, on_delete=models.CASCADE, related_name="follows")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("follow")
+        verbose_name_plural = _("follows")
+        constraints = [
+            models.UniqueConstraint(fields=["member", "company"], name="wn_one_follow_per_pair")
+        ]
+        indexes = [models.Index(fields=["company", "member"], name="wn_follow_company")]
+
+
+class Block(models.Model):
+    blocker = models.ForeignKey(MEMBER, on_delete=models.CASCADE, related_name="blocks_made")
+    blocked = models.ForeignKey(MEMBER, on_delete=models.CASCADE, related_name="blocks_received")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("block")
+        verbose_name_plural = _("blocks")
+        constraints = [
+            models.UniqueConstraint(fields=["blocker", "blocked"], name="wn_one_block_per_pair"),
+            models.CheckConstraint(condition=~Q(blocker=F("blocked")), name="wn_block_no_self"),
+        ]
+        indexes = [models.Index(fields=["blocked", "blocker"], name="wn_block_reverse")]
+
+
+class Endorsement(models.Model):
+    endorser = models.ForeignKey(
+        MEMBER, on_delete=models.CASCADE, related_name="endorsements_given"
+    )
+    member = models.ForeignKey(
+        MEMBER, on_delete=models.CASCADE, related_name="endorsements_received"
+    )
+    skill = models.ForeignKey(
+        "wagtail_network.Skill", on_delete=models.CASCADE, related_name="endorsements"
+    )
+    state = models.CharField(
+        _("state"), max_length=20, choices=EndorsementState.choices, default=EndorsementState.LIVE
+    )
+    is_hidden = models.BooleanField(_("hidden by the recipient"), default=False)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("endorsement")
+        verbose_name_plural = _("endorsements")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["endorser", "member", "skill"], name="wn_one_endorsement_per_skill"
+            ),
+            models.CheckConstraint(
+                condition=~Q(endorser=F("member")), name="wn_endorsement_no_self"
+            ),
+        ]
+        indexes = [models.Index(fields=["member", "skill", "state"], name="wn_endorsement_member")]
+
+    def __str__(self) -> str:
+        return f"{self.endorser} endorses {self.member} for {self.skill}"
+
+
+class Recommendation(models.Model):
+    author = models.ForeignKey(
+        MEMBER, on_delete=models.CASCADE, related_name="recommendations_given"
+    )
+    member = models.ForeignKey(
+        MEMBER, on_delete=models.CASCADE, related_name="recommendations_received"
+    )
+    relationship = models.CharField(
+        _("relationship"), max_length=30, choices=RecommendationRelationship.choices
+    )
+    text = models.TextField(_("text"), max_length=3000)
+    state = models.CharField(
+        _("state"),
+        max_length=30,
+        choices=RecommendationState.choices,
+        default=RecommendationState.PENDING_RECIPIENT,
+    )
+    is_hidden = models.BooleanField(_("hidden by the recipient"), default=False)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    moderated_at = models.DateTimeField(null=True, blank=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "member"], name="wn_one_recommendation_per_author"
+            ),
+            models.CheckConstraint(
+                condition=~Q(author=F("member")), name="wn_recommendation_no_self"
+            ),
+        ]
+        indexes = [models.Index(fields=["member", "state"], name="wn_recommendation_member")]
+
+    def __str__(self) -> str:
+        return f"{self.author} recommends {self.member}"
+
+
+class Report(models.Model):
+    """A member's report of a profile, company, endorsement or recommendation."""
+
+    reporter = models.ForeignKey(
+        MEMBER, null=True, blank=True, on_delete=models.SET_NULL, related_name="reports_made"
+    )
+    target_member = models.ForeignKey(
+        MEMBER, null=True, blank=True, on_delete=models.CASCADE, related_name="reports"
+    )
+    target_company = models.ForeignKey(
+        COMPANY, null=True, blank=True, on_delete=models.CASCADE, related_name="reports"
+    )
+    target_endorsement = models.ForeignKey(
+        Endorsement, null=True, blank=True, on_delete=models.CASCADE, related_name="reports"
+    )
+    target_recommendation = models.ForeignKey(
+        Recommendation, null=True, blank=True, on_delete=models.CASCADE, related_name="reports"
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=ReportReason.choices)
+    details = models.TextField(_("details"), max_length=2000, blank=True)
+    state = models.CharField(
+        _("state"), max_length=20, choices=ReportState.choices, default=ReportState.OPEN
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    handled_at = models.DateTimeField(null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolution_note = models.TextField(_("resolution note"), blank=True)
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        ordering = ["-created_at"]
+        permissions = [
+            ("moderate_network", _("Can moderate endorsements, recommendations and reports")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        target_member__isnull=False,
+                        target_company__isnull=True,
+                        target_endorsement__isnull=True,
+                        target_recommendation__isnull=True,
+                    )
+                    | Q(
+                        target_member__isnull=True,
+                        target_company__isnull=False,
+                        target_endorsement__isnull=True,
+                        target_recommendation__isnull=True,
+                    )
+                    | Q(
+                        target_member__isnull=True,
+                        target_company__isnull=True,
+                        target_endorsement__isnull=False,
+                        target_recommendation__isnull=True,
+                    )
+                    | Q(
+                        target_member__isnull=True,
+                        target_company__isnull=True,
+                        target_endorsement__isnull=True,
+                        target_recommendation__isnull=False,
+                    )
+                ),
+                name="wn_report_exactly_one_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} ({self.get_state_display()})"
+
+    @property
+    def target(self):
+        return (
+            self.target_member
+            or self.target_company
+            or self.target_endorsement
+            or self.target_recommendation
+        )
+
+
+class CompanyRelationship(models.Model):
+    """A declared relationship between two companies, live once both sides (or an
+    editor) confirm it."""
+
+    from_company = models.ForeignKey(
+        COMPANY, on_delete=models.CASCADE, related_name="relationships_from"
+    )
+    to_company = models.ForeignKey(
+        COMPANY, on_delete=models.CASCADE, related_name="relationships_to"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=CompanyRelationshipKind.choices)
+    confirmed_by_from = models.BooleanField(default=False)
+    confirmed_by_to = models.BooleanField(default=False)
+    confirmed_by_editor = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("company relationship")
+        verbose_name_plural = _("company relationships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["from_company", "to_company", "kind"], name="wn_one_relationship_per_kind"
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_company=F("to_company")), name="wn_relationship_no_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_company} – {self.get_kind_display()} – {self.to_company}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_by_editor or (self.confirmed_by_from and self.confirmed_by_to)

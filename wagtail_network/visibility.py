@@ -1,0 +1,505 @@
+"""The one rule set that decides what a user may see and change.
+
+Every surface — GraphQL root fields, ``node(id:)``, nested lists and counts,
+templates, directories, search, sitemaps, the admin — asks this module and
+nothing else. Lists are returned as querysets filtered in SQL, never object by
+object in Python, so that filters, ordering, search and counts built on top of
+them can only ever act on rows the viewer may see.
+
+Vocabulary used below:
+
+* *viewer*: the ``request.user`` (possibly anonymous).
+* *viewer member*: the viewer's own :class:`MemberPage`, live or not.
+* *network member*: a signed-in user whose member profile is live.
+* *privileged*: superusers and users holding ``wagtail_network.view_private_profiles``
+  (editors and moderators): they see every profile and field, as Wagtail lets them.
+
+Blocking hides two members from each other everywhere ("not found", never
+"forbidden"); the blocker sees the blocked only in their own block list.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from .conf import get_setting
+from .models import (
+    Block,
+    CompanyPage,
+    CompanyRelationship,
+    ConnectionEdge,
+    Endorsement,
+    EndorsementState,
+    FieldVisibility,
+    MemberPage,
+    Position,
+    ProfileVisibility,
+    Recommendation,
+    RecommendationState,
+)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+    User = AbstractBaseUser | AnonymousUser
+
+VIEW_PRIVATE_PERMISSION = "wagtail_network.view_private_profiles"
+MODERATE_PERMISSION = "wagtail_network.moderate_network"
+COMPANY_ADMIN_PERMISSION = "wagtail_network.change_companypage"
+
+SENSITIVE_FIELDS = ("email", "phone", "connections", "positions")
+
+_CACHE_ATTR = "_wagtail_network_visibility"
+_NOTHING = Q(pk__in=[])
+
+
+# --------------------------------------------------------------------------
+# Who is looking
+# --------------------------------------------------------------------------
+
+
+def _cache(user: Any) -> dict:
+    """Per-user memo, living as long as the user object (one request)."""
+    cache = getattr(user, _CACHE_ATTR, None)
+    if cache is None:
+        cache = {}
+        try:
+            setattr(user, _CACHE_ATTR, cache)
+        except AttributeError:  # pragma: no cover - exotic user objects
+            pass
+    return cache
+
+
+def clear_viewer_cache(user: Any) -> None:
+    """Forget memoised answers for ``user`` (after its profile, grants or blocks change)."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+    # guardian and Django cache permission sets on the user as well.
+    for attr in ("_perm_cache", "_user_perm_cache", "_group_perm_cache"):
+        if hasattr(user, attr):
+            delattr(user, attr)
+
+
+def is_authenticated(user: Any) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def viewer_member(user: Any) -> MemberPage | None:
+    """The viewer's own member profile (live or not), or ``None``."""
+    if not is_authenticated(user):
+        return None
+    cache = _cache(user)
+    if "member" not in cache:
+        cache["member"] = MemberPage.objects.filter(user_id=user.pk).first()
+    return cache["member"]
+
+
+def viewer_member_id(user: Any) -> int | None:
+    member = viewer_member(user)
+    return member.pk if member else None
+
+
+def is_network_member(user: Any) -> bool:
+    """Signed in with a live member profile ("members" in the visibility rules)."""
+    member = viewer_member(user)
+    return bool(member and member.live)
+
+
+def sees_everything(user: Any) -> bool:
+    """Editors and moderators: every profile and field, regardless of choices."""
+    if not is_authenticated(user):
+        return False
+    cache = _cache(user)
+    if "privileged" not in cache:
+        cache["privileged"] = bool(user.is_superuser or user.has_perm(VIEW_PRIVATE_PERMISSION))
+    return cache["privileged"]
+
+
+def can_moderate(user: Any) -> bool:
+    """Moderators review endorsements, recommendations and reports."""
+    if not is_authenticated(user):
+        return False
+    return bool(user.is_superuser or user.has_perm(MODERATE_PERMISSION))
+
+
+# --------------------------------------------------------------------------
+# Pages: Wagtail's own rules (live, view restrictions)
+# --------------------------------------------------------------------------
+
+
+def _restriction_q(user: Any) -> Q:
+    """Pages inside a private section the user may not enter (Wagtail's view restrictions).
+
+    Password restrictions are never passed by the API or the directories: they
+    belong to a browser session on that page alone.
+    """
+    from wagtail.models import Page, PageViewRestriction
+
+    cache = _cache(user) if user is not None else {}
+    if "restriction_q" in cache:
+        return cache["restriction_q"]
+    q = Q()
+    group_ids: set[int] | None = None
+    for restriction in PageViewRestriction.objects.select_related("page").prefetch_related(
+        "groups"
+    ):
+        kind = restriction.restriction_type
+        if kind == PageViewRestriction.LOGIN and is_authenticated(user):
+            continue
+        if kind == PageViewRestriction.GROUPS and is_authenticated(user):
+            if user.is_superuser:
+                continue
+            if group_ids is None:
+                group_ids = set(user.groups.values_list("pk", flat=True))
+            if group_ids & {g.pk for g in restriction.groups.all()}:
+                continue
+        q |= Page.objects.descendant_of_q(restriction.page, inclusive=True)
+    if user is not None:
+        cache["restriction_q"] = q
+    return q
+
+
+def _pages_visible(queryset: QuerySet, user: Any) -> QuerySet:
+    restricted = _restriction_q(user)
+    queryset = queryset.filter(live=True)
+    if restricted:
+        queryset = queryset.exclude(restricted)
+    return queryset
+
+
+# --------------------------------------------------------------------------
+# Members
+# --------------------------------------------------------------------------
+
+
+def _effective(field: str) -> str | None:
+    """The site's lock for a sensitive field, if any."""
+    return (get_setting("LOCKED_FIELD_VISIBILITY") or {}).get(field)
+
+
+def blocked_member_ids(user: Any) -> QuerySet:
+    """Ids of members hidden from the viewer by a block in either direction."""
+    me = viewer_member_id(user)
+    if me is None:
+        return MemberPage.objects.none().values("pk")
+    return (
+        MemberPage.objects.filter(
+            Q(Exists(Block.objects.filter(blocker_id=me, blocked_id=OuterRef("pk"))))
+            | Q(Exists(Block.objects.filter(blocker_id=OuterRef("pk"), blocked_id=me)))
+        )
+        .values("pk")
+    )
+
+
+def _connected_q(user: Any, prefix: str = "") -> Q:
+    """Members (at ``prefix``) that are 1st-degree connections of the viewer."""
+    me = viewer_member_id(user)
+    if me is None:
+        return _NOTHING
+    return Q(**{f"{prefix}pk__in": ConnectionEdge.objects.filter(member_id=me).values("other_id")})
+
+
+def _self_q(user: Any, prefix: str = "") -> Q:
+    me = viewer_member_id(user)
+    return Q(**{f"{prefix}pk": me}) if me is not None else _NOTHING
+
+
+def _audience_q(user: Any, audience_field: str, prefix: str = "", audience: str | None = None) -> Q:
+    """Members whose chosen (or locked) audience for ``audience_field`` admits the viewer."""
+    network_member = is_network_member(user)
+
+    def allows(value: str) -> Q:
+        if value == FieldVisibility.PUBLIC:
+            return Q()
+        if value == FieldVisibility.MEMBERS:
+            return Q() if network_member else _NOTHING
+        if value == FieldVisibility.CONNECTIONS:
+            return _connected_q(user, prefix)
+        return _NOTHING  # only_me: the self clause below
+
+    if audience is not None:  # the site locked this field: members' choices do not count
+        return allows(audience) | _self_q(user, prefix)
+    q = Q(**{f"{prefix}{audience_field}": FieldVisibility.PUBLIC})
+    if network_member:
+        q |= Q(**{f"{prefix}{audience_field}": FieldVisibility.MEMBERS})
+    if viewer_member_id(user) is not None:
+        q |= Q(**{f"{prefix}{audience_field}": FieldVisibility.CONNECTIONS}) & _connected_q(
+            user, prefix
+        )
+    return q | _self_q(user, prefix)
+
+
+def profile_visible_q(user: Any, prefix: str = "") -> Q:
+    """Members whose profile-visibility choice admits the viewer (blocks and
+    publication are applied by :func:`members_visible_to`)."""
+    if sees_everything(user):
+        return Q()
+    return _audience_q(
+        user,
+        "profile_visibility",
+        prefix,
+        audience=get_setting("LOCKED_PROFILE_VISIBILITY"),
+    )
+
+
+def members_visible_to(user: Any, queryset: QuerySet | None = None) -> QuerySet:
+    """Member pages the viewer may see at all.
+
+    Live, outside private sections the viewer may not enter, not hidden by a
+    block either way, and admitted by the member's profile visibility. The
+    viewer's own profile is always included (even as a draft).
+    """
+    qs = queryset if queryset is not None else MemberPage.objects.all()
+    me = viewer_member_id(user)
+    visible = _pages_visible(qs, user).filter(profile_visible_q(user))
+    if me is not None:
+        visible = visible.exclude(pk__in=blocked_member_ids(user)) | qs.filter(pk=me)
+    return visible
+
+
+def can_see_member(user: Any, member: MemberPage) -> bool:
+    return members_visible_to(user).filter(pk=member.pk).exists()
+
+
+def field_visible_q(user: Any, field: str, prefix: str = "") -> Q:
+    """Members whose sensitive ``field`` the viewer may see (combine with
+    :func:`members_visible_to`). ``field`` is one of :data:`SENSITIVE_FIELDS`."""
+    if field not in SENSITIVE_FIELDS:
+        raise ValueError(f"Unknown sensitive field {field!r}")
+    if sees_everything(user):
+        return Q()
+    return _audience_q(user, f"{field}_visibility", prefix, audience=_effective(field))
+
+
+def can_see_field(user: Any, member: MemberPage, field: str) -> bool:
+    """Whether the viewer may see ``field`` of a member they can already see.
+
+    Answered in Python where the member's own choice decides, with at most one
+    query (a connection lookup) otherwise.
+    """
+    if field not in SENSITIVE_FIELDS:
+        raise ValueError(f"Unknown sensitive field {field!r}")
+    if sees_everything(user):
+        return True
+    me = viewer_member_id(user)
+    if me is not None and me == member.pk:
+        return True
+    audience = _effective(field) or getattr(member, f"{field}_visibility")
+    if audience == FieldVisibility.PUBLIC:
+        return True
+    if audience == FieldVisibility.MEMBERS:
+        return is_network_member(user)
+    if audience == FieldVisibility.CONNECTIONS:
+        return is_connected(user, member)
+    return False
+
+
+def is_connected(user: Any, member: MemberPage | int) -> bool:
+    me = viewer_member_id(user)
+    member_id = member if isinstance(member, int) else member.pk
+    if me is None or me == member_id:
+        return False
+    cache = _cache(user).setdefault("connected", {})
+    if member_id not in cache:
+        cache[member_id] = ConnectionEdge.objects.filter(member_id=me, other_id=member_id).exists()
+    return cache[member_id]
+
+
+def members_with_visible_connections(user: Any) -> QuerySet:
+    """Visible members whose connection list the viewer may see."""
+    return members_visible_to(user).filter(field_visible_q(user, "connections"))
+
+
+# --------------------------------------------------------------------------
+# The network itself
+# --------------------------------------------------------------------------
+
+
+def edges_visible_to(user: Any, queryset: QuerySet | None = None) -> QuerySet:
+    """Connection edges X–Y the viewer may know of: the viewer is X or Y, or may
+    see X's or Y's connection list. Both ends must be visible members."""
+    qs = queryset if queryset is not None else ConnectionEdge.objects.all()
+    me = viewer_member_id(user)
+    visible_members = members_visible_to(user).values("pk")
+    lists = members_with_visible_connections(user).values("pk")
+    q = Q(member_id__in=lists) | Q(other_id__in=lists)
+    if me is not None:
+        q |= Q(member_id=me) | Q(other_id=me)
+    return qs.filter(q, member_id__in=visible_members, other_id__in=visible_members)
+
+
+def connections_of(user: Any, member: MemberPage | int) -> QuerySet:
+    """The members connected to ``member`` that the viewer may see as such."""
+    member_id = member if isinstance(member, int) else member.pk
+    edges = edges_visible_to(user, ConnectionEdge.objects.filter(member_id=member_id))
+    return members_visible_to(user).filter(pk__in=edges.values("other_id"))
+
+
+def mutual_connections(user: Any, member: MemberPage | int) -> QuerySet:
+    """Members connected to both the viewer and ``member``, through edges visible to the viewer."""
+    me = viewer_member_id(user)
+    if me is None:
+        return MemberPage.objects.none()
+    member_id = member if isinstance(member, int) else member.pk
+    if member_id == me:
+        return MemberPage.objects.none()
+    return connections_of(user, member_id).filter(
+        pk__in=ConnectionEdge.objects.filter(member_id=me).values("other_id")
+    )
+
+
+# --------------------------------------------------------------------------
+# Companies
+# --------------------------------------------------------------------------
+
+
+def administered_companies(user: Any) -> QuerySet:
+    """Companies the user administers through a per-object guardian grant.
+
+    Global permissions do not count (``accept_global_perms=False``): a model-wide
+    permission must not make someone the admin of every company.
+    """
+    if not is_authenticated(user):
+        return CompanyPage.objects.none()
+    from guardian.shortcuts import get_objects_for_user
+
+    return get_objects_for_user(
+        user,
+        COMPANY_ADMIN_PERMISSION,
+        klass=CompanyPage,
+        accept_global_perms=False,
+        with_superuser=False,
+    )
+
+
+def companies_visible_to(user: Any, queryset: QuerySet | None = None) -> QuerySet:
+    """Company pages the viewer may see: live and outside private sections they
+    may not enter; company admins also see their own drafts."""
+    qs = queryset if queryset is not None else CompanyPage.objects.all()
+    visible = _pages_visible(qs, user)
+    if is_authenticated(user):
+        visible = visible | qs.filter(pk__in=administered_companies(user).values("pk"))
+    return visible
+
+
+def can_edit_company(user: Any, company: CompanyPage) -> bool:
+    """Editors with page rights, superusers, or the company's own admins."""
+    if not is_authenticated(user):
+        return False
+    if user.is_superuser:
+        return True
+    if user.has_perm(COMPANY_ADMIN_PERMISSION, company):
+        return True
+    return company.permissions_for_user(user).can_edit()
+
+
+def relationships_visible_to(user: Any, queryset: QuerySet | None = None) -> QuerySet:
+    """Confirmed relationships between visible companies; each side's admins also
+    see the unconfirmed ones that concern them."""
+    qs = queryset if queryset is not None else CompanyRelationship.objects.all()
+    visible = companies_visible_to(user).values("pk")
+    confirmed = Q(confirmed_by_editor=True) | Q(confirmed_by_from=True, confirmed_by_to=True)
+    if sees_everything(user):
+        return qs
+    mine = administered_companies(user).values("pk")
+    return qs.filter(from_company_id__in=visible, to_company_id__in=visible).filter(
+        confirmed | Q(from_company_id__in=mine) | Q(to_company_id__in=mine)
+    )
+
+
+# --------------------------------------------------------------------------
+# Profile content: positions, endorsements, recommendations
+# --------------------------------------------------------------------------
+
+
+def positions_visible_to(user: Any, queryset: QuerySet | None = None) -> QuerySet:
+    """Positions of visible members whose position list the viewer may see, plus
+    every position claimed at a company the viewer administers."""
+    qs = queryset if queryset is not None else Position.objects.all()
+    members = members_visible_to(user).filter(field_visible_q(user, "positions")).values("pk")
+    q = Q(member_id__in=members)
+    if is_authenticated(user):
+        q |= Q(company_id__in=administered_companies(user).values("pk"))
+    return qs.filter(q)
+
+
+def employees_q(user: Any, company: CompanyPage | int, current: bool | None = None) -> Q:
+    """Members who hold a position at ``company`` that the viewer may see."""
+    company_id = company if isinstance(company, int) else company.pk
+    positions = positions_visible_to(user, Position.objects.filter(company_id=company_id))
+    if current is not None:
+        positions = positions.filter(is_current=current)
+    return Q(pk__in=positions.values("member_id"))
+
+
+def employees_of(user: Any, company: CompanyPage | int, current: bool | None = None) -> QuerySet:
+    return members_visible_to(user).filter(employees_q(user, company, current))
+
+
+def endorsements_visible_to(user: Any, queryset: QuerySet | None = None) -> QuerySet:
+    """Live, unhidden endorsements between visible members; the recipient also
+    sees hidden and pending ones they received, the endorser those they gave."""
+    qs = queryset if queryset is not None else Endorsement.objects.all()
+    if sees_everything(user) or can_moderate(user):
+        return qs
+    visible = members_visible_to(user).values("pk")
+    q = Q(state=EndorsementState.LIVE, is_hidden=False, endorser_id__in=visible, member_id__in=visible)
+    me = viewer_member_id(user)
+    if me is not None:
+        # Own endorsements in any state, but never with someone hidden by a block.
+        q |= (Q(member_id=me) | Q(endorser_id=me)) & Q(
+            endorser_id__in=visible, member_id__in=visible
+        )
+    return qs.filter(q)
+
+
+def recommendations_visible_to(user: Any, queryset: QuerySet | None = None) -> QuerySet:
+    """Published, unhidden recommendations between visible members; recipient and
+    author also see their own in any state."""
+    qs = queryset if queryset is not None else Recommendation.objects.all()
+    if sees_everything(user) or can_moderate(user):
+        return qs
+    visible = members_visible_to(user).values("pk")
+    q = Q(
+        state=RecommendationState.PUBLISHED,
+        is_hidden=False,
+        author_id__in=visible,
+        member_id__in=visible,
+    )
+    me = viewer_member_id(user)
+    if me is not None:
+        # Own recommendations in any state, but never with someone hidden by a block.
+        q |= (Q(member_id=me) | Q(author_id=me)) & Q(author_id__in=visible, member_id__in=visible)
+    return qs.filter(q)
+
+
+__all__ = [
+    "ProfileVisibility",
+    "administered_companies",
+    "blocked_member_ids",
+    "can_edit_company",
+    "can_moderate",
+    "can_see_field",
+    "can_see_member",
+    "clear_viewer_cache",
+    "companies_visible_to",
+    "connections_of",
+    "edges_visible_to",
+    "employees_of",
+    "employees_q",
+    "endorsements_visible_to",
+    "field_visible_q",
+    "is_connected",
+    "is_network_member",
+    "members_visible_to",
+    "members_with_visible_connections",
+    "mutual_connections",
+    "positions_visible_to",
+    "profile_visible_q",
+    "recommendations_visible_to",
+    "relationships_visible_to",
+    "sees_everything",
+    "viewer_member",
+]

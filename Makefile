@@ -1,0 +1,54 @@
+# Everything runs inside .venv, created on first use. Needs only python3, make and git.
+#
+#   make demo           set up, migrate, load the demo network, serve on 127.0.0.1:$PORT (8000)
+#   make test           set up, lint, migration and system checks, the test suite (SQLite)
+#   make test-postgres  the test suite on PostgreSQL (127.0.0.1:5432, user postgres)
+#   make wheel          build the distributable wheel into dist/
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+# The example site's development settings, whatever the calling shell has set.
+MANAGE := DJANGO_SETTINGS_MODULE=example_site.settings.dev $(BIN)/python example_site/manage.py
+# Explicit, so that a DJANGO_SETTINGS_MODULE in the environment cannot override it.
+PYTEST := $(BIN)/pytest --ds=tests.settings
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/wagtail_network
+
+.PHONY: install demo migrate lint check test test-postgres wheel clean
+
+# Reinstall only when the project's metadata changes.
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[testing]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: $(STAMP)
+	$(MANAGE) migrate --noinput
+
+demo: migrate
+	$(MANAGE) load_demo_network
+	$(MANAGE) runserver 127.0.0.1:$${PORT:-8000}
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+check: $(STAMP)
+	$(MANAGE) makemigrations --check --dry-run
+	$(MANAGE) check --fail-level WARNING
+
+# SQLite unless DATABASE_URL is set; one test database per xdist worker.
+test: lint check
+	$(PYTEST) -n auto
+
+test-postgres: $(STAMP)
+	DATABASE_URL=$(POSTGRES_URL) $(PYTEST) -n auto
+
+wheel: $(STAMP)
+	$(BIN)/python -m pip wheel . --no-deps -w dist
+
+clean:
+	rm -rf build dist *.egg-info .tox

@@ -1,0 +1,17 @@
+"""Local development: DEBUG on, any host, e-mail to the console."""
+
+from .base import *
+
+DEBUG = True
+
+# SECURITY WARNING: this key is for local development only.
+SECRET_KEY = "django-insecure-wagtail-network-example-site-dev-only"
+
+ALLOWED_HOSTS = ["*"]
+
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+try:
+    from .local import *  # noqa: F401  (untracked per-developer overrides)
+except ImportError:
+    pass

@@ -1,0 +1,35 @@
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+urlpatterns = [
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    # The site's own sign-in for members, separate from the Wagtail admin's login.
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # The language switcher in the footer posts here.
+    path("i18n/", include("django.conf.urls.i18n")),
+    # The plugin's own URLs (GraphQL endpoint, account views, ...) go before
+    # Wagtail's catch-all page serving.
+    path("", include("wagtail_network.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+    from django.contrib.staticfiles.urls import staticfiles_urlpatterns
+
+    urlpatterns += staticfiles_urlpatterns()
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+urlpatterns += [
+    # Anything not matched above is a Wagtail page; this must stay last.
+    path("", include(wagtail_urls)),
+]

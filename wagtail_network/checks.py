@@ -47,11 +47,7 @@ def _check_settings_dict():
     errors = []
     raw = getattr(settings, "WAGTAIL_NETWORK", None) or {}
     if not isinstance(raw, dict):
-        return [
-            checks.Error(
-                "WAGTAIL_NETWORK must be a dict.", id="wagtail_network.E004"
-            )
-        ]
+        return [checks.Error("WAGTAIL_NETWORK must be a dict.", id="wagtail_network.E004")]
     unknown = sorted(set(raw) - set(DEFAULTS))
     if unknown:
         errors.append(

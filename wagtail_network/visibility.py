@@ -184,13 +184,10 @@ def blocked_member_ids(user: Any) -> QuerySet:
     me = viewer_member_id(user)
     if me is None:
         return MemberPage.objects.none().values("pk")
-    return (
-        MemberPage.objects.filter(
-            Q(Exists(Block.objects.filter(blocker_id=me, blocked_id=OuterRef("pk"))))
-            | Q(Exists(Block.objects.filter(blocker_id=OuterRef("pk"), blocked_id=me)))
-        )
-        .values("pk")
-    )
+    return MemberPage.objects.filter(
+        Q(Exists(Block.objects.filter(blocker_id=me, blocked_id=OuterRef("pk"))))
+        | Q(Exists(Block.objects.filter(blocker_id=OuterRef("pk"), blocked_id=me)))
+    ).values("pk")
 
 
 def _connected_q(user: Any, prefix: str = "") -> Q:
@@ -220,7 +217,9 @@ def _audience_q(user: Any, audience_field: str, prefix: str = "", audience: str 
         return _NOTHING  # only_me: the self clause below
 
     if audience is not None:  # the site locked this field: members' choices do not count
-        return allows(audience) | _self_q(user, prefix)
+        allowed = allows(audience)
+        # An empty Q means "everyone"; OR-ing it would collapse to the other operand.
+        return allowed if allowed == Q() else allowed | _self_q(user, prefix)
     q = Q(**{f"{prefix}{audience_field}": FieldVisibility.PUBLIC})
     if network_member:
         q |= Q(**{f"{prefix}{audience_field}": FieldVisibility.MEMBERS})
@@ -445,7 +444,9 @@ def endorsements_visible_to(user: Any, queryset: QuerySet | None = None) -> Quer
     if sees_everything(user) or can_moderate(user):
         return qs
     visible = members_visible_to(user).values("pk")
-    q = Q(state=EndorsementState.LIVE, is_hidden=False, endorser_id__in=visible, member_id__in=visible)
+    q = Q(
+        state=EndorsementState.LIVE, is_hidden=False, endorser_id__in=visible, member_id__in=visible
+    )
     me = viewer_member_id(user)
     if me is not None:
         # Own endorsements in any state, but never with someone hidden by a block.

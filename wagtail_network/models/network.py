@@ -115,6 +115,9 @@ class ConnectionEdge(models.Model):
         ]
         indexes = [models.Index(fields=["other", "member"], name="wn_edge_other_member")]
 
+    def __str__(self) -> str:
+        return f"{self.member} – {self.other}"
+
 
 class ConnectionEvent(models.Model):
     """History of a connection: who moved it to which state, and when."""
@@ -131,6 +134,9 @@ class ConnectionEvent(models.Model):
         verbose_name_plural = _("connection events")
         ordering = ["at", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.connection_id}: {self.state} at {self.at:%Y-%m-%d %H:%M}"
+
 
 class Follow(models.Model):
     member = models.ForeignKey(MEMBER, on_delete=models.CASCADE, related_name="follows")
@@ -144,6 +150,9 @@ class Follow(models.Model):
             models.UniqueConstraint(fields=["member", "company"], name="wn_one_follow_per_pair")
         ]
         indexes = [models.Index(fields=["company", "member"], name="wn_follow_company")]
+
+    def __str__(self) -> str:
+        return f"{self.member} follows {self.company}"
 
 
 class Block(models.Model):
@@ -159,6 +168,9 @@ class Block(models.Model):
             models.CheckConstraint(condition=~Q(blocker=F("blocked")), name="wn_block_no_self"),
         ]
         indexes = [models.Index(fields=["blocked", "blocker"], name="wn_block_reverse")]
+
+    def __str__(self) -> str:
+        return f"{self.blocker} blocked {self.blocked}"
 
 
 class Endorsement(models.Model):

@@ -125,9 +125,7 @@ class CompanyPage(Page):
         on_delete=models.SET_NULL,
         related_name="companies",
     )
-    size_range = models.CharField(
-        _("size"), max_length=20, choices=CompanySize.choices, blank=True
-    )
+    size_range = models.CharField(_("size"), max_length=20, choices=CompanySize.choices, blank=True)
     founded_year = models.PositiveSmallIntegerField(
         _("founded"),
         null=True,

@@ -23,6 +23,10 @@ class NetworkSettings(TypedDict, total=False):
     RECOMMENDATION_MODERATION: bool
     #: Profiles created by members go live at once when True, else wait for an editor.
     NEW_PROFILES_LIVE: bool
+    #: The member directory (a MemberIndexPage, by slug or id) under which profiles
+    #: created by members ("joining the network") are placed. ``None``: the first
+    #: live MemberIndexPage.
+    MEMBER_DIRECTORY: str | int | None
     #: Profile visibility given to new profiles: "public", "members" or "connections".
     DEFAULT_PROFILE_VISIBILITY: str
     #: Per sensitive field ("email", "phone", "connections", "positions") the default
@@ -54,6 +58,7 @@ DEFAULTS: NetworkSettings = {
     "ENDORSEMENT_MODERATION": False,
     "RECOMMENDATION_MODERATION": False,
     "NEW_PROFILES_LIVE": True,
+    "MEMBER_DIRECTORY": None,
     "DEFAULT_PROFILE_VISIBILITY": "public",
     "DEFAULT_FIELD_VISIBILITY": {
         "email": "members",

@@ -56,6 +56,24 @@ LIVE_CONNECTION_STATES = (
 )
 
 
+class ConnectionStatus(models.TextChoices):
+    """How another member stands to the viewer (``services.connection_status``).
+
+    An invitation the recipient ignored reads ``PENDING_SENT`` to its sender (the
+    ignore is never disclosed) and ``IGNORED`` to the recipient, who may still
+    accept it. ``BLOCKED`` is only ever answered to the blocker; the blocked
+    member cannot see the blocker at all.
+    """
+
+    NONE = "NONE", _("Not connected")
+    SELF = "SELF", _("You")
+    PENDING_SENT = "PENDING_SENT", _("Invitation sent")
+    PENDING_RECEIVED = "PENDING_RECEIVED", _("Invitation received")
+    IGNORED = "IGNORED", _("Invitation ignored")
+    CONNECTED = "CONNECTED", _("Connected")
+    BLOCKED = "BLOCKED", _("Blocked")
+
+
 class EndorsementState(models.TextChoices):
     PENDING = "pending", _("Awaiting moderation")
     LIVE = "live", _("Live")

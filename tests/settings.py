@@ -17,7 +17,7 @@ ALLOWED_HOSTS = ["*"]
 # The default PBKDF2 hasher costs ~0.3 s per user; tests create many users.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+globals().update(mail_settings("django.core.mail.backends.locmem.EmailBackend"))
 
 # Per-process cache: no state shared between xdist workers or test runs.
 CACHES = {

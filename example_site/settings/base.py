@@ -6,8 +6,10 @@ test, production) star-import this one and override what differs.
 """
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
+import django
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent  # example_site/
 BASE_DIR = PROJECT_DIR.parent  # the repository root
@@ -182,6 +184,16 @@ WAGTAILSEARCH_BACKENDS = {
 }
 
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
+
+
+def mail_settings(backend: str) -> dict[str, Any]:
+    """Settings that choose the e-mail backend on every supported Django.
+
+    Django 6.1 replaced EMAIL_BACKEND (now deprecated, with a warning) by MAILERS.
+    """
+    if django.VERSION >= (6, 1):
+        return {"MAILERS": {"default": {"BACKEND": backend}}}
+    return {"EMAIL_BACKEND": backend}
 
 
 # wagtail-network

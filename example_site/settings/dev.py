@@ -9,7 +9,7 @@ SECRET_KEY = "django-insecure-wagtail-network-example-site-dev-only"
 
 ALLOWED_HOSTS = ["*"]
 
-EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+globals().update(mail_settings("django.core.mail.backends.console.EmailBackend"))
 
 try:
     from .local import *  # noqa: F401  (untracked per-developer overrides)

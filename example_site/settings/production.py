@@ -67,7 +67,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 # Wagtail's preview views allow same-origin framing themselves.
 X_FRAME_OPTIONS = "DENY"
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+globals().update(
+    mail_settings(os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"))
+)
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class GraphQLSchemaConfig(AppConfig):
+    """The GraphQL API app: it holds no models, only the schema and its commands."""
+
+    name = "graphql_schema"
+    label = "graphql_schema"
+    verbose_name = _("Network GraphQL API")
+    default_auto_field = "django.db.models.BigAutoField"

@@ -42,6 +42,16 @@ def test_home_page_answers_200(client: Client) -> None:
     assert "<main" in html
 
 
+def test_site_templates_are_translated_to_dutch(client: Client) -> None:
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="nl")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="nl">' in html
+    assert "Naar de hoofdinhoud" in html
+    assert "Aanmelden" in html
+
+
 def test_login_page_is_the_sites_own(client: Client) -> None:
     response = client.get(reverse("login"))
 

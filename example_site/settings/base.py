@@ -147,6 +147,8 @@ LANGUAGES = [
     ("nl", "Nederlands"),
 ]
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+# Translations of the example site's own templates (templates/); the plugin ships its own.
+LOCALE_PATHS = [PROJECT_DIR / "locale"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True

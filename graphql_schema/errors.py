@@ -1,0 +1,60 @@
+"""The typed error every mutation payload carries.
+
+Mutations never answer an expected failure with a top-level GraphQL error or a
+stack trace: they return their payload with ``errors: [MutationError!]!``, each
+error holding a machine-readable ``code`` (the service layer's
+:class:`~wagtail_network.errors.ErrorCode`, exposed as the ``MutationErrorCode``
+enum), the ``field`` of the input it concerns and a translated ``message``.
+"""
+
+from __future__ import annotations
+
+import strawberry
+
+from wagtail_network.errors import DEFAULT_MESSAGES, ErrorCode, NetworkError
+
+#: The service layer's error codes, one GraphQL enum value each. Wrapping the
+#: domain enum itself (rather than copying it) keeps the two from drifting apart.
+MutationErrorCode = strawberry.enum(
+    ErrorCode,
+    name="MutationErrorCode",
+    description=(
+        "Machine-readable reason a mutation failed. NOT_FOUND also answers for "
+        "objects the viewer may not see; PERMISSION_DENIED only for objects the "
+        "viewer sees but may not change."
+    ),
+)
+
+
+@strawberry.type(description="An expected failure of a mutation: nothing was written.")
+class MutationError:
+    code: MutationErrorCode = strawberry.field(description="What went wrong, for programs.")
+    field: str | None = strawberry.field(
+        description="The input field the error concerns (camelCase), or null for the whole input."
+    )
+    message: str = strawberry.field(description="What went wrong, for people (translated).")
+
+    @classmethod
+    def from_exception(cls, exc: NetworkError) -> MutationError:
+        """The GraphQL shape of a service-layer error."""
+        return cls(code=exc.code, field=_camel(exc.field), message=str(exc.message))
+
+    @classmethod
+    def of(cls, code: ErrorCode, field: str | None = None, message: str | None = None):
+        """An error with the default message for ``code``."""
+        return cls(
+            code=code,
+            field=_camel(field),
+            message=str(message if message is not None else DEFAULT_MESSAGES[code]),
+        )
+
+
+def _camel(name: str | None) -> str | None:
+    """Service errors name model/Python fields; clients see the camelCase input names."""
+    if not name:
+        return name
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+__all__ = ["MutationError", "MutationErrorCode", "NetworkError"]

@@ -1,0 +1,92 @@
+"""Personal API tokens over GraphQL: create (plaintext shown once) and revoke."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+from strawberry.types import Info
+from wagtail.models import APIToken
+
+from .. import auth
+from ..errors import MutationError
+from .base import decode_id, global_id, perform
+
+API_TOKEN_TYPE = "ApiToken"
+
+
+@strawberry.type(description="A personal API token (its secret is never shown again).")
+class ApiToken:
+    id: strawberry.ID = strawberry.field(description="Global ID of the token.")
+    name: str = strawberry.field(description="The label its owner gave it.")
+    prefix: str = strawberry.field(description="The first characters, to recognise it by.")
+    created: datetime = strawberry.field(description="When it was created.")
+    last_used_at: datetime | None = strawberry.field(description="When it last authenticated.")
+    revoked_at: datetime | None = strawberry.field(description="When it was revoked, if it was.")
+
+    @classmethod
+    def from_model(cls, token: APIToken) -> ApiToken:
+        return cls(
+            id=strawberry.ID(global_id(API_TOKEN_TYPE, token.pk)),
+            name=token.name,
+            prefix=token.prefix,
+            created=token.created,
+            last_used_at=token.last_used_at,
+            revoked_at=token.revoked_at,
+        )
+
+
+@strawberry.input(description="Create a personal API token for the signed-in user.")
+class CreateApiTokenInput:
+    name: str = strawberry.field(description="A label to recognise the token by (e.g. a device).")
+
+
+@strawberry.type(description="The new token and, once only, its secret.")
+class CreateApiTokenPayload:
+    token: ApiToken | None = strawberry.field(default=None, description="The token created.")
+    plaintext: str | None = strawberry.field(
+        default=None,
+        description="The secret to send as 'Authorization: Bearer …'. Shown only in this response.",
+    )
+    errors: list[MutationError] = strawberry.field(
+        default_factory=list, description="Why nothing was created, if nothing was."
+    )
+
+
+@strawberry.input(description="Revoke one of your personal API tokens.")
+class RevokeApiTokenInput:
+    id: strawberry.ID = strawberry.field(description="Global ID of the token.")
+
+
+@strawberry.type(description="The revoked token.")
+class RevokeApiTokenPayload:
+    token: ApiToken | None = strawberry.field(default=None, description="The token revoked.")
+    errors: list[MutationError] = strawberry.field(
+        default_factory=list, description="Why nothing was revoked, if nothing was."
+    )
+
+
+@strawberry.type
+class TokenMutations:
+    @strawberry.mutation(
+        description=(
+            "Create a personal API token. The plaintext secret is returned once and "
+            "never stored; only its digest is kept."
+        )
+    )
+    def create_api_token(self, info: Info, input: CreateApiTokenInput) -> CreateApiTokenPayload:
+        def action(user):
+            token, plaintext = auth.create_token(user, input.name)
+            return CreateApiTokenPayload(token=ApiToken.from_model(token), plaintext=plaintext)
+
+        return perform(info, CreateApiTokenPayload, action)
+
+    @strawberry.mutation(
+        description="Revoke one of your API tokens; it stops authenticating at once."
+    )
+    def revoke_api_token(self, info: Info, input: RevokeApiTokenInput) -> RevokeApiTokenPayload:
+        def action(user):
+            pk = decode_id(input.id, API_TOKEN_TYPE, "id")
+            return RevokeApiTokenPayload(token=ApiToken.from_model(auth.revoke_token(user, pk)))
+
+        return perform(info, RevokeApiTokenPayload, action)

@@ -1,0 +1,466 @@
+"""Protection of the GraphQL endpoint against expensive or abusive requests.
+
+:func:`protection_extensions` returns the schema extensions (classes, so that
+each request gets fresh instances and reads the ``WAGTAIL_NETWORK`` settings at
+call time):
+
+* :class:`ProtectionRules` — validation rules: maximum depth
+  (``GRAPHQL_MAX_DEPTH``), maximum aliases (``GRAPHQL_MAX_ALIASES``) and, when
+  ``GRAPHQL_INTROSPECTION`` is off, no introspection;
+* :class:`TokenLimit` — the parser refuses documents above ``GRAPHQL_MAX_TOKENS``;
+* :class:`QueryCost` — a static cost analysis before execution, as GitHub and
+  Shopify do: every object costs 1, a connection multiplies what it selects by
+  ``first``/``last`` (or the maximum page size when neither is given), a plain
+  list by its size argument (or :data:`LIST_DEFAULT_SIZE`), a mutation field
+  costs :data:`MUTATION_COST`. A request above ``GRAPHQL_MAX_COST`` is refused
+  (``COST_EXCEEDED``) and so is one that would take the client over
+  ``GRAPHQL_COST_PER_MINUTE`` (``THROTTLED``); the client is the token, else the
+  signed-in user, else the IP address, counted in Django's cache (Redis in
+  production, so every app server shares the count). Every response reports
+  ``extensions.cost = {requested, remaining, limit, resetAt}``;
+* :class:`ErrorMasking` — unexpected exceptions reach the client as
+  "Internal error." with no message, stack or SQL; GraphQL's own validation
+  errors and the network's typed errors go through; with
+  ``GRAPHQL_FIELD_SUGGESTIONS`` off, "Did you mean …?" hints are removed so that
+  the schema cannot be mapped by guessing.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import Any
+
+from django.core.cache import cache
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.utils.translation import gettext as _
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLSchema,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    OperationType,
+    SelectionSetNode,
+    get_named_type,
+    is_leaf_type,
+)
+from graphql.execution.values import get_argument_values
+from graphql.validation import NoSchemaIntrospectionCustomRule
+from strawberry.extensions import AddValidationRules, MaskErrors, SchemaExtension
+from strawberry.extensions.max_aliases import create_validator as create_alias_validator
+from strawberry.extensions.query_depth_limiter import (
+    create_validator as create_depth_validator,
+)
+
+from wagtail_network.conf import get_setting
+from wagtail_network.errors import NetworkError
+
+logger = logging.getLogger(__name__)
+
+#: Largest page a connection serves (strawberry's ``relay_max_results``); also the
+#: size assumed for a connection asked for without ``first``/``last``.
+MAX_PAGE_SIZE = 100
+#: Size assumed for a plain list field without a size argument.
+LIST_DEFAULT_SIZE = 10
+#: Flat cost of each mutation field (it writes, and locks rows).
+MUTATION_COST = 10
+#: Flat cost of an introspection field (``__schema``/``__type``).
+INTROSPECTION_COST = 10
+WINDOW_SECONDS = 60
+SIZE_ARGUMENTS = ("first", "last", "limit")
+
+CODE_COST_EXCEEDED = "COST_EXCEEDED"
+CODE_THROTTLED = "THROTTLED"
+CODE_BAD_USER_INPUT = "BAD_USER_INPUT"
+CODE_INTERNAL = "INTERNAL_ERROR"
+
+
+class ProtectionError(Exception):
+    """A request refused by a protection rule; its message is safe to show."""
+
+    def __init__(self, message: str, code: str, **extra: Any) -> None:
+        self.message = message
+        self.code = code
+        self.extra = extra
+        super().__init__(message)
+
+    def as_graphql_error(self) -> GraphQLError:
+        return GraphQLError(
+            self.message, original_error=self, extensions={"code": self.code, **self.extra}
+        )
+
+
+# --------------------------------------------------------------------------
+# Validation rules: depth, aliases, introspection
+# --------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=32)
+def _depth_rule(max_depth: int):
+    return create_depth_validator(max_depth, None, None)
+
+
+@lru_cache(maxsize=32)
+def _alias_rule(max_aliases: int):
+    return create_alias_validator(max_aliases)
+
+
+class ProtectionRules(AddValidationRules):
+    """Depth, alias and introspection rules, sized from the settings of this request.
+
+    The rule classes are cached per value, so strawberry's validation cache keeps
+    working and a settings change (``override_settings``) takes effect at once.
+    """
+
+    def __init__(self) -> None:
+        rules = [
+            _depth_rule(int(get_setting("GRAPHQL_MAX_DEPTH"))),
+            _alias_rule(int(get_setting("GRAPHQL_MAX_ALIASES"))),
+        ]
+        if not get_setting("GRAPHQL_INTROSPECTION"):
+            rules.append(NoSchemaIntrospectionCustomRule)
+        super().__init__(rules)
+
+
+class TokenLimit(SchemaExtension):
+    """The parser stops at ``GRAPHQL_MAX_TOKENS`` tokens (before any validation)."""
+
+    def on_operation(self) -> Iterator[None]:
+        self.execution_context.parse_options["max_tokens"] = int(
+            get_setting("GRAPHQL_MAX_TOKENS")
+        )
+        yield
+
+
+# --------------------------------------------------------------------------
+# Query cost
+# --------------------------------------------------------------------------
+
+
+def _unwrap_list(type_: Any) -> bool:
+    while isinstance(type_, GraphQLNonNull):
+        type_ = type_.of_type
+    return isinstance(type_, GraphQLList)
+
+
+def _is_connection(named: Any) -> bool:
+    fields = getattr(named, "fields", None) or {}
+    return "edges" in fields and "pageInfo" in fields
+
+
+class CostAnalysis:
+    """Static cost of one operation of a parsed document (see the module docstring)."""
+
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        fragments: dict[str, FragmentDefinitionNode],
+        variables: dict[str, Any] | None,
+    ) -> None:
+        self.schema = schema
+        self.fragments = fragments
+        self.variables = variables or {}
+
+    def operation(self, operation: OperationDefinitionNode) -> int:
+        root = self.schema.get_root_type(operation.operation)
+        if root is None:
+            return 0
+        per_field = MUTATION_COST if operation.operation == OperationType.MUTATION else 0
+        return self.selection_set(operation.selection_set, root, set(), per_field)
+
+    def selection_set(
+        self,
+        selection_set: SelectionSetNode | None,
+        parent: Any,
+        seen_fragments: set[str],
+        per_field: int = 0,
+        in_connection: bool = False,
+    ) -> int:
+        if selection_set is None:
+            return 0
+        total = 0
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                total += per_field + self.field(selection, parent, seen_fragments, in_connection)
+            elif isinstance(selection, InlineFragmentNode):
+                target = parent
+                if selection.type_condition is not None:
+                    target = self.schema.get_type(selection.type_condition.name.value) or parent
+                total += self.selection_set(
+                    selection.selection_set, target, seen_fragments, per_field, in_connection
+                )
+            elif isinstance(selection, FragmentSpreadNode):
+                name = selection.name.value
+                fragment = self.fragments.get(name)
+                if fragment is None or name in seen_fragments:
+                    continue
+                target = self.schema.get_type(fragment.type_condition.name.value) or parent
+                total += self.selection_set(
+                    fragment.selection_set, target, seen_fragments | {name}, per_field,
+                    in_connection,
+                )
+        return total
+
+    def field(self, node: FieldNode, parent: Any, seen: set[str], in_connection: bool) -> int:
+        name = node.name.value
+        if name == "__typename":
+            return 0
+        if name in ("__schema", "__type"):
+            return INTROSPECTION_COST
+        field_def = (getattr(parent, "fields", None) or {}).get(name)
+        if field_def is None:
+            return 0
+        named = get_named_type(field_def.type)
+        if is_leaf_type(named):
+            return 0
+        try:
+            args = get_argument_values(field_def, node, self.variables)
+        except Exception:  # noqa: BLE001 - invalid arguments fail in execution, priced as given
+            args = {}
+        children = self.selection_set(
+            node.selection_set, named, seen, in_connection=_is_connection(named)
+        )
+        if in_connection and name in ("edges", "nodes"):
+            # The connection already multiplied by its page size.
+            return children
+        if _is_connection(named):
+            size = self._size(args, MAX_PAGE_SIZE, node)
+            return 1 + size * children
+        if _unwrap_list(field_def.type):
+            size = self._size(args, LIST_DEFAULT_SIZE, node)
+            return 1 + size * max(children, 1)
+        return 1 + children
+
+    def _size(self, args: dict[str, Any], default: int, node: FieldNode) -> int:
+        sizes = [args.get(key) for key in SIZE_ARGUMENTS if isinstance(args.get(key), int)]
+        for value in sizes:
+            if value < 0:
+                raise ProtectionError(
+                    _("Argument '%(name)s' must be a non-negative integer.")
+                    % {"name": node.name.value},
+                    CODE_BAD_USER_INPUT,
+                )
+            if value > MAX_PAGE_SIZE and ("first" in args or "last" in args):
+                raise ProtectionError(
+                    _("Argument 'first' or 'last' cannot be higher than %(max)d.")
+                    % {"max": MAX_PAGE_SIZE},
+                    CODE_BAD_USER_INPUT,
+                )
+        return max(sizes) if sizes else default
+
+
+def operation_cost(execution_context: Any) -> int:
+    """The cost of the operation an execution context will run."""
+    document = execution_context.graphql_document
+    if document is None:
+        return 0
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    wanted = execution_context.operation_name
+    if wanted:
+        operations = [o for o in operations if o.name and o.name.value == wanted]
+    elif len(operations) > 1:
+        return 0  # graphql-core refuses to run an ambiguous document
+    analysis = CostAnalysis(
+        execution_context.schema._schema, fragments, execution_context.variables
+    )
+    return sum(analysis.operation(op) for op in operations)
+
+
+def client_key(request: Any) -> str:
+    """Whose budget a request spends: the token, else the user, else the IP address."""
+    token = getattr(request, "api_token", None)
+    if token is not None:
+        return f"token:{token.pk}"
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return f"user:{user.pk}"
+    return f"ip:{request.META.get('REMOTE_ADDR', 'unknown')}"
+
+
+def _window() -> tuple[int, int]:
+    now = time.time()
+    window = int(now // WINDOW_SECONDS)
+    return window, (window + 1) * WINDOW_SECONDS
+
+
+def _cache_key(client: str, window: int) -> str:
+    return f"wagtail_network:graphql-cost:{client}:{window}"
+
+
+def spent_this_minute(request: Any) -> int:
+    window, _reset = _window()
+    return int(cache.get(_cache_key(client_key(request), window), 0))
+
+
+class QueryCost(SchemaExtension):
+    """Price the operation before it runs, refuse it if over budget, report the cost."""
+
+    def __init__(self) -> None:
+        self.requested = 0
+        self.spent: int | None = None
+        self.reset_at = _window()[1]
+
+    def _request(self) -> Any:
+        context = self.execution_context.context
+        return getattr(context, "request", None) or (
+            context.get("request") if isinstance(context, dict) else None
+        )
+
+    def on_execute(self) -> Iterator[None]:
+        try:
+            self._check()
+        except ProtectionError as exc:
+            from graphql import ExecutionResult as GraphQLExecutionResult
+
+            self.execution_context.result = GraphQLExecutionResult(
+                data=None, errors=[exc.as_graphql_error()]
+            )
+        yield
+
+    def _check(self) -> None:
+        request = self._request()
+        max_cost = int(get_setting("GRAPHQL_MAX_COST"))
+        per_minute = int(get_setting("GRAPHQL_COST_PER_MINUTE"))
+        self.requested = cost = operation_cost(self.execution_context)
+        if cost > max_cost:
+            raise ProtectionError(
+                _("The query costs %(cost)d points; a request may cost at most %(max)d.")
+                % {"cost": cost, "max": max_cost},
+                CODE_COST_EXCEEDED,
+                cost=cost,
+                limit=max_cost,
+            )
+        if request is None:
+            return
+        window, self.reset_at = _window()
+        key = _cache_key(client_key(request), window)
+        spent = int(cache.get(key, 0))
+        if spent + cost > per_minute:
+            self.spent = spent
+            raise ProtectionError(
+                _("Query budget for this minute used up; try again after %(reset)s.")
+                % {"reset": self._reset_iso()},
+                CODE_THROTTLED,
+                cost=cost,
+                remaining=max(per_minute - spent, 0),
+                resetAt=self._reset_iso(),
+            )
+        # add() then incr() is atomic on Redis and memcached; the window key
+        # expires on its own shortly after the minute ends.
+        cache.add(key, 0, timeout=WINDOW_SECONDS * 2)
+        try:
+            self.spent = int(cache.incr(key, cost))
+        except ValueError:  # evicted between add and incr
+            cache.set(key, cost, timeout=WINDOW_SECONDS * 2)
+            self.spent = cost
+
+    def _reset_iso(self) -> str:
+        return datetime.fromtimestamp(self.reset_at, tz=UTC).isoformat().replace("+00:00", "Z")
+
+    def get_results(self) -> dict[str, Any]:
+        request = self._request()
+        limit = int(get_setting("GRAPHQL_COST_PER_MINUTE"))
+        spent = self.spent
+        if spent is None:
+            spent = spent_this_minute(request) if request is not None else 0
+        return {
+            "cost": {
+                "requested": self.requested,
+                "remaining": max(limit - spent, 0),
+                "limit": limit,
+                "maxPerRequest": int(get_setting("GRAPHQL_MAX_COST")),
+                "resetAt": self._reset_iso(),
+            }
+        }
+
+
+# --------------------------------------------------------------------------
+# Error masking and field suggestions
+# --------------------------------------------------------------------------
+
+#: Exceptions whose message is written for clients and may be shown as is.
+SAFE_EXCEPTIONS: tuple[type[BaseException], ...] = (
+    NetworkError,
+    ProtectionError,
+    PermissionDenied,
+)
+
+
+def should_mask_error(error: GraphQLError) -> bool:
+    """Mask everything that is not a GraphQL validation error or one of ours."""
+    original = error.original_error
+    if original is None or isinstance(original, GraphQLError):
+        return False
+    if isinstance(original, SAFE_EXCEPTIONS):
+        return False
+    # strawberry's relay pagination refuses bad arguments with these messages.
+    if isinstance(original, ValueError | TypeError) and str(original).startswith("Argument '"):
+        return False
+    return True
+
+
+class ErrorMasking(MaskErrors):
+    """Unexpected errors become "Internal error." (code INTERNAL_ERROR); a missing
+    object becomes "Not found." (code NOT_FOUND). The original is logged by
+    strawberry before masking, so operators still see it."""
+
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=should_mask_error, error_message="Internal error.")
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        if isinstance(error.original_error, ObjectDoesNotExist):
+            message, code = _("Not found."), "NOT_FOUND"
+        else:
+            message, code = _("Internal error."), CODE_INTERNAL
+        return GraphQLError(
+            message=str(message),
+            nodes=error.nodes,
+            source=error.source,
+            positions=error.positions,
+            path=error.path,
+            original_error=None,
+            extensions={"code": code},
+        )
+
+    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+        processed = super()._process_errors(errors)
+        suggestions = bool(get_setting("GRAPHQL_FIELD_SUGGESTIONS"))
+        for error in processed:
+            if not suggestions and " Did you mean " in error.message:
+                error.message = error.message.split(" Did you mean ")[0].strip()
+            original = error.original_error
+            if isinstance(original, NetworkError | ProtectionError) and not (
+                error.extensions or {}
+            ).get("code"):
+                error.extensions = {**(error.extensions or {}), "code": str(original.code)}
+        return processed
+
+
+def protection_extensions() -> list[type[SchemaExtension]]:
+    """The extensions ``schema.py`` installs, as classes (fresh per request)."""
+    return [TokenLimit, ProtectionRules, QueryCost, ErrorMasking]
+
+
+__all__ = [
+    "CostAnalysis",
+    "ErrorMasking",
+    "ProtectionError",
+    "ProtectionRules",
+    "QueryCost",
+    "TokenLimit",
+    "client_key",
+    "operation_cost",
+    "protection_extensions",
+    "should_mask_error",
+]

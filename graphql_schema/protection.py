@@ -134,9 +134,7 @@ class TokenLimit(SchemaExtension):
     """The parser stops at ``GRAPHQL_MAX_TOKENS`` tokens (before any validation)."""
 
     def on_operation(self) -> Iterator[None]:
-        self.execution_context.parse_options["max_tokens"] = int(
-            get_setting("GRAPHQL_MAX_TOKENS")
-        )
+        self.execution_context.parse_options["max_tokens"] = int(get_setting("GRAPHQL_MAX_TOKENS"))
         yield
 
 
@@ -204,7 +202,10 @@ class CostAnalysis:
                     continue
                 target = self.schema.get_type(fragment.type_condition.name.value) or parent
                 total += self.selection_set(
-                    fragment.selection_set, target, seen_fragments | {name}, per_field,
+                    fragment.selection_set,
+                    target,
+                    seen_fragments | {name},
+                    per_field,
                     in_connection,
                 )
         return total

@@ -191,6 +191,13 @@ class CompanyPage(Page):
         context.update(company_page_context(request, self))
         return context
 
+    def serve(self, request, *args, **kwargs):
+        # A company the viewer may not see answers 404, like a missing page.
+        from ..directory import check_page_visible
+
+        check_page_visible(request, self)
+        return super().serve(request, *args, **kwargs)
+
 
 class MemberInterest(TaggedItemBase):
     content_object = ParentalKey(
@@ -385,6 +392,25 @@ class MemberPage(Page):
         context = super().get_context(request, *args, **kwargs)
         context.update(member_page_context(request, self))
         return context
+
+    def serve(self, request, *args, **kwargs):
+        # A profile the viewer may not see (visibility choice, block) answers 404,
+        # exactly like a missing page.
+        from ..directory import check_page_visible
+
+        check_page_visible(request, self)
+        return super().serve(request, *args, **kwargs)
+
+    def get_sitemap_urls(self, request=None):
+        # Sitemaps are read by anonymous crawlers: list only profiles an anonymous
+        # visitor may see.
+        from django.contrib.auth.models import AnonymousUser
+
+        from ..visibility import members_visible_to
+
+        if not members_visible_to(AnonymousUser()).filter(pk=self.pk).exists():
+            return []
+        return super().get_sitemap_urls(request)
 
 
 class Position(Orderable):

@@ -1,0 +1,536 @@
+"""Template contexts of the plugin's public pages: both directories and both profile pages.
+
+The page models call these lazily from ``get_context`` (and ``serve`` calls
+:func:`check_page_visible`). Everything here asks :mod:`wagtail_network.visibility`
+what the viewer may see; no rule is decided in this module. Lists are querysets
+filtered in SQL, annotated with correlated subqueries for counts and prefetched
+for what each card shows, so a directory page runs the same number of queries
+whatever its page size.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.core.paginator import Page as PaginatorPage
+from django.core.paginator import Paginator
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from . import visibility
+from .conf import get_setting
+from .models import (
+    CompanyPage,
+    CompanyRelationship,
+    CompanySize,
+    Endorsement,
+    EndorsementState,
+    Follow,
+    Industry,
+    MemberPage,
+    OpenTo,
+    Position,
+    Recommendation,
+    RecommendationState,
+    Skill,
+)
+
+if TYPE_CHECKING:
+    from .models import CompanyIndexPage, MemberIndexPage
+
+#: Search backends without a lazy queryset (Elasticsearch, OpenSearch) hand back at
+#: most this many candidates; it is also their usual result window.
+SEARCH_CANDIDATE_LIMIT = 10_000
+
+#: Longest search string taken from the query string (longer input is cut, not refused).
+MAX_QUERY_LENGTH = 200
+
+#: Connections and employees shown on a profile page before "and N more".
+PROFILE_LIST_LIMIT = 24
+
+ORDER_RELEVANCE = "relevance"
+ORDER_NAME = "name"
+ORDER_NEWEST = "newest"
+
+ORDERINGS: dict[str, Any] = {
+    ORDER_NAME: _("Name"),
+    ORDER_NEWEST: _("Newest"),
+    ORDER_RELEVANCE: _("Best match"),
+}
+_ORDER_BY = {
+    ORDER_NAME: ("title", "pk"),
+    ORDER_NEWEST: (F("first_published_at").desc(nulls_last=True), "-pk"),
+}
+
+
+# --------------------------------------------------------------------------
+# Serving
+# --------------------------------------------------------------------------
+
+
+def check_page_visible(request: HttpRequest, page: Any) -> None:
+    """Raise ``Http404`` unless the viewer may see this profile page.
+
+    A profile the viewer may not see reads exactly like a missing page (PRODUCT.md:
+    "a forbidden object reads exactly like a missing one"), so this answers 404,
+    never 403. Previews are not checked here: Wagtail only lets users with edit
+    rights preview a page, and previews do not go through ``serve``.
+    """
+    user = getattr(request, "user", None)
+    if isinstance(page, MemberPage):
+        visible = visibility.members_visible_to(user)
+    elif isinstance(page, CompanyPage):
+        visible = visibility.companies_visible_to(user)
+    else:  # pragma: no cover - only the two profile types call this
+        return
+    if not visible.filter(pk=page.pk).exists():
+        raise Http404
+
+
+# --------------------------------------------------------------------------
+# Shared helpers
+# --------------------------------------------------------------------------
+
+
+def _user(request: HttpRequest) -> Any:
+    return getattr(request, "user", None)
+
+
+def _param(request: HttpRequest, name: str, max_length: int = 100) -> str:
+    """A stripped query-string value, cut to a sane length (bad input never errors)."""
+    return (request.GET.get(name) or "").strip()[:max_length]
+
+
+def _count_subquery(queryset: QuerySet, group_field: str) -> Coalesce:
+    """``COUNT(*)`` of ``queryset`` as a correlated scalar subquery (0 when empty).
+
+    A correlated subquery counts only the rows of the page being shown; a
+    ``Count()`` over a join would group the whole table before LIMIT (NOTES.md).
+    """
+    counted = queryset.order_by().values(group_field).annotate(n=Count("pk")).values("n")[:1]
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def _live_endorsements(user: Any) -> QuerySet:
+    """Endorsements the viewer may see that count in public figures (live, not hidden)."""
+    return visibility.endorsements_visible_to(
+        user, Endorsement.objects.filter(state=EndorsementState.LIVE, is_hidden=False)
+    )
+
+
+def _search_ids(queryset: QuerySet, query: str) -> list[int]:
+    """Primary keys of ``queryset`` rows matching ``query``, best match first.
+
+    The search backend only sees indexed, non-sensitive fields (see
+    ``MemberPage.search_fields``); the caller intersects these candidates with the
+    visibility queryset in SQL, so the backend never decides who may be seen.
+    """
+    ids = _run_search(queryset.search(query, operator="and"))
+    if not ids:
+        # Partial words ("Ams" for Amsterdam, "Jan" for Janssen) while typing.
+        ids = _run_search(queryset.autocomplete(query, operator="and"))
+    return ids
+
+
+def _run_search(results: Any) -> list[int]:
+    get_queryset = getattr(results, "get_queryset", None)
+    if get_queryset is not None:
+        # Wagtail's database backends: one SQL query for the ids, in relevance order.
+        ids = get_queryset().values_list("pk", flat=True)
+        return list(dict.fromkeys(ids))[:SEARCH_CANDIDATE_LIMIT]
+    return [obj.pk for obj in results[:SEARCH_CANDIDATE_LIMIT]]
+
+
+@dataclass
+class Listing:
+    """One page of a directory listing, with what the template needs to page through it."""
+
+    page: PaginatorPage
+    total: int
+    ordering: str
+
+    @property
+    def items(self) -> list[Any]:
+        return list(self.page.object_list)
+
+    @property
+    def page_range(self) -> list[int | str]:
+        """Page numbers to link, with ``ellipsis`` standing for the gaps."""
+        return list(
+            self.page.paginator.get_elided_page_range(self.page.number, on_each_side=2, on_ends=1)
+        )
+
+    @property
+    def ellipsis(self) -> str:
+        return str(self.page.paginator.ELLIPSIS)
+
+
+def _paginate(
+    request: HttpRequest,
+    queryset: QuerySet,
+    ordering: str,
+    ranked_ids: list[int] | None,
+    prepare: Any,
+) -> Listing:
+    """Paginate ``queryset`` (already filtered for visibility) in the given ordering.
+
+    ``prepare`` turns a queryset of one page's rows into the annotated, prefetched
+    queryset the cards need, so the costly part runs for one page only. Bad page
+    numbers (``?page=abc``, ``?page=99999``) fall back to the first or last page.
+    """
+    page_size = max(1, int(get_setting("DIRECTORY_PAGE_SIZE")))
+    if ordering == ORDER_RELEVANCE and ranked_ids is not None:
+        # Relevance is the search backend's order; the visible subset is computed in
+        # SQL, then ordered by rank (a list of integers) and paged.
+        visible_ids = set(queryset.values_list("pk", flat=True))
+        ordered = [pk for pk in ranked_ids if pk in visible_ids]
+        paginator = Paginator(ordered, page_size)
+        page = paginator.get_page(request.GET.get("page"))
+        rows = {
+            obj.pk: obj for obj in prepare(queryset.model.objects.filter(pk__in=page.object_list))
+        }
+        page.object_list = [rows[pk] for pk in page.object_list if pk in rows]
+        return Listing(page=page, total=paginator.count, ordering=ordering)
+    paginator = Paginator(queryset.order_by(*_ORDER_BY[ordering]), page_size)
+    page = paginator.get_page(request.GET.get("page"))
+    page.object_list = list(prepare(page.object_list))
+    return Listing(page=page, total=paginator.count, ordering=ordering)
+
+
+def _ordering(request: HttpRequest, searching: bool) -> str:
+    requested = _param(request, "order")
+    allowed = {ORDER_NAME, ORDER_NEWEST} | ({ORDER_RELEVANCE} if searching else set())
+    if requested in allowed:
+        return requested
+    return ORDER_RELEVANCE if searching else ORDER_NAME
+
+
+def _ordering_choices(searching: bool) -> list[tuple[str, Any]]:
+    return [(key, label) for key, label in ORDERINGS.items() if key != ORDER_RELEVANCE or searching]
+
+
+def _visible_companies_q(user: Any, prefix: str = "company_id") -> Exists:
+    return Exists(visibility.companies_visible_to(user).filter(pk=OuterRef(prefix)))
+
+
+# --------------------------------------------------------------------------
+# Member directory
+# --------------------------------------------------------------------------
+
+
+def _member_cards(user: Any) -> Any:
+    """Annotations and prefetches for member cards: constant queries per page."""
+    current_positions = (
+        visibility.positions_visible_to(user, Position.objects.filter(is_current=True))
+        .select_related("company")
+        .annotate(company_visible=_visible_companies_q(user))
+        .order_by(F("start_date").desc(nulls_last=True), "sort_order")
+    )
+
+    def prepare(queryset: QuerySet) -> QuerySet:
+        return (
+            queryset.select_related("industry", "photo")
+            .prefetch_related(
+                "skills",
+                "photo__renditions",
+                Prefetch("positions", queryset=current_positions, to_attr="visible_positions"),
+            )
+            .annotate(
+                endorsement_count=_count_subquery(
+                    _live_endorsements(user).filter(member_id=OuterRef("pk")), "member_id"
+                )
+            )
+        )
+
+    return prepare
+
+
+def member_directory_context(request: HttpRequest, page: MemberIndexPage) -> dict[str, Any]:
+    """Context of the member directory: visible members, searched, filtered, ordered, paged.
+
+    Query string: ``q`` (search), ``industry`` and ``skill`` (slugs), ``location``
+    (city or country), ``company`` (slug of a company the member works at now, as
+    far as the viewer may see positions), ``open_to`` (an :class:`OpenTo` value),
+    ``order`` (``name``, ``newest``, ``relevance``) and ``page``.
+    """
+    user = _user(request)
+    members = visibility.members_visible_to(user, MemberPage.objects.child_of(page)).filter(
+        live=True
+    )
+    query = _param(request, "q", MAX_QUERY_LENGTH)
+    filters = {
+        "industry": _param(request, "industry"),
+        "skill": _param(request, "skill"),
+        "location": _param(request, "location"),
+        "company": _param(request, "company"),
+        "open_to": _param(request, "open_to"),
+    }
+
+    if filters["industry"]:
+        members = members.filter(industry__slug=filters["industry"])
+    if filters["skill"]:
+        members = members.filter(
+            pk__in=MemberPage.skills.through.objects.filter(skill__slug=filters["skill"]).values(
+                "memberpage_id"
+            )
+        )
+    if filters["location"]:
+        members = members.filter(
+            Q(city__icontains=filters["location"]) | Q(country__icontains=filters["location"])
+        )
+    if filters["company"]:
+        # Only positions the viewer may see, at companies the viewer may see: a
+        # hidden position never makes a member match.
+        positions = visibility.positions_visible_to(
+            user,
+            Position.objects.filter(
+                is_current=True,
+                company__in=visibility.companies_visible_to(user).filter(slug=filters["company"]),
+            ),
+        )
+        members = members.filter(pk__in=positions.values("member_id"))
+    if filters["open_to"] in MemberPage.OPEN_TO_FIELDS:
+        members = members.filter(**{MemberPage.OPEN_TO_FIELDS[filters["open_to"]]: True})
+    else:
+        filters["open_to"] = ""
+
+    ranked_ids = None
+    if query:
+        ranked_ids = _search_ids(MemberPage.objects.live().child_of(page), query)
+        members = members.filter(pk__in=ranked_ids)
+    ordering = _ordering(request, bool(query))
+    listing = _paginate(request, members, ordering, ranked_ids, _member_cards(user))
+
+    return {
+        "listing": listing,
+        "members": listing.items,
+        "query": query,
+        "filters": filters,
+        "active_filters": any(filters.values()),
+        "orderings": _ordering_choices(bool(query)),
+        "industries": Industry.objects.only("name", "slug").order_by("name"),
+        "skills": Skill.objects.only("name", "slug").order_by("name"),
+        "companies": visibility.companies_visible_to(user)
+        .filter(live=True)
+        .only("title", "slug")
+        .order_by("title"),
+        "open_to_choices": OpenTo.choices,
+    }
+
+
+# --------------------------------------------------------------------------
+# Company directory
+# --------------------------------------------------------------------------
+
+
+def _company_cards(user: Any) -> Any:
+    def prepare(queryset: QuerySet) -> QuerySet:
+        employees = visibility.positions_visible_to(
+            user, Position.objects.filter(company_id=OuterRef("pk"), is_current=True)
+        )
+        employee_count = Subquery(
+            employees.order_by()
+            .values("company_id")
+            .annotate(n=Count("member_id", distinct=True))
+            .values("n")[:1],
+            output_field=IntegerField(),
+        )
+        return (
+            queryset.select_related("industry", "logo")
+            .prefetch_related("logo__renditions")
+            .annotate(
+                employee_count=Coalesce(employee_count, Value(0)),
+                follower_count=_count_subquery(
+                    Follow.objects.filter(company_id=OuterRef("pk"), member__live=True),
+                    "company_id",
+                ),
+            )
+        )
+
+    return prepare
+
+
+def company_directory_context(request: HttpRequest, page: CompanyIndexPage) -> dict[str, Any]:
+    """Context of the company directory.
+
+    Query string: ``q``, ``industry`` (slug), ``location`` (city or country),
+    ``size`` (a :class:`CompanySize` value), ``order`` and ``page``.
+    """
+    user = _user(request)
+    companies = visibility.companies_visible_to(user, CompanyPage.objects.child_of(page)).filter(
+        live=True
+    )
+    query = _param(request, "q", MAX_QUERY_LENGTH)
+    filters = {
+        "industry": _param(request, "industry"),
+        "location": _param(request, "location"),
+        "size": _param(request, "size"),
+    }
+    if filters["industry"]:
+        companies = companies.filter(industry__slug=filters["industry"])
+    if filters["location"]:
+        companies = companies.filter(
+            Q(city__icontains=filters["location"]) | Q(country__icontains=filters["location"])
+        )
+    if filters["size"] in CompanySize.values:
+        companies = companies.filter(size_range=filters["size"])
+    else:
+        filters["size"] = ""
+
+    ranked_ids = None
+    if query:
+        ranked_ids = _search_ids(CompanyPage.objects.live().child_of(page), query)
+        companies = companies.filter(pk__in=ranked_ids)
+    ordering = _ordering(request, bool(query))
+    listing = _paginate(request, companies, ordering, ranked_ids, _company_cards(user))
+
+    return {
+        "listing": listing,
+        "companies": listing.items,
+        "query": query,
+        "filters": filters,
+        "active_filters": any(filters.values()),
+        "orderings": _ordering_choices(bool(query)),
+        "industries": Industry.objects.only("name", "slug").order_by("name"),
+        "size_choices": CompanySize.choices,
+    }
+
+
+# --------------------------------------------------------------------------
+# Company page
+# --------------------------------------------------------------------------
+
+
+def company_page_context(request: HttpRequest, page: CompanyPage) -> dict[str, Any]:
+    """Context of a company profile: visible current employees, followers, relationships."""
+    user = _user(request)
+    positions_here = visibility.positions_visible_to(
+        user, Position.objects.filter(company=page, is_current=True)
+    ).order_by(F("start_date").desc(nulls_last=True), "sort_order")
+    employees = (
+        visibility.employees_of(user, page, current=True)
+        .filter(live=True)
+        .select_related("photo")
+        .prefetch_related(
+            "photo__renditions",
+            Prefetch("positions", queryset=positions_here, to_attr="positions_here"),
+        )
+        .order_by("title", "pk")
+    )
+    relationships = (
+        visibility.relationships_visible_to(
+            user,
+            CompanyRelationship.objects.filter(Q(from_company=page) | Q(to_company=page)),
+        )
+        .select_related("from_company", "to_company")
+        .order_by("kind", "pk")
+    )
+    return {
+        "employees": list(employees[:PROFILE_LIST_LIMIT]),
+        "employee_count": employees.count(),
+        "follower_count": Follow.objects.filter(company=page, member__live=True).count(),
+        "relationships": [
+            {
+                "kind": rel.get_kind_display(),
+                "other": rel.to_company if rel.from_company_id == page.pk else rel.from_company,
+                "outgoing": rel.from_company_id == page.pk,
+                "confirmed": rel.is_confirmed,
+            }
+            for rel in relationships
+        ],
+        "specialities": list(page.specialities.all()),
+        "can_edit": visibility.can_edit_company(user, page),
+    }
+
+
+# --------------------------------------------------------------------------
+# Member page
+# --------------------------------------------------------------------------
+
+
+def member_page_context(request: HttpRequest, page: MemberPage) -> dict[str, Any]:
+    """Context of a member profile, holding only what the viewer may see."""
+    user = _user(request)
+    me = visibility.viewer_member(user)
+    is_self = me is not None and me.pk == page.pk
+    show = {
+        field: visibility.can_see_field(user, page, field)
+        for field in ("email", "phone", "connections")
+    }
+
+    skills = page.skills.annotate(
+        endorsement_count=_count_subquery(
+            _live_endorsements(user).filter(member_id=page.pk, skill_id=OuterRef("pk")),
+            "skill_id",
+        )
+    ).order_by("-endorsement_count", "name")
+
+    # positions_visible_to covers both the member's choice and the company admins'
+    # right to see positions claimed at their company.
+    positions = list(
+        visibility.positions_visible_to(user, Position.objects.filter(member=page))
+        .select_related("company")
+        .annotate(company_visible=_visible_companies_q(user))
+        .order_by("-is_current", F("start_date").desc(nulls_last=True), "sort_order")
+    )
+
+    connections: list[MemberPage] = []
+    connection_count = None
+    if show["connections"]:
+        visible_connections = visibility.connections_of(user, page).filter(live=True)
+        connection_count = visible_connections.count()
+        connections = list(
+            visible_connections.select_related("photo")
+            .prefetch_related("photo__renditions")
+            .order_by("title", "pk")[:PROFILE_LIST_LIMIT]
+        )
+
+    mutual_count = None
+    connected = False
+    if me is not None and not is_self:
+        mutual_count = visibility.mutual_connections(user, page).count()
+        connected = visibility.is_connected(user, page)
+
+    recommendations = list(
+        visibility.recommendations_visible_to(
+            user,
+            Recommendation.objects.filter(
+                member=page, state=RecommendationState.PUBLISHED, is_hidden=False
+            ),
+        )
+        .select_related("author", "author__photo")
+        .order_by("-created_at")
+    )
+
+    return {
+        "is_self": is_self,
+        "connected": connected,
+        "mutual_count": mutual_count,
+        "show_email": show["email"] and bool(page.contact_email),
+        "show_phone": show["phone"] and bool(page.contact_phone),
+        "show_connections": show["connections"],
+        "skills": list(skills),
+        "interests": list(page.interests.all()),
+        "open_to_labels": [OpenTo(value).label for value in page.open_to],
+        "languages": [lang.strip() for lang in page.languages.split(",") if lang.strip()],
+        "positions": positions,
+        "education": list(page.education.all()),
+        "links": list(page.links.all()),
+        "connections": connections,
+        "connection_count": connection_count,
+        "recommendations": recommendations,
+    }

@@ -10,6 +10,7 @@ whatever its page size.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -61,6 +62,8 @@ MAX_QUERY_LENGTH = 200
 
 #: Connections and employees shown on a profile page before "and N more".
 PROFILE_LIST_LIMIT = 24
+
+_WORD_RE = re.compile(r"\w+")
 
 ORDER_RELEVANCE = "relevance"
 ORDER_NAME = "name"
@@ -139,11 +142,24 @@ def _search_ids(queryset: QuerySet, query: str) -> list[int]:
     ``MemberPage.search_fields``); the caller intersects these candidates with the
     visibility queryset in SQL, so the backend never decides who may be seen.
     """
-    ids = _run_search(queryset.search(query, operator="and"))
+    words = _search_words(query)
+    if not words:
+        return []
+    ids = _run_search(queryset.search(words, operator="and"))
     if not ids:
         # Partial words ("Ams" for Amsterdam, "Jan" for Janssen) while typing.
-        ids = _run_search(queryset.autocomplete(query, operator="and"))
+        ids = _run_search(queryset.autocomplete(words, operator="and"))
     return ids
+
+
+def _search_words(query: str) -> str:
+    """The words of a visitor's query, without the backends' query syntax.
+
+    Quotes, brackets, operators and wildcards mean something to SQLite FTS,
+    PostgreSQL and Elasticsearch alike; typed by a visitor they would raise
+    syntax errors (an unbalanced quote is a 500 on SQLite), so only words remain.
+    """
+    return " ".join(_WORD_RE.findall(query))
 
 
 def _run_search(results: Any) -> list[int]:

@@ -1,0 +1,288 @@
+"""The member and company directories: search, filters, ordering and pagination act
+only on what the viewer may see (PRODUCT.md, "Visibility and per-object permissions")."""
+
+from __future__ import annotations
+
+from django.test import override_settings
+
+from tests.frontend.scenario import NetworkScenario
+
+
+class MemberDirectoryVisibilityTests(NetworkScenario):
+    def test_member_directory_answers_200_for_every_role(self):
+        for user in (None, self.u_frank, self.u_alice, self.u_editor):
+            with self.subTest(user=user):
+                self.assertEqual(self.get(self.directory, user).status_code, 200)
+
+    def test_visitor_lists_only_public_live_profiles(self):
+        self.assertEqual(
+            self.listed(self.get(self.directory)),
+            ["Alice Tester", "Bob Tester", "Eve Tester", "Frank Tester"],
+        )
+
+    def test_member_also_lists_members_only_profiles(self):
+        self.assertIn("Dave Tester", self.listed(self.get(self.directory, self.u_frank)))
+
+    def test_connections_only_profile_listed_for_connections_alone(self):
+        self.assertNotIn("Carol Tester", self.listed(self.get(self.directory, self.u_frank)))
+        self.assertIn("Carol Tester", self.listed(self.get(self.directory, self.u_alice)))
+
+    def test_blocked_member_does_not_list_the_blocker_nor_the_blocker_them(self):
+        self.assertNotIn("Eve Tester", self.listed(self.get(self.directory, self.u_alice)))
+        self.assertNotIn("Alice Tester", self.listed(self.get(self.directory, self.u_eve)))
+
+    def test_unpublished_profile_never_listed(self):
+        for user in (None, self.u_drafty, self.u_editor):
+            with self.subTest(user=user):
+                self.assertNotIn("Drafty Tester", self.listed(self.get(self.directory, user)))
+
+    def test_editor_lists_every_live_profile(self):
+        self.assertEqual(
+            self.listed(self.get(self.directory, self.u_editor)),
+            [
+                "Alice Tester",
+                "Bob Tester",
+                "Carol Tester",
+                "Dave Tester",
+                "Eve Tester",
+                "Frank Tester",
+            ],
+        )
+
+    def test_total_count_counts_only_visible_members(self):
+        response = self.get(self.directory)
+        self.assertEqual(response.context["listing"].total, 4)
+        self.assertContains(response, "4 members")
+
+
+class MemberSearchTests(NetworkScenario):
+    def test_search_finds_member_by_name(self):
+        self.assertEqual(self.listed(self.get(self.directory, q="alice")), ["Alice Tester"])
+
+    def test_search_finds_member_by_partial_name(self):
+        self.assertEqual(self.listed(self.get(self.directory, q="Ali")), ["Alice Tester"])
+
+    def test_search_finds_member_by_skill(self):
+        self.assertEqual(self.listed(self.get(self.directory, q="Python")), ["Alice Tester"])
+
+    def test_search_finds_member_by_headline(self):
+        self.assertEqual(self.listed(self.get(self.directory, q="Analyst")), ["Bob Tester"])
+
+    def test_search_never_matches_hidden_email(self):
+        # alice's e-mail is visible to members, never indexed: no viewer finds her by it.
+        for user in (None, self.u_frank):
+            with self.subTest(user=user):
+                response = self.get(self.directory, user, q="alice-secret@mail.example.com")
+                self.assertEqual(self.listed(response), [])
+                self.assertEqual(self.listed(self.get(self.directory, user, q="alice-secret")), [])
+
+    def test_search_never_matches_hidden_phone(self):
+        self.assertEqual(self.listed(self.get(self.directory, q="5000")), [])
+
+    def test_search_never_matches_company_of_hidden_position(self):
+        # bob's only position (at Globex) is "only me".
+        self.assertEqual(self.listed(self.get(self.directory, self.u_frank, q="Globex")), [])
+        self.assertEqual(self.listed(self.get(self.directory, q="Secret analyst")), [])
+
+    def test_search_never_returns_profile_hidden_from_viewer(self):
+        self.assertEqual(self.listed(self.get(self.directory, q="Carol")), [])
+        self.assertEqual(self.listed(self.get(self.directory, self.u_frank, q="Carol")), [])
+        self.assertEqual(
+            self.listed(self.get(self.directory, self.u_alice, q="Carol")), ["Carol Tester"]
+        )
+
+    def test_search_never_returns_blocker_to_blocked_member(self):
+        self.assertEqual(self.listed(self.get(self.directory, self.u_alice, q="Eve")), [])
+        self.assertEqual(
+            self.listed(self.get(self.directory, self.u_frank, q="Eve")), ["Eve Tester"]
+        )
+
+    def test_search_with_no_match_shows_empty_state(self):
+        response = self.get(self.directory, q="zzzzqqq")
+        self.assertEqual(self.listed(response), [])
+        self.assertContains(response, "No members match your search")
+
+    def test_overlong_or_odd_search_input_does_not_error(self):
+        for q in ("x" * 5000, '"unbalanced', "AND OR NOT", "*", "%_", "名前"):
+            with self.subTest(q=q[:20]):
+                self.assertEqual(self.get(self.directory, q=q).status_code, 200)
+
+    def test_search_keeps_filters(self):
+        response = self.get(self.directory, q="Tester", location="Rotterdam")
+        self.assertEqual(self.listed(response), ["Bob Tester"])
+
+
+class MemberFilterTests(NetworkScenario):
+    def test_filter_by_industry(self):
+        self.assertEqual(
+            self.listed(self.get(self.directory, industry="software")), ["Alice Tester"]
+        )
+
+    def test_filter_by_skill(self):
+        self.assertEqual(self.listed(self.get(self.directory, skill="cobol")), ["Bob Tester"])
+
+    def test_filter_by_city(self):
+        self.assertEqual(
+            self.listed(self.get(self.directory, location="rotterdam")), ["Bob Tester"]
+        )
+
+    def test_filter_by_country(self):
+        self.assertEqual(
+            self.listed(self.get(self.directory, location="Netherlands")),
+            ["Alice Tester", "Bob Tester", "Eve Tester", "Frank Tester"],
+        )
+
+    def test_filter_by_open_to(self):
+        self.assertEqual(
+            self.listed(self.get(self.directory, open_to="mentoring")), ["Alice Tester"]
+        )
+
+    def test_unknown_open_to_value_is_ignored(self):
+        self.assertEqual(len(self.listed(self.get(self.directory, open_to="anything"))), 4)
+
+    def test_filter_by_company_uses_visible_positions(self):
+        self.assertEqual(self.listed(self.get(self.directory, company="acme")), ["Alice Tester"])
+        # carol works at Acme too, but only her connections see her profile.
+        self.assertEqual(
+            self.listed(self.get(self.directory, self.u_alice, company="acme")),
+            ["Alice Tester", "Carol Tester"],
+        )
+
+    def test_filter_by_company_never_matches_hidden_position(self):
+        for user in (None, self.u_frank, self.u_alice):
+            with self.subTest(user=user):
+                self.assertEqual(self.listed(self.get(self.directory, user, company="globex")), [])
+
+    def test_filter_by_company_matches_own_and_editor_view_of_hidden_position(self):
+        self.assertEqual(
+            self.listed(self.get(self.directory, self.u_bob, company="globex")), ["Bob Tester"]
+        )
+        self.assertEqual(
+            self.listed(self.get(self.directory, self.u_editor, company="globex")), ["Bob Tester"]
+        )
+
+    def test_filter_by_unpublished_company_matches_nobody(self):
+        self.assertEqual(
+            self.listed(self.get(self.directory, self.u_editor, company="initech")), []
+        )
+
+    def test_company_filter_offers_only_visible_companies(self):
+        companies = [c.title for c in self.get(self.directory).context["companies"]]
+        self.assertEqual(companies, ["Acme", "Globex", "Umbrella"])
+
+    def test_unknown_filter_values_match_nothing_without_error(self):
+        for params in ({"industry": "nope"}, {"skill": "nope"}, {"company": "nope"}):
+            with self.subTest(params=params):
+                self.assertEqual(self.listed(self.get(self.directory, **params)), [])
+
+
+class MemberOrderingAndPaginationTests(NetworkScenario):
+    def test_default_order_is_by_name(self):
+        names = self.listed(self.get(self.directory))
+        self.assertEqual(names, sorted(names))
+
+    def test_newest_order_puts_latest_published_first(self):
+        self.assertEqual(
+            self.listed(self.get(self.directory, order="newest")),
+            ["Frank Tester", "Eve Tester", "Bob Tester", "Alice Tester"],
+        )
+
+    def test_unknown_order_falls_back_to_name(self):
+        response = self.get(self.directory, order="email")
+        self.assertEqual(response.context["listing"].ordering, "name")
+
+    def test_relevance_order_only_offered_when_searching(self):
+        self.assertNotIn("relevance", dict(self.get(self.directory).context["orderings"]))
+        self.assertEqual(
+            self.get(self.directory, q="Tester").context["listing"].ordering, "relevance"
+        )
+
+    @override_settings(WAGTAIL_NETWORK={"DIRECTORY_PAGE_SIZE": 3})
+    def test_pagination_uses_directory_page_size(self):
+        first = self.get(self.directory)
+        self.assertEqual(self.listed(first), ["Alice Tester", "Bob Tester", "Eve Tester"])
+        self.assertContains(first, 'rel="next"')
+        second = self.get(self.directory, page=2)
+        self.assertEqual(self.listed(second), ["Frank Tester"])
+        self.assertContains(second, 'aria-current="page"')
+
+    @override_settings(WAGTAIL_NETWORK={"DIRECTORY_PAGE_SIZE": 3})
+    def test_pagination_links_keep_search_and_filters(self):
+        response = self.get(self.directory, location="Netherlands", q="Tester")
+        self.assertContains(response, "page=2")
+        self.assertContains(response, "location=Netherlands")
+
+    @override_settings(WAGTAIL_NETWORK={"DIRECTORY_PAGE_SIZE": 3})
+    def test_bad_page_numbers_do_not_error(self):
+        for page in ("abc", "0", "-1", "9999", "1.5", ""):
+            with self.subTest(page=page):
+                self.assertEqual(self.get(self.directory, page=page).status_code, 200)
+        self.assertEqual(self.listed(self.get(self.directory, page="9999")), ["Frank Tester"])
+
+    @override_settings(WAGTAIL_NETWORK={"DIRECTORY_PAGE_SIZE": 1})
+    def test_relevance_order_paginates_visible_matches_only(self):
+        seen = []
+        for number in (1, 2, 3, 4):
+            response = self.get(self.directory, q="Tester", page=number)
+            seen += self.listed(response)
+            self.assertEqual(response.context["listing"].total, 4)
+        self.assertEqual(sorted(seen), ["Alice Tester", "Bob Tester", "Eve Tester", "Frank Tester"])
+
+
+class CompanyDirectoryTests(NetworkScenario):
+    def listed_companies(self, response):
+        return self.listed(response, "companies")
+
+    def test_company_directory_lists_live_companies_only(self):
+        for user in (None, self.u_frank, self.u_editor):
+            with self.subTest(user=user):
+                self.assertEqual(
+                    self.listed_companies(self.get(self.company_index, user)),
+                    ["Acme", "Globex", "Umbrella"],
+                )
+
+    def test_company_search_by_name_and_city(self):
+        self.assertEqual(self.listed_companies(self.get(self.company_index, q="Acme")), ["Acme"])
+        self.assertEqual(
+            self.listed_companies(self.get(self.company_index, q="Rotterdam")), ["Globex"]
+        )
+
+    def test_company_search_never_finds_unpublished_company(self):
+        self.assertEqual(
+            self.listed_companies(self.get(self.company_index, self.u_editor, q="Initech")), []
+        )
+
+    def test_company_filters_industry_location_size(self):
+        self.assertEqual(
+            self.listed_companies(self.get(self.company_index, industry="finance")), ["Globex"]
+        )
+        self.assertEqual(
+            self.listed_companies(self.get(self.company_index, location="united kingdom")),
+            ["Umbrella"],
+        )
+        self.assertEqual(
+            self.listed_companies(self.get(self.company_index, size="11-50")), ["Acme"]
+        )
+
+    def test_unknown_company_size_is_ignored(self):
+        self.assertEqual(len(self.listed_companies(self.get(self.company_index, size="huge"))), 3)
+
+    def test_company_card_counts_only_visible_employees(self):
+        # Acme: alice (public) and carol (connections only).
+        rows = {c.title: c for c in self.get(self.company_index).context["companies"]}
+        self.assertEqual(rows["Acme"].employee_count, 1)
+        self.assertEqual(rows["Globex"].employee_count, 0)  # bob's position is "only me"
+        rows = {c.title: c for c in self.get(self.company_index, self.u_alice).context["companies"]}
+        self.assertEqual(rows["Acme"].employee_count, 2)
+        self.assertEqual(rows["Acme"].follower_count, 2)
+
+    def test_company_newest_order(self):
+        self.assertEqual(
+            self.listed_companies(self.get(self.company_index, order="newest")),
+            ["Umbrella", "Globex", "Acme"],
+        )
+
+    @override_settings(WAGTAIL_NETWORK={"DIRECTORY_PAGE_SIZE": 2})
+    def test_company_pagination(self):
+        self.assertEqual(self.listed_companies(self.get(self.company_index, page=2)), ["Umbrella"])
+        self.assertEqual(self.get(self.company_index, page="x").status_code, 200)

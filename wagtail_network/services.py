@@ -298,7 +298,7 @@ def request_connection(user: Any, member: Any, message: str = "") -> Connection:
             _("The message can be at most %(max)d characters long.") % {"max": MESSAGE_MAX_LENGTH},
             field="message",
         )
-    if _pk(member) == me.pk:
+    if _pk(member, "member") == me.pk:
         raise _error(ErrorCode.SELF_ACTION, field="member")
     target = _visible_member(user, member)
 
@@ -380,7 +380,7 @@ def accept_connection(user: Any, member: Any) -> Connection:
     ``NOT_FOUND`` (no invitation from this member, or the member is not visible).
     """
     me = _actor(user)
-    other_pk = _pk(member)
+    other_pk = _pk(member, "member")
     if other_pk == me.pk:
         raise _error(ErrorCode.SELF_ACTION, field="member")
     with transaction.atomic():
@@ -402,7 +402,7 @@ def ignore_connection(user: Any, member: Any) -> Connection:
     """Ignore the invitation ``member`` sent. The inviter is never told: to them it
     still reads as pending (:func:`invitation_state_for`). Idempotent."""
     me = _actor(user, live=False)
-    other_pk = _pk(member)
+    other_pk = _pk(member, "member")
     with transaction.atomic():
         _lock_members(me.pk, other_pk)
         live = _live_connection(me.pk, other_pk)
@@ -430,7 +430,7 @@ def withdraw_connection_request(user: Any, member: Any) -> Connection:
     ``ALREADY_CONNECTED`` (use :func:`remove_connection`).
     """
     me = _actor(user, live=False)
-    other_pk = _pk(member)
+    other_pk = _pk(member, "member")
     with transaction.atomic():
         _lock_members(me.pk, other_pk)
         live = _live_connection(me.pk, other_pk)
@@ -453,7 +453,7 @@ def remove_connection(user: Any, member: Any) -> Connection:
     Errors: ``NOT_CONNECTED`` (visible member, no connection), ``NOT_FOUND``.
     """
     me = _actor(user, live=False)
-    other_pk = _pk(member)
+    other_pk = _pk(member, "member")
     if other_pk == me.pk:
         raise _error(ErrorCode.SELF_ACTION, field="member")
     with transaction.atomic():
@@ -561,7 +561,7 @@ def connection_statuses(user: Any, member_ids: Iterable[Any]) -> dict[int, str]:
 
 def connection_status(user: Any, member: Any) -> str:
     """How ``member`` stands to the user (see :func:`connection_statuses`)."""
-    pk = _pk(member)
+    pk = _pk(member, "member")
     return connection_statuses(user, [pk])[pk]
 
 
@@ -595,7 +595,7 @@ def block_member(user: Any, member: Any) -> Block:
     neither can see, invite, endorse or recommend the other.
     """
     me = _actor(user, live=False)
-    other_pk = _pk(member)
+    other_pk = _pk(member, "member")
     if other_pk == me.pk:
         raise _error(ErrorCode.SELF_ACTION, field="member")
     existing = Block.objects.filter(blocker_id=me.pk, blocked_id=other_pk).first()
@@ -641,7 +641,7 @@ def unblock_member(user: Any, member: Any) -> None:
     Errors: ``NOT_FOUND`` (the actor has not blocked this member).
     """
     me = _actor(user, live=False)
-    other_pk = _pk(member)
+    other_pk = _pk(member, "member")
     with transaction.atomic():
         block = Block.objects.select_for_update().filter(blocker_id=me.pk, blocked_id=other_pk)
         block = block.first()
@@ -717,7 +717,7 @@ def endorse_skill(user: Any, member: Any, skill: Any) -> Endorsement:
     Errors: ``SELF_ACTION``, ``NOT_FOUND``, ``NOT_CONNECTED``, ``SKILL_NOT_LISTED``.
     """
     me = _actor(user)
-    if _pk(member) == me.pk:
+    if _pk(member, "member") == me.pk:
         raise _error(ErrorCode.SELF_ACTION, field="member")
     target = _visible_member(user, member)
     skill_obj = _resolve_skill(skill)
@@ -760,7 +760,7 @@ def withdraw_endorsement(user: Any, member: Any, skill: Any) -> None:
     Errors: ``NOT_FOUND`` (no such endorsement).
     """
     me = _actor(user, live=False)
-    other_pk = _pk(member)
+    other_pk = _pk(member, "member")
     skill_obj = _resolve_skill(skill)
     with transaction.atomic():
         endorsement = (
@@ -881,7 +881,7 @@ def write_recommendation(user: Any, member: Any, relationship: str, text: str) -
     ask a moderator).
     """
     me = _actor(user)
-    if _pk(member) == me.pk:
+    if _pk(member, "member") == me.pk:
         raise _error(ErrorCode.SELF_ACTION, field="member")
     if relationship not in RecommendationRelationship.values:
         raise _error(ErrorCode.VALIDATION, _("Choose a relationship."), field="relationship")
@@ -1164,7 +1164,7 @@ def report_content(
     kind = given[0]
     value = targets[kind]
     if kind == "member":
-        if _pk(value) == me.pk:
+        if _pk(value, "member") == me.pk:
             raise _error(ErrorCode.SELF_ACTION, field="member")
         target = _visible_member(user, value)
     elif kind == "company":

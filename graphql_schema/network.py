@@ -1,0 +1,124 @@
+"""The viewer's own network: invitations, blocks and suggestions.
+
+These are private to the viewer: an invitation is a node only for its two
+members, a block only for the blocker. An ignored invitation reads ``PENDING`` to
+its sender (the ignore is never disclosed), as the service layer defines.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+import strawberry
+import strawberry_django
+from django.db.models import Q, QuerySet
+from strawberry import relay
+from strawberry.types import Info
+
+from wagtail_network import services, visibility
+from wagtail_network.models import Block, Connection, ConnectionState
+
+from .members import MemberType
+from .relay import PkNode, viewer_of
+
+
+@strawberry.enum(
+    name="InvitationState", description="An invitation's state, as the viewer may know it."
+)
+class InvitationStateEnum(enum.Enum):
+    PENDING = "pending"
+    IGNORED = strawberry.enum_value(
+        "ignored", description="Told only to the recipient; the sender still reads PENDING."
+    )
+
+
+@strawberry_django.type(
+    Connection,
+    name="Invitation",
+    description="An open invitation to connect, visible only to its two members.",
+)
+class InvitationType(PkNode):
+    message: str = strawberry_django.field(description="The inviter's note.")
+    created_at: datetime = strawberry_django.field(description="When it was sent.")
+    requester: MemberType | None = strawberry_django.field(description="Who invited.")
+    recipient: MemberType | None = strawberry_django.field(description="Who was invited.")
+
+    @classmethod
+    def get_queryset(cls, queryset: QuerySet, info: Info, **kwargs: Any) -> QuerySet:
+        user = viewer_of(info)
+        me = visibility.viewer_member_id(user)
+        if me is None:
+            return queryset.none()
+        visible = visibility.members_visible_to(user).values("pk")
+        return queryset.filter(
+            Q(requester_id=me) | Q(recipient_id=me),
+            state__in=[ConnectionState.PENDING, ConnectionState.IGNORED],
+            requester_id__in=visible,
+            recipient_id__in=visible,
+        )
+
+    @strawberry_django.field(
+        only=["state", "requester_id"],
+        description="PENDING, or IGNORED (only ever told to the recipient).",
+    )
+    def state(self, info: Info) -> InvitationStateEnum:
+        return InvitationStateEnum(services.invitation_state_for(viewer_of(info), self))  # type: ignore[arg-type]
+
+
+@strawberry_django.type(
+    Block,
+    name="BlockedMember",
+    description="A member the viewer blocked. The blocker sees them only here, to unblock "
+    "them; nothing else of their profile is shown.",
+)
+class BlockedMemberType(PkNode):
+    blocked_at: datetime = strawberry_django.field(
+        field_name="created_at", description="When the block was made."
+    )
+
+    @classmethod
+    def get_queryset(cls, queryset: QuerySet, info: Info, **kwargs: Any) -> QuerySet:
+        me = visibility.viewer_member_id(viewer_of(info))
+        if me is None:
+            return queryset.none()
+        return queryset.filter(blocker_id=me)
+
+    @strawberry_django.field(
+        select_related=["blocked"],
+        only=["blocked__title", "blocked__slug", "blocked__id"],
+        description="The blocked member's Member id (use it with `unblockMember`).",
+    )
+    def member_id(self) -> relay.GlobalID:
+        return relay.GlobalID("Member", str(self.blocked_id))  # type: ignore[attr-defined]
+
+    @strawberry_django.field(
+        select_related=["blocked"],
+        only=["blocked__title"],
+        description="The blocked member's name.",
+    )
+    def name(self) -> str:
+        return self.blocked.title  # type: ignore[attr-defined]
+
+    @strawberry_django.field(
+        select_related=["blocked"],
+        only=["blocked__slug"],
+        description="The blocked member's slug.",
+    )
+    def slug(self) -> str:
+        return self.blocked.slug  # type: ignore[attr-defined]
+
+
+def suggested_members_queryset(user: Any, limit: int) -> QuerySet:
+    """People the viewer may know (:func:`wagtail_network.graph.suggested_members`)."""
+    from wagtail_network.graph import suggested_members
+
+    return suggested_members(user, limit=limit)
+
+
+__all__ = [
+    "BlockedMemberType",
+    "InvitationType",
+    "suggested_members_queryset",
+]

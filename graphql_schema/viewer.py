@@ -1,0 +1,91 @@
+"""``viewer``: the signed-in user's own corner of the network."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Annotated
+
+import strawberry
+import strawberry_django
+from strawberry.types import Info
+from strawberry_django.optimizer import optimize
+from strawberry_django.relay import DjangoListConnection
+
+from wagtail_network import services, visibility
+from wagtail_network.models import Block, MemberPage
+
+from .companies import CompanyType
+from .members import MemberType
+from .network import BlockedMemberType, InvitationType, suggested_members_queryset
+from .relay import MAX_PAGE_SIZE, viewer_of
+
+
+@strawberry.type(name="Viewer", description="The signed-in user and their own network.")
+class ViewerType:
+    @strawberry.field(description="The user's username.")
+    def username(self, info: Info) -> str:
+        return viewer_of(info).get_username()
+
+    @strawberry.field(description="The user's member profile (also while it is a draft).")
+    def member(self, info: Info) -> MemberType | None:
+        me = visibility.viewer_member_id(viewer_of(info))
+        if me is None:
+            return None
+        return optimize(MemberPage.objects.filter(pk=me), info).first()  # type: ignore[return-value]
+
+    @strawberry_django.connection(
+        DjangoListConnection[InvitationType],
+        description="Open invitations the viewer received, newest first.",
+    )
+    def invitations_received(
+        self,
+        info: Info,
+        include_ignored: Annotated[
+            bool, strawberry.argument(description="Also list invitations the viewer ignored.")
+        ] = False,
+    ) -> Iterable[InvitationType]:
+        user = viewer_of(info)
+        qs = services.invitations_received(user, include_ignored=include_ignored)
+        return InvitationType.get_queryset(qs, info).order_by("-created_at", "-pk")  # type: ignore[return-value]
+
+    @strawberry_django.connection(
+        DjangoListConnection[InvitationType],
+        description="Open invitations the viewer sent (ignored ones read as pending), "
+        "newest first.",
+    )
+    def invitations_sent(self, info: Info) -> Iterable[InvitationType]:
+        qs = services.invitations_sent(viewer_of(info))
+        return InvitationType.get_queryset(qs, info).order_by("-created_at", "-pk")  # type: ignore[return-value]
+
+    @strawberry_django.connection(
+        DjangoListConnection[MemberType],
+        description="People the viewer may know: 2nd-degree members, most mutual connections "
+        "(over edges the viewer may know of) first.",
+    )
+    def suggestions(self, info: Info) -> Iterable[MemberType]:
+        return suggested_members_queryset(viewer_of(info), MAX_PAGE_SIZE)  # type: ignore[return-value]
+
+    @strawberry_django.connection(
+        DjangoListConnection[CompanyType],
+        description="Companies the viewer administers (per-object grants).",
+    )
+    def administered_companies(self, info: Info) -> Iterable[CompanyType]:
+        return visibility.administered_companies(viewer_of(info)).order_by("title", "pk")  # type: ignore[return-value]
+
+    @strawberry_django.connection(
+        DjangoListConnection[BlockedMemberType],
+        description="Members the viewer blocked, newest first (only ever shown to the blocker).",
+    )
+    def blocked_members(self, info: Info) -> Iterable[BlockedMemberType]:
+        me = visibility.viewer_member_id(viewer_of(info))
+        return Block.objects.filter(blocker_id=me).order_by("-created_at", "-pk")  # type: ignore[return-value]
+
+
+@strawberry.type
+class ViewerQuery:
+    @strawberry.field(description="The signed-in user; null for anonymous visitors.")
+    def viewer(self, info: Info) -> ViewerType | None:
+        user = viewer_of(info)
+        if not visibility.is_authenticated(user):
+            return None
+        return ViewerType()

@@ -37,24 +37,48 @@ class MutationError:
     @classmethod
     def from_exception(cls, exc: NetworkError) -> MutationError:
         """The GraphQL shape of a service-layer error."""
-        return cls(code=exc.code, field=_camel(exc.field), message=str(exc.message))
+        return cls(code=exc.code, field=input_field_name(exc.field), message=str(exc.message))
 
     @classmethod
     def of(cls, code: ErrorCode, field: str | None = None, message: str | None = None):
         """An error with the default message for ``code``."""
         return cls(
             code=code,
-            field=_camel(field),
+            field=input_field_name(field),
             message=str(message if message is not None else DEFAULT_MESSAGES[code]),
         )
 
 
-def _camel(name: str | None) -> str | None:
-    """Service errors name model/Python fields; clients see the camelCase input names."""
-    if not name:
-        return name
+#: Service-layer field names whose GraphQL input carries a global ID instead.
+ID_FIELDS = {
+    "member": "memberId",
+    "company": "companyId",
+    "skill": "skillId",
+    "skills": "skillIds",
+    "industry": "industryId",
+    "endorsement": "endorsementId",
+    "recommendation": "recommendationId",
+    "position": "positionId",
+    "target": "targetId",
+    "report": "reportId",
+}
+
+
+def _camel(name: str) -> str:
     head, *rest = name.split("_")
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def input_field_name(name: str | None) -> str | None:
+    """The GraphQL input path for a service-layer field name.
+
+    Services name model fields (``contact_email``, ``positions.0.end_date``,
+    ``member``); clients sent camelCase input fields (``contactEmail``,
+    ``positions.0.endDate``, ``memberId``).
+    """
+    if not name:
+        return name
+    return ".".join(ID_FIELDS.get(part) or _camel(part) for part in name.split("."))
 
 
 __all__ = ["MutationError", "MutationErrorCode", "NetworkError"]

@@ -50,6 +50,10 @@ class NetworkSettings(TypedDict, total=False):
     GRAPHQL_FIELD_SUGGESTIONS: bool
     #: Seconds a data-export download link stays valid.
     EXPORT_LINK_MAX_AGE: int
+    #: deleteMyAccount deactivates the host site's user and blanks its personal
+    #: fields when True; when False only the network data goes and the host site
+    #: acts on the ``member_account_deleted`` signal itself.
+    ACCOUNT_DELETION_DEACTIVATES_USER: bool
 
 
 DEFAULTS: NetworkSettings = {
@@ -84,6 +88,7 @@ DEFAULTS: NetworkSettings = {
     "GRAPHQL_INTROSPECTION": True,
     "GRAPHQL_FIELD_SUGGESTIONS": True,
     "EXPORT_LINK_MAX_AGE": 3600,
+    "ACCOUNT_DELETION_DEACTIVATES_USER": True,
 }
 
 

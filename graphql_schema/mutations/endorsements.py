@@ -1,0 +1,163 @@
+"""Endorsements and recommendations."""
+
+from __future__ import annotations
+
+import enum
+
+import strawberry
+from strawberry.types import Info
+
+from wagtail_network import services, visibility
+from wagtail_network.models import Endorsement, Recommendation
+
+from ..endorsements import EndorsementType, RecommendationRelationshipEnum, RecommendationType
+from ..errors import MutationError
+from ..members import MemberType
+from .base import MEMBER_TYPES, decode_id, perform
+from .network import ERRORS_DESCRIPTION, _member_after
+
+SKILL_TYPES = ("Skill",)
+RECOMMENDATION_TYPES = ("Recommendation",)
+
+
+@strawberry.input(description="Endorse a member for a skill they list.")
+class EndorseSkillInput:
+    member_id: strawberry.ID = strawberry.field(description="Global ID of the member.")
+    skill_id: strawberry.ID = strawberry.field(description="Global ID of the skill.")
+
+
+@strawberry.type(description="The endorsement and the member it concerns.")
+class EndorseSkillPayload:
+    endorsement: EndorsementType | None = strawberry.field(
+        default=None, description="The endorsement (state PENDING with endorsement moderation)."
+    )
+    member: MemberType | None = strawberry.field(
+        default=None, description="The endorsed member (read `skills` for the new counts)."
+    )
+    errors: list[MutationError] = strawberry.field(
+        default_factory=list, description=ERRORS_DESCRIPTION
+    )
+
+
+@strawberry.input(description="Withdraw your endorsement of a member's skill.")
+class WithdrawEndorsementInput:
+    member_id: strawberry.ID = strawberry.field(description="Global ID of the member.")
+    skill_id: strawberry.ID = strawberry.field(description="Global ID of the skill.")
+
+
+@strawberry.type(description="The member after the endorsement was withdrawn.")
+class WithdrawEndorsementPayload:
+    member: MemberType | None = strawberry.field(default=None, description="The member.")
+    errors: list[MutationError] = strawberry.field(
+        default_factory=list, description=ERRORS_DESCRIPTION
+    )
+
+
+@strawberry.input(description="Write a recommendation for a 1st-degree connection.")
+class WriteRecommendationInput:
+    member_id: strawberry.ID = strawberry.field(description="Global ID of the member.")
+    relationship: RecommendationRelationshipEnum = strawberry.field(  # type: ignore[valid-type]
+        description="How you know them."
+    )
+    text: str = strawberry.field(description="The recommendation (plain text, ≤ 3000 chars).")
+
+
+@strawberry.type(description="The recommendation, waiting for its recipient.")
+class RecommendationPayload:
+    recommendation: RecommendationType | None = strawberry.field(
+        default=None, description="The recommendation."
+    )
+    errors: list[MutationError] = strawberry.field(
+        default_factory=list, description=ERRORS_DESCRIPTION
+    )
+
+
+@strawberry.enum(name="RecommendationAction", description="What the recipient does with it.")
+class RecommendationAction(enum.Enum):
+    ACCEPT = strawberry.enum_value("accept", description="Show it (after moderation, if on).")
+    DECLINE = strawberry.enum_value("decline", description="Refuse it (while it waits).")
+    HIDE = strawberry.enum_value("hide", description="Hide it from your profile.")
+    UNHIDE = strawberry.enum_value("unhide", description="Show a hidden one again.")
+
+
+@strawberry.input(description="Accept, decline, hide or unhide a recommendation you received.")
+class RespondToRecommendationInput:
+    recommendation_id: strawberry.ID = strawberry.field(
+        description="Global ID of the recommendation."
+    )
+    action: RecommendationAction = strawberry.field(description="What to do with it.")
+
+
+def _endorsement_after(user, pk) -> Endorsement | None:
+    visibility.clear_viewer_cache(user)
+    return visibility.endorsements_visible_to(user).filter(pk=pk).first()
+
+
+def _recommendation_after(user, pk) -> Recommendation | None:
+    visibility.clear_viewer_cache(user)
+    return visibility.recommendations_visible_to(user).filter(pk=pk).first()
+
+
+@strawberry.type
+class EndorsementMutations:
+    @strawberry.mutation(
+        description="Endorse a 1st-degree connection for a skill they list (repeating returns "
+        "the existing endorsement). Errors: NOT_FOUND, SELF_ACTION, NOT_CONNECTED, "
+        "SKILL_NOT_LISTED, NO_PROFILE."
+    )
+    def endorse_skill(self, info: Info, input: EndorseSkillInput) -> EndorseSkillPayload:
+        def action(user):
+            member_pk = decode_id(input.member_id, MEMBER_TYPES, "memberId")
+            skill_pk = decode_id(input.skill_id, SKILL_TYPES, "skillId")
+            endorsement = services.endorse_skill(user, member_pk, skill_pk)
+            return EndorseSkillPayload(
+                endorsement=_endorsement_after(user, endorsement.pk),
+                member=_member_after(user, member_pk),
+            )
+
+        return perform(info, EndorseSkillPayload, action)
+
+    @strawberry.mutation(
+        description="Withdraw your endorsement. Errors: NOT_FOUND (no such endorsement)."
+    )
+    def withdraw_endorsement(
+        self, info: Info, input: WithdrawEndorsementInput
+    ) -> WithdrawEndorsementPayload:
+        def action(user):
+            member_pk = decode_id(input.member_id, MEMBER_TYPES, "memberId")
+            skill_pk = decode_id(input.skill_id, SKILL_TYPES, "skillId")
+            services.withdraw_endorsement(user, member_pk, skill_pk)
+            return WithdrawEndorsementPayload(member=_member_after(user, member_pk))
+
+        return perform(info, WithdrawEndorsementPayload, action)
+
+    @strawberry.mutation(
+        description="Write (or rewrite, until published) a recommendation for a 1st-degree "
+        "connection; it is shown once they accept it. Errors: NOT_FOUND, SELF_ACTION, "
+        "NOT_CONNECTED, VALIDATION, ALREADY_EXISTS."
+    )
+    def write_recommendation(
+        self, info: Info, input: WriteRecommendationInput
+    ) -> RecommendationPayload:
+        def action(user):
+            member_pk = decode_id(input.member_id, MEMBER_TYPES, "memberId")
+            rec = services.write_recommendation(
+                user, member_pk, str(input.relationship.value), input.text
+            )
+            return RecommendationPayload(recommendation=_recommendation_after(user, rec.pk))
+
+        return perform(info, RecommendationPayload, action)
+
+    @strawberry.mutation(
+        description="The recipient accepts, declines, hides or unhides a recommendation. "
+        "Errors: NOT_FOUND, PERMISSION_DENIED (not yours), INVALID_STATE."
+    )
+    def respond_to_recommendation(
+        self, info: Info, input: RespondToRecommendationInput
+    ) -> RecommendationPayload:
+        def action(user):
+            pk = decode_id(input.recommendation_id, RECOMMENDATION_TYPES, "recommendationId")
+            rec = services.respond_to_recommendation(user, pk, input.action.value)
+            return RecommendationPayload(recommendation=_recommendation_after(user, rec.pk))
+
+        return perform(info, RecommendationPayload, action)

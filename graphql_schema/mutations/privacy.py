@@ -1,0 +1,104 @@
+"""Privacy rights over GraphQL: exportMyData and deleteMyAccount."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+from django.contrib.auth import logout
+from strawberry.types import Info
+
+from wagtail_network import privacy
+
+from ..errors import MutationError
+from .base import perform
+from .network import ERRORS_DESCRIPTION
+
+
+@strawberry.input(description="Ask for a download link to all your data.")
+class ExportMyDataInput:
+    client_mutation_id: str | None = strawberry.field(
+        default=None, description="Echoed back unchanged, for the client's bookkeeping."
+    )
+
+
+@strawberry.type(description="A short-lived link to your data as one JSON file.")
+class ExportMyDataPayload:
+    url: str | None = strawberry.field(
+        default=None,
+        description="Signed download link; works only for you (same session or token) until "
+        "`expiresAt`.",
+    )
+    expires_at: datetime | None = strawberry.field(default=None, description="Link expiry.")
+    client_mutation_id: str | None = strawberry.field(default=None, description="As sent.")
+    errors: list[MutationError] = strawberry.field(
+        default_factory=list, description=ERRORS_DESCRIPTION
+    )
+
+
+@strawberry.input(description="Erase your profile and network data for good.")
+class DeleteMyAccountInput:
+    password: str | None = strawberry.field(
+        default=None,
+        description="Your password. May be left out within ten minutes of signing in "
+        "(browser session only).",
+    )
+    confirm: bool = strawberry.field(
+        description="Must be true: you understand this cannot be undone."
+    )
+
+
+@strawberry.type(description="The result of erasing your account.")
+class DeleteMyAccountPayload:
+    deleted: bool = strawberry.field(default=False, description="Whether it was erased.")
+    errors: list[MutationError] = strawberry.field(
+        default_factory=list, description=ERRORS_DESCRIPTION
+    )
+
+
+@strawberry.type
+class PrivacyMutations:
+    @strawberry.mutation(
+        description="A signed, short-lived download link to everything the network holds "
+        "about you: profile and revisions, positions, education, connections with history, "
+        "invitations, endorsements and recommendations given and received, follows, blocks, "
+        "reports made."
+    )
+    def export_my_data(
+        self, info: Info, input: ExportMyDataInput | None = None
+    ) -> ExportMyDataPayload:
+        request = info.context.request
+        client_id = input.client_mutation_id if input else None
+
+        def action(user):
+            url, expires_at = privacy.make_export_link(user, request)
+            return ExportMyDataPayload(url=url, expires_at=expires_at, client_mutation_id=client_id)
+
+        return perform(info, ExportMyDataPayload, action)
+
+    @strawberry.mutation(
+        description="Erase your member profile with its revisions and photo, your connections, "
+        "invitations, endorsements and recommendations given and received; audit entries stay "
+        "without personal data. By default your site account is deactivated and its personal "
+        "fields blanked. Errors: CONFIRMATION_REQUIRED (password wrong or missing), "
+        "VALIDATION (confirm not true)."
+    )
+    def delete_my_account(self, info: Info, input: DeleteMyAccountInput) -> DeleteMyAccountPayload:
+        from wagtail_network.errors import ErrorCode, NetworkError
+
+        request = info.context.request
+
+        def action(user):
+            if not input.confirm:
+                raise NetworkError(ErrorCode.VALIDATION, field="confirm")
+            privacy.delete_account(
+                user,
+                password=input.password,
+                session_login=getattr(request, "network_auth", None) == "session",
+            )
+            return DeleteMyAccountPayload(deleted=True)
+
+        payload = perform(info, DeleteMyAccountPayload, action)
+        if payload.deleted and getattr(request, "network_auth", None) == "session":
+            logout(request)
+        return payload

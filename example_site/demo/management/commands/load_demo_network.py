@@ -1,0 +1,189 @@
+"""``manage.py load_demo_network``: a realistic demo network in seconds.
+
+Safe to run every time (``make demo`` does): when the network already holds
+companies or members it changes nothing and prints the demo logins again;
+``--reset`` removes the demo network and loads it afresh.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db.models import Q
+
+from example_site.demo import loader, roles
+from wagtail_network import visibility
+from wagtail_network.models import (
+    CompanyPage,
+    Connection,
+    ConnectionState,
+    Endorsement,
+    MemberPage,
+    Recommendation,
+    RecommendationState,
+)
+
+DEFAULT_MEMBERS = 420
+DEFAULT_COMPANIES = 48
+DEFAULT_SEED = 2026
+
+
+class Command(BaseCommand):
+    help = (
+        "Load a demo professional network (companies, members, connections, endorsements, "
+        "recommendations, generated logos and portraits) and one account per role. "
+        "Skips when the network already has data, unless --reset is given."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--members", type=int, default=DEFAULT_MEMBERS, help="Number of member profiles."
+        )
+        parser.add_argument(
+            "--companies", type=int, default=DEFAULT_COMPANIES, help="Number of companies."
+        )
+        parser.add_argument(
+            "--seed", type=int, default=DEFAULT_SEED, help="Random seed (same seed, same data)."
+        )
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="Remove the demo network (pages, demo images, demo accounts) and load it again.",
+        )
+        parser.add_argument(
+            "--password",
+            default=None,
+            help=f"Password for every demo account (default: {roles.DEFAULT_PASSWORD!r}).",
+        )
+
+    def handle(self, *args, **options) -> None:
+        members, companies = options["members"], options["companies"]
+        if members < 10:
+            raise CommandError("--members must be at least 10.")
+        if companies < 2:
+            raise CommandError("--companies must be at least 2.")
+        password = options["password"] or roles.DEFAULT_PASSWORD
+        started = time.perf_counter()
+
+        if options["reset"]:
+            removed = loader.reset()
+            self.stdout.write(
+                f"Removed the demo network: {removed['pages']} pages, {removed['images']} "
+                f"images, {removed['users']} accounts."
+            )
+        elif loader.demo_is_loaded():
+            self._already_loaded(password, password_given=options["password"] is not None)
+            return
+
+        result = loader.load(
+            members=members,
+            companies=companies,
+            seed=options["seed"],
+            password=password,
+        )
+        elapsed = time.perf_counter() - started
+        counts = result.counts
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Loaded {len(result.companies)} companies, {len(result.members)} members, "
+                f"{result.connections} connections in {elapsed:.1f}s"
+            )
+        )
+        self.stdout.write(
+            f"  {counts['pending']} pending invitations, {counts['endorsements']} endorsements, "
+            f"{counts['recommendations']} recommendations, {counts['follows']} follows, "
+            f"{counts['blocks']} blocks, {counts['reports']} reports, "
+            f"{counts['company_relationships']} company relationships, "
+            f"{counts['positions']} positions ({counts['verified_positions']} verified), "
+            f"{counts['images']} generated images."
+        )
+        self._print_logins(password)
+
+    def _already_loaded(self, password: str, *, password_given: bool) -> None:
+        self.stdout.write(
+            f"The demo network is already loaded ({CompanyPage.objects.count()} companies, "
+            f"{MemberPage.objects.count()} members, "
+            f"{Connection.objects.filter(state=ConnectionState.ACCEPTED).count()} connections); "
+            "nothing changed. Run with --reset to rebuild it."
+        )
+        # Accounts deleted by hand come back; passwords change only when asked to.
+        groups = roles.ensure_groups()
+        roles.ensure_role_users(
+            roles.hash_password(password), groups, reset_passwords=password_given
+        )
+        self._print_logins(password if password_given else None)
+
+    def _print_logins(self, password: str | None) -> None:
+        User = get_user_model()
+        users = {
+            u.get_username(): u
+            for u in User.objects.filter(**{f"{User.USERNAME_FIELD}__in": roles.ROLE_USERNAMES})
+        }
+        company_admin = users.get("companyadmin")
+        companies = (
+            ", ".join(
+                visibility.administered_companies(company_admin).values_list("title", flat=True)
+            )
+            if company_admin
+            else ""
+        )
+        summaries = {name: self._member_summary(users.get(name)) for name in ("anna", "bram")}
+        shown_password = password or f"{roles.DEFAULT_PASSWORD}*"
+        rows = [
+            (
+                username,
+                shown_password,
+                where,
+                what.format(
+                    companies=companies or "their companies",
+                    anna_summary=summaries["anna"],
+                    bram_summary=summaries["bram"],
+                ),
+            )
+            for username, where, what in roles.ROLE_TABLE
+        ]
+        rows.append(("(visitor)", "-", "/", "no login: public profiles and directories"))
+        header = ("username", "password", "sign in at", "what they can do")
+        widths = [max(len(row[i]) for row in [header, *rows]) for i in range(3)]
+        self.stdout.write("")
+        self.stdout.write(self.style.MIGRATE_HEADING("Demo logins"))
+        for row in [header, tuple("-" * len(h) for h in header), *rows]:
+            self.stdout.write(
+                "  "
+                + "  ".join(cell.ljust(width) for cell, width in zip(row[:3], widths, strict=True))
+                + "  "
+                + row[3]
+            )
+        if not password:
+            self.stdout.write("  * unless the demo was loaded with --password.")
+        self.stdout.write(
+            "  Every other member with a site account signs in on /accounts/login/ with their "
+            "profile slug as username and the same password."
+        )
+
+    @staticmethod
+    def _member_summary(user) -> str:
+        member = MemberPage.objects.filter(user=user).first() if user else None
+        if member is None:
+            return "no profile yet"
+        connections = Connection.objects.filter(
+            Q(member_low=member) | Q(member_high=member), state=ConnectionState.ACCEPTED
+        ).count()
+        # An ignored invitation still reads as pending to its sender, not to its recipient.
+        received = Connection.objects.filter(
+            recipient=member, state=ConnectionState.PENDING
+        ).count()
+        sent = Connection.objects.filter(
+            requester=member, state__in=[ConnectionState.PENDING, ConnectionState.IGNORED]
+        ).count()
+        endorsements = Endorsement.objects.filter(member=member).count()
+        waiting = Recommendation.objects.filter(
+            member=member, state=RecommendationState.PENDING_RECIPIENT
+        ).count()
+        return (
+            f"{member.title} ({member.url_path.rstrip('/').rsplit('/', 1)[-1]}), "
+            f"{connections} connections, {received} invitations received, {sent} sent, "
+            f"{endorsements} endorsements, {waiting} recommendation(s) to answer"
+        )

@@ -1,0 +1,183 @@
+"""The demo's accounts, one for each role of PRODUCT.md, and their groups.
+
+| role          | how the role is granted                                               |
+|---------------|-----------------------------------------------------------------------|
+| admin         | superuser                                                             |
+| editor        | group "Network editors": page add/edit/publish on both directories,   |
+|               | vocabularies, images, ``wagtail_network.view_private_profiles``       |
+| moderator     | group "Network moderators": ``moderate_network``,                     |
+|               | ``view_private_profiles``, admin access, the relation models          |
+| companyadmin  | group "Company admins" (admin access only) plus guardian object       |
+|               | grants ``change_companypage`` on one or two companies                 |
+| anna, bram    | plain users linked to member pages; sign in on /accounts/login/       |
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group, Permission
+from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
+
+DEFAULT_PASSWORD = "network-demo"
+
+EDITORS_GROUP = "Network editors"
+MODERATORS_GROUP = "Network moderators"
+COMPANY_ADMINS_GROUP = "Company admins"
+
+#: Usernames of the role accounts the demo creates (and ``--reset`` removes).
+ROLE_USERNAMES = ("admin", "editor", "moderator", "companyadmin", "anna", "bram")
+
+#: Where each role signs in and what it can do, for the table the command prints.
+ROLE_TABLE = [
+    ("admin", "/admin/", "superuser: everything"),
+    ("editor", "/admin/", "edit and publish all company and member pages, skills, industries"),
+    ("moderator", "/admin/", "review endorsements, recommendations and reports; sees all"),
+    ("companyadmin", "/admin/", "edit only {companies}; confirm who works there"),
+    ("anna", "/accounts/login/", "member: {anna_summary}"),
+    ("bram", "/accounts/login/", "member: {bram_summary}"),
+]
+
+
+@dataclass
+class RoleAccounts:
+    admin: object
+    editor: object
+    moderator: object
+    companyadmin: object
+    anna: object
+    bram: object
+
+
+def _permissions(codenames: Iterable[str]) -> list[Permission]:
+    """Permissions by ``app_label.codename``; a missing one is an error, not a silent gap."""
+    wanted = set(codenames)
+    found = []
+    for perm in Permission.objects.select_related("content_type").filter(
+        codename__in=[c.split(".", 1)[1] for c in wanted]
+    ):
+        label = f"{perm.content_type.app_label}.{perm.codename}"
+        if label in wanted:
+            found.append(perm)
+            wanted.discard(label)
+    if wanted:
+        raise LookupError(f"Permissions missing (migrations not run?): {sorted(wanted)}")
+    return found
+
+
+def ensure_groups(directories: Iterable[Page] = ()) -> dict[str, Group]:
+    """Create (or complete) the three demo groups; idempotent."""
+    editors, _ = Group.objects.get_or_create(name=EDITORS_GROUP)
+    editors.permissions.add(
+        *_permissions(
+            [
+                "wagtailadmin.access_admin",
+                "wagtail_network.view_private_profiles",
+                "wagtail_network.add_skill",
+                "wagtail_network.change_skill",
+                "wagtail_network.delete_skill",
+                "wagtail_network.add_industry",
+                "wagtail_network.change_industry",
+                "wagtail_network.delete_industry",
+            ]
+        )
+    )
+    page_perms = _permissions(
+        ["wagtailcore.add_page", "wagtailcore.change_page", "wagtailcore.publish_page"]
+    )
+    for directory in directories:
+        for perm in page_perms:
+            GroupPagePermission.objects.get_or_create(
+                group=editors, page=directory, permission=perm
+            )
+    root_collection = Collection.get_first_root_node()
+    for perm in _permissions(
+        ["wagtailimages.add_image", "wagtailimages.change_image", "wagtailimages.choose_image"]
+    ):
+        GroupCollectionPermission.objects.get_or_create(
+            group=editors, collection=root_collection, permission=perm
+        )
+
+    moderators, _ = Group.objects.get_or_create(name=MODERATORS_GROUP)
+    moderators.permissions.add(
+        *_permissions(
+            [
+                "wagtailadmin.access_admin",
+                "wagtail_network.moderate_network",
+                "wagtail_network.view_private_profiles",
+                "wagtail_network.view_endorsement",
+                "wagtail_network.change_endorsement",
+                "wagtail_network.delete_endorsement",
+                "wagtail_network.view_recommendation",
+                "wagtail_network.change_recommendation",
+                "wagtail_network.delete_recommendation",
+                "wagtail_network.view_report",
+                "wagtail_network.change_report",
+                "wagtail_network.view_connection",
+            ]
+        )
+    )
+
+    # Admin login and nothing else: what a company admin may edit comes only from
+    # per-object guardian grants.
+    company_admins, _ = Group.objects.get_or_create(name=COMPANY_ADMINS_GROUP)
+    company_admins.permissions.set(_permissions(["wagtailadmin.access_admin"]))
+    return {
+        EDITORS_GROUP: editors,
+        MODERATORS_GROUP: moderators,
+        COMPANY_ADMINS_GROUP: company_admins,
+    }
+
+
+def hash_password(password: str) -> str:
+    """Hash once and reuse: every demo account shares the demo password, and the
+    default hasher costs about 0.3 s a call."""
+    return make_password(password)
+
+
+def ensure_role_users(
+    password_hash: str, groups: dict[str, Group], *, reset_passwords: bool
+) -> RoleAccounts:
+    """Create missing role accounts (and set their password when ``reset_passwords``)."""
+    User = get_user_model()
+    details = {
+        "admin": {"first_name": "Ada", "last_name": "Admin", "is_staff": True},
+        "editor": {"first_name": "Eddie", "last_name": "Editor", "is_staff": True},
+        "moderator": {"first_name": "Mo", "last_name": "Moderator", "is_staff": True},
+        "companyadmin": {"first_name": "Cas", "last_name": "Bedrijfsbeheerder"},
+        "anna": {"first_name": "Anna", "last_name": "Visser"},
+        "bram": {"first_name": "Bram", "last_name": "de Jong"},
+    }
+    accounts = {}
+    for username in ROLE_USERNAMES:
+        fields = details[username]
+        user = User.objects.filter(**{User.USERNAME_FIELD: username}).first()
+        if user is None:
+            user = User(
+                **{User.USERNAME_FIELD: username},
+                email=f"{username}@demo.example",
+                password=password_hash,
+                is_superuser=username == "admin",
+                **fields,
+            )
+            user.save()
+        elif reset_passwords:
+            user.password = password_hash
+            user.is_active = True
+            user.save(update_fields=["password", "is_active"])
+        accounts[username] = user
+    accounts["editor"].groups.add(groups[EDITORS_GROUP])
+    accounts["moderator"].groups.add(groups[MODERATORS_GROUP])
+    accounts["companyadmin"].groups.add(groups[COMPANY_ADMINS_GROUP])
+    return RoleAccounts(**accounts)
+
+
+def grant_company_admin(user, companies: Iterable[Page]) -> None:
+    """Per-object rights on each company, stored by django-guardian."""
+    from guardian.shortcuts import assign_perm
+
+    for company in companies:
+        assign_perm("wagtail_network.change_companypage", user, company)

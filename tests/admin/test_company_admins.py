@@ -1,0 +1,205 @@
+"""Company admins in the page admin: guardian grants become page permissions.
+
+PRODUCT.md: "company admins see and edit only their own companies"; "global
+permissions do not silently grant every object where a per-object grant is meant".
+"""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from wagtail.models import Page
+from wagtail.test.utils.form_data import querydict_from_html
+
+from tests.admin.data import AdminData
+from wagtail_network import permission_policies as policies
+from wagtail_network.models import CompanyPage
+
+
+class CompanyAdminPageAdminTests(AdminData):
+    def test_company_admin_can_sign_in_to_the_admin(self):
+        self.login(self.company_admin)
+        response = self.client.get(reverse("wagtailadmin_home"))
+        self.assertEqual(response.status_code, 200)
+
+    def test_company_admin_explorer_lists_only_their_company(self):
+        self.login(self.company_admin)
+        # The directory above their company is not theirs to explore: Wagtail
+        # sends them to their own explorable root instead.
+        response = self.client.get(
+            reverse("wagtailadmin_explore", args=[self.company_index.pk]), follow=True
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(
+            response.redirect_chain[-1][0], reverse("wagtailadmin_explore", args=[self.acme.pk])
+        )
+        self.assertContains(response, "Acme Widgets")
+        self.assertNotContains(response, "Globex Widgets")
+        self.assertNotContains(response, "Initech Widgets")
+
+    def test_company_admin_explorer_starts_at_their_company(self):
+        user = self.login(self.company_admin)
+        root = policies.page_permission_policy.explorable_root_instance(user)
+        self.assertEqual(root.pk, self.acme.pk)
+
+    def test_company_admin_search_finds_only_their_company(self):
+        self.login(self.company_admin)
+        response = self.client.get(reverse("wagtailadmin_pages:search"), {"q": "Widgets"})
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "Acme Widgets")
+        self.assertNotContains(response, "Globex Widgets")
+        self.assertNotContains(response, "Initech Widgets")
+
+    def test_editor_search_finds_every_company(self):
+        self.login(self.editor)
+        response = self.client.get(reverse("wagtailadmin_pages:search"), {"q": "Widgets"})
+        self.assertContains(response, "Acme Widgets")
+        self.assertContains(response, "Globex Widgets")
+        self.assertContains(response, "Initech Widgets")
+
+    def test_company_admin_is_redirected_away_from_another_company_edit_get(self):
+        self.login(self.company_admin)
+        url = reverse("wagtailadmin_pages:edit", args=[self.globex.pk])
+        response = self.client.get(url)
+        self.assertEqual(response.status_code, 302)
+        self.assertNotEqual(response["Location"], url)
+
+    def test_company_admin_is_redirected_away_from_another_company_edit_post(self):
+        self.login(self.company_admin)
+        url = reverse("wagtailadmin_pages:edit", args=[self.globex.pk])
+        response = self.client.post(url, {"title": "Hijacked", "slug": "hijacked"})
+        self.assertEqual(response.status_code, 302)
+        self.assertNotEqual(response["Location"], url)
+        globex = CompanyPage.objects.get(pk=self.globex.pk)
+        self.assertEqual(globex.title, "Globex Widgets")
+        self.assertEqual(globex.draft_title, "Globex Widgets")
+        self.assertIsNone(globex.get_latest_revision())  # no draft was saved either
+
+    def test_company_admin_can_edit_and_publish_their_own_company(self):
+        self.login(self.company_admin)
+        url = reverse("wagtailadmin_pages:edit", args=[self.acme.pk])
+        response = self.client.get(url)
+        self.assertEqual(response.status_code, 200)
+        data = querydict_from_html(response.content.decode(), form_id="page-edit-form")
+        data = data.copy()
+        data["tagline"] = "Widgets since 1999"
+        data["action-publish"] = "action-publish"
+        response = self.client.post(url, data)
+        self.assertEqual(response.status_code, 302, getattr(response, "context", None))
+        self.assertEqual(CompanyPage.objects.get(pk=self.acme.pk).tagline, "Widgets since 1999")
+
+    def test_global_change_companypage_permission_does_not_make_a_company_admin(self):
+        self.login(self.global_perm_user)
+        for company in (self.acme, self.globex):
+            url = reverse("wagtailadmin_pages:edit", args=[company.pk])
+            response = self.client.get(url)
+            self.assertEqual(response.status_code, 302, company)
+        response = self.client.get(reverse("wagtailadmin_pages:search"), {"q": "Widgets"})
+        self.assertNotContains(response, "Acme Widgets", status_code=response.status_code)
+
+    def test_editors_keep_their_wagtail_page_permissions(self):
+        self.login(self.editor)
+        for company in (self.acme, self.globex, self.initech):
+            response = self.client.get(reverse("wagtailadmin_pages:edit", args=[company.pk]))
+            self.assertEqual(response.status_code, 200, company)
+
+    def test_page_chooser_hides_other_companies_drafts_from_company_admins(self):
+        self.login(self.company_admin)
+        response = self.client.get(
+            reverse("wagtailadmin_choose_page_child", args=[self.company_index.pk])
+        )
+        self.assertEqual(response.status_code, 200)
+        content = (
+            response.json()["html"]
+            if "json" in response["Content-Type"]
+            else (response.content.decode())
+        )
+        self.assertIn("Acme Widgets", content)
+        self.assertIn("Globex Widgets", content)  # live and public: choosable
+        self.assertNotIn("Initech Widgets", content)  # another company's draft
+
+    def test_page_chooser_is_not_filtered_for_editors(self):
+        self.login(self.editor)
+        response = self.client.get(
+            reverse("wagtailadmin_choose_page_child", args=[self.company_index.pk])
+        )
+        content = (
+            response.json()["html"]
+            if "json" in response["Content-Type"]
+            else (response.content.decode())
+        )
+        self.assertIn("Initech Widgets", content)
+
+    def test_revoked_company_admin_loses_the_company(self):
+        policies.revoke_company_admin(self.company_admin, self.acme)
+        self.login(self.company_admin)
+        response = self.client.get(reverse("wagtailadmin_pages:edit", args=[self.acme.pk]))
+        self.assertEqual(response.status_code, 302)
+        self.assertFalse(self.company_admin.groups.filter(name=policies.COMPANY_ADMINS_GROUP))
+
+    def test_company_admin_pages_menu_is_shown(self):
+        self.login(self.company_admin)
+        response = self.client.get(reverse("wagtailadmin_home"))
+        self.assertContains(response, reverse("wagtailadmin_explore_root"))
+
+    def test_grants_are_rows_shaped_like_group_page_permissions(self):
+        user = type(self.company_admin).objects.get(pk=self.company_admin.pk)
+        rows = policies.page_permission_policy.get_all_permissions_for_user(user)
+        self.assertEqual(
+            {(row.page_id, row.permission.codename) for row in rows},
+            {(self.acme.pk, "change_page"), (self.acme.pk, "publish_page")},
+        )
+        self.assertIsInstance(rows[0].page, Page)
+
+
+class CompanyAdminsScreenTests(AdminData):
+    def url(self, company):
+        return reverse("wagtail_network_company_admins:company", args=[company.pk])
+
+    def test_company_admins_screen_lists_guardian_grants(self):
+        self.login(self.editor)
+        response = self.client.get(self.url(self.acme))
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, f'data-company-admin="{self.company_admin.pk}"')
+
+    def test_editor_grants_company_admin_rights_and_it_is_logged(self):
+        from wagtail.models import PageLogEntry
+
+        self.login(self.editor)
+        response = self.client.post(self.url(self.globex), {"user": "bob@example.com"})
+        self.assertEqual(response.status_code, 302)
+        self.assertIn(self.bob_user, policies.company_admins(self.globex))
+        self.assertTrue(self.bob_user.groups.filter(name=policies.COMPANY_ADMINS_GROUP).exists())
+        self.assertTrue(
+            PageLogEntry.objects.filter(
+                page=self.globex, action="wagtail_network.company_admin.grant"
+            ).exists()
+        )
+
+    def test_editor_revokes_company_admin_rights(self):
+        self.login(self.editor)
+        response = self.client.post(self.url(self.acme), {"revoke": self.company_admin.pk})
+        self.assertEqual(response.status_code, 302)
+        self.assertFalse(policies.company_admins(self.acme).exists())
+
+    def test_grant_to_unknown_user_is_a_form_error_and_writes_nothing(self):
+        self.login(self.editor)
+        response = self.client.post(self.url(self.globex), {"user": "nobody"})
+        self.assertEqual(response.status_code, 200)
+        self.assertFalse(response.context["form"].is_valid())
+        self.assertFalse(policies.company_admins(self.globex).exists())
+
+    def test_company_admin_cannot_appoint_company_admins(self):
+        self.login(self.company_admin)
+        response = self.client.post(self.url(self.acme), {"user": "bob"})
+        self.assertNotEqual(response.status_code, 200)
+        self.assertNotIn(self.bob_user, policies.company_admins(self.acme))
+        response = self.client.get(reverse("wagtail_network_company_admins:index"))
+        self.assertNotEqual(response.status_code, 200)
+
+    def test_company_admins_index_lists_companies_with_admin_counts(self):
+        self.login(self.editor)
+        response = self.client.get(reverse("wagtail_network_company_admins:index"))
+        self.assertEqual(response.status_code, 200)
+        counts = {company.pk: n for company, n in response.context["companies"]}
+        self.assertEqual(counts[self.acme.pk], 1)
+        self.assertEqual(counts[self.globex.pk], 0)

@@ -1,0 +1,508 @@
+"""Permission policies of the network's admin screens.
+
+Wagtail asks a *permission policy* every question about who may do what in the
+admin (menu items, listings, edit and delete views, the page explorer). This
+module holds the plugin's policies and registers them with
+:func:`wagtail.permissions.register_permission_policy`:
+
+* :class:`CompanyAdminPagePermissionPolicy` for every page type: Wagtail's own
+  group page permissions plus the per-object grants of company admins, stored
+  with django-guardian. Wagtail never calls ``user.has_perm(perm, page)``, so
+  without this policy guardian grants change nothing in the page admin.
+* :class:`ModerationPermissionPolicy` for endorsements, recommendations and
+  reports: the ``moderate_network`` permission lets moderators list and change
+  them, next to Django's model permissions.
+* :class:`CompanyRelationshipPermissionPolicy`: company admins may list (and
+  export) the relationships that concern the companies they administer, and no
+  others.
+
+Which rows a user may *see* is still decided by :mod:`wagtail_network.visibility`;
+the policies only compose its querysets.
+
+Roles (see ``docs/how-to/admin.md``): :func:`ensure_role_groups` creates the
+"Network editors", "Network moderators" and "Company admins" groups, and
+:func:`grant_company_admin` / :func:`revoke_company_admin` manage the guardian
+grants that make someone the admin of one company.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+from wagtail.models import AbstractPage, GroupPagePermission
+from wagtail.permission_policies import BasePermissionPolicy, ModelPermissionPolicy
+from wagtail.permission_policies.pages import PagePermissionPolicy
+from wagtail.permissions import policy_registry
+
+from . import visibility
+from .models import (
+    Block,
+    CompanyPage,
+    CompanyRelationship,
+    Connection,
+    Endorsement,
+    Follow,
+    Position,
+    Recommendation,
+    Report,
+)
+
+#: The guardian permission that makes a user the admin of one company.
+COMPANY_ADMIN_PERMISSION = visibility.COMPANY_ADMIN_PERMISSION
+COMPANY_ADMIN_CODENAME = COMPANY_ADMIN_PERMISSION.split(".", 1)[1]
+
+#: Page actions a company admin holds on their company and the pages below it,
+#: spelled as Wagtail's page permission codenames (``<action>_page``).
+COMPANY_ADMIN_PAGE_CODENAMES = ("change_page", "publish_page")
+
+#: Names of the groups created by :func:`ensure_role_groups`.
+EDITORS_GROUP = "Network editors"
+MODERATORS_GROUP = "Network moderators"
+COMPANY_ADMINS_GROUP = "Company admins"
+
+
+# --------------------------------------------------------------------------
+# Pages: Wagtail's group page permissions + guardian grants on companies
+# --------------------------------------------------------------------------
+
+
+class _Permission:
+    """Stands in for :class:`~django.contrib.auth.models.Permission` in a grant row."""
+
+    __slots__ = ("codename",)
+
+    def __init__(self, codename: str) -> None:
+        self.codename = codename
+
+
+class CompanyGrant:
+    """A guardian grant shaped like a :class:`~wagtail.models.GroupPagePermission` row.
+
+    Wagtail's page policy reads ``.page``, ``.page_id`` and ``.permission.codename``
+    of each row; rows are hashed by page and codename because some admin views
+    collect them in sets.
+    """
+
+    __slots__ = ("page", "page_id", "permission", "group", "group_id")
+
+    def __init__(self, page: CompanyPage, codename: str) -> None:
+        self.page = page
+        self.page_id = page.pk
+        self.permission = _Permission(codename)
+        self.group = None
+        self.group_id = None
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, CompanyGrant)
+            and other.page_id == self.page_id
+            and other.permission.codename == self.permission.codename
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.page_id, self.permission.codename))
+
+    def __repr__(self) -> str:
+        return f"<CompanyGrant {self.permission.codename} on page {self.page_id}>"
+
+
+class CompanyAdminPagePermissionPolicy(PagePermissionPolicy):
+    """Wagtail's page policy, plus company admins' per-object grants.
+
+    Every page-permission answer of the admin (menu, explorer, search, chooser
+    parents, edit/publish checks, breadcrumbs) goes through
+    :meth:`get_all_permissions_for_user`, so appending the grants here makes them
+    all agree. Grants come from :func:`visibility.administered_companies`, which
+    ignores global permissions: holding ``change_companypage`` model-wide does not
+    make anyone the admin of every company.
+    """
+
+    # Our rows differ from Wagtail's: cache them under our own name so that the
+    # stock policy (used by :meth:`group_permissions_for_user`) never reads ours.
+    permission_cache_name = "_wagtail_network_page_permission_cache"
+
+    def get_all_permissions_for_user(self, user: Any) -> list:
+        rows = list(super().get_all_permissions_for_user(user))
+        if not user.is_active or user.is_anonymous or user.is_superuser:
+            return rows
+        for company in visibility.administered_companies(user):
+            rows.extend(
+                CompanyGrant(company, codename) for codename in COMPANY_ADMIN_PAGE_CODENAMES
+            )
+        return rows
+
+    def users_with_any_permission_for_instance(self, actions, instance, include_superusers=True):
+        users = super().users_with_any_permission_for_instance(
+            actions, instance, include_superusers
+        )
+        wanted = self._get_permission_codenames(actions)
+        if not wanted & set(COMPANY_ADMIN_PAGE_CODENAMES):
+            return users
+        admins = company_admins_of_ancestors(instance)
+        if admins is None:
+            return users
+        return (users | admins).distinct()
+
+
+def company_admins_of_ancestors(page: Any) -> QuerySet | None:
+    """Users holding a company-admin grant on ``page`` or one of its ancestors."""
+    from django.contrib.auth import get_user_model
+    from guardian.shortcuts import get_users_with_perms
+
+    companies = CompanyPage.objects.filter(pk__in=page.get_ancestors(inclusive=True).values("pk"))
+    user_ids: set[int] = set()
+    for company in companies:
+        users = get_users_with_perms(
+            company, only_with_perms_in=[COMPANY_ADMIN_CODENAME], with_superusers=False
+        )
+        user_ids.update(users.values_list("pk", flat=True))
+    if not user_ids:
+        return None
+    return get_user_model()._default_manager.filter(is_active=True, pk__in=user_ids)
+
+
+def group_page_permissions(user: Any) -> QuerySet:
+    """The user's page permissions from Wagtail groups alone (no guardian grants)."""
+    if not user.is_active or user.is_anonymous:
+        return GroupPagePermission.objects.none()
+    return GroupPagePermission.objects.filter(group__user=user).select_related("page", "permission")
+
+
+def is_company_admin(user: Any) -> bool:
+    """Whether the user administers at least one company (per-object grant)."""
+    if not visibility.is_authenticated(user):
+        return False
+    cache = visibility._cache(user)
+    if "is_company_admin" not in cache:
+        cache["is_company_admin"] = visibility.administered_companies(user).exists()
+    return cache["is_company_admin"]
+
+
+def can_manage_company_admins(user: Any, company: CompanyPage | None = None) -> bool:
+    """Who may grant and revoke company-admin rights: superusers and editors.
+
+    An editor here is someone whose *Wagtail group* page permissions let them edit
+    the company (or, without ``company``, edit some company page). A company
+    admin's own guardian grant does not count: admins do not appoint admins.
+    """
+    if not visibility.is_authenticated(user):
+        return False
+    if user.is_superuser:
+        return True
+    rows = [
+        row
+        for row in group_page_permissions(user)
+        if row.permission.codename in ("change_page", "add_page")
+    ]
+    if company is None:
+        return any(
+            CompanyPage.objects.filter(path__startswith=row.page.path).exists()
+            or row.page.depth == 1
+            for row in rows
+        )
+    return any(company.path.startswith(row.page.path) for row in rows)
+
+
+def companies_user_can_manage_admins_for(user: Any) -> QuerySet:
+    """Company pages whose admins the user may grant and revoke."""
+    if not visibility.is_authenticated(user):
+        return CompanyPage.objects.none()
+    if user.is_superuser:
+        return CompanyPage.objects.all()
+    q = Q(pk__in=[])
+    for row in group_page_permissions(user):
+        if row.permission.codename in ("change_page", "add_page"):
+            q |= Q(path__startswith=row.page.path)
+    return CompanyPage.objects.filter(q)
+
+
+# --------------------------------------------------------------------------
+# Relations: moderation and company relationships
+# --------------------------------------------------------------------------
+
+
+class ModerationPermissionPolicy(ModelPermissionPolicy):
+    """Model permissions, plus: moderators may list and change the model.
+
+    Moderators hold ``wagtail_network.moderate_network``; that is enough to review
+    the queue, approve, reject and edit. Deleting still needs the model's own
+    ``delete`` permission.
+    """
+
+    MODERATOR_ACTIONS = frozenset({"view", "change"})
+
+    def user_has_permission(self, user: Any, action: str) -> bool:
+        if action == "add":
+            # Members create these through the service layer, never editors.
+            return False
+        if action in self.MODERATOR_ACTIONS and visibility.can_moderate(user):
+            return True
+        return super().user_has_permission(user, action)
+
+
+class ReadOnlyRelationPermissionPolicy(ModelPermissionPolicy):
+    """Connections, follows and blocks are made by members through the service
+    layer (which keeps the adjacency and history in step); the admin lists,
+    inspects, exports and deletes them, but never adds or edits one."""
+
+    def user_has_permission(self, user: Any, action: str) -> bool:
+        if action in ("add", "change"):
+            return False
+        return super().user_has_permission(user, action)
+
+
+class CompanyRelationshipPermissionPolicy(ModelPermissionPolicy):
+    """Model permissions, plus: company admins may list the relationships that
+    concern their companies (and only those)."""
+
+    def user_has_permission(self, user: Any, action: str) -> bool:
+        if super().user_has_permission(user, action):
+            return True
+        return action == "view" and is_company_admin(user)
+
+    def user_has_permission_for_instance(self, user: Any, action: str, instance: Any) -> bool:
+        return self.user_has_any_permission_for_instance(user, [action], instance)
+
+    def user_has_any_permission_for_instance(self, user, actions, instance) -> bool:
+        if any(
+            super(CompanyRelationshipPermissionPolicy, self).user_has_permission(user, a)
+            for a in actions
+        ):
+            return True
+        return (
+            self.instances_user_has_any_permission_for(user, actions)
+            .filter(pk=instance.pk)
+            .exists()
+        )
+
+    def instances_user_has_any_permission_for(self, user: Any, actions) -> QuerySet:
+        qs = CompanyRelationship.objects.all()
+        if any(
+            super(CompanyRelationshipPermissionPolicy, self).user_has_permission(user, a)
+            for a in actions
+        ):
+            return qs
+        if "view" in actions and is_company_admin(user):
+            return scoped_relationships(user)
+        return qs.none()
+
+
+def scoped_relationships(user: Any) -> QuerySet:
+    """Relationships a company admin may list: those of their companies that they can see."""
+    mine = visibility.administered_companies(user).values("pk")
+    return visibility.relationships_visible_to(user).filter(
+        Q(from_company_id__in=mine) | Q(to_company_id__in=mine)
+    )
+
+
+# --------------------------------------------------------------------------
+# Positions claimed at companies
+# --------------------------------------------------------------------------
+
+
+def can_review_positions(user: Any) -> bool:
+    """Editors/moderators (who see everything) and company admins."""
+    return visibility.sees_everything(user) or is_company_admin(user)
+
+
+def positions_to_review(user: Any) -> QuerySet:
+    """Positions at company pages that the user may confirm.
+
+    Company admins get the positions claimed at the companies they administer
+    (always visible to them, whatever the member's choice); privileged users get
+    every position at a company page.
+    """
+    if not visibility.is_authenticated(user):
+        return Position.objects.none()
+    qs = Position.objects.filter(company__isnull=False)
+    if visibility.sees_everything(user):
+        return qs
+    mine = visibility.administered_companies(user).values("pk")
+    return visibility.positions_visible_to(user, qs).filter(company_id__in=mine)
+
+
+class PositionReviewPolicy(BasePermissionPolicy):
+    """Positions are edited on the member's page; in the "Positions to confirm"
+    listing they are only viewed (by editors and by the admins of the company
+    they were claimed at) and confirmed through the service layer."""
+
+    def user_has_permission(self, user: Any, action: str) -> bool:
+        return action == "view" and can_review_positions(user)
+
+    def user_has_any_permission(self, user: Any, actions) -> bool:
+        return "view" in actions and can_review_positions(user)
+
+    def user_has_permission_for_instance(self, user: Any, action: str, instance: Any) -> bool:
+        return self.user_has_any_permission_for_instance(user, [action], instance)
+
+    def user_has_any_permission_for_instance(self, user: Any, actions, instance: Any) -> bool:
+        return (
+            self.instances_user_has_any_permission_for(user, actions)
+            .filter(pk=instance.pk)
+            .exists()
+        )
+
+    def instances_user_has_any_permission_for(self, user: Any, actions) -> QuerySet:
+        if "view" not in actions:
+            return Position.objects.none()
+        return positions_to_review(user)
+
+    def users_with_any_permission(self, actions) -> QuerySet:
+        from django.contrib.auth import get_user_model
+
+        # Answered per company (guardian); no single user list applies.
+        return get_user_model()._default_manager.none()
+
+
+# --------------------------------------------------------------------------
+# Registration and roles
+# --------------------------------------------------------------------------
+
+page_permission_policy = CompanyAdminPagePermissionPolicy()
+moderation_policies = {
+    model: ModerationPermissionPolicy(model) for model in (Endorsement, Recommendation, Report)
+}
+read_only_policies = {
+    model: ReadOnlyRelationPermissionPolicy(model) for model in (Connection, Follow, Block)
+}
+company_relationship_policy = CompanyRelationshipPermissionPolicy(CompanyRelationship)
+position_review_policy = PositionReviewPolicy(Position)
+
+
+def register_policies() -> None:
+    """Register the policies with Wagtail (idempotent).
+
+    Called at the top of ``wagtail_hooks.py``, before any viewset asks for a
+    policy (Wagtail refuses a registration once it has built a fallback).
+    """
+    from wagtail.permissions import register_permission_policy
+
+    if policy_registry.get_by_type(AbstractPage) is not page_permission_policy:
+        register_permission_policy(AbstractPage, page_permission_policy)
+    for model, policy in (*moderation_policies.items(), *read_only_policies.items()):
+        if policy_registry.get_by_type(model, fallback=False) is not policy:
+            register_permission_policy(model, policy, exact_class=True)
+    for model, policy in (
+        (CompanyRelationship, company_relationship_policy),
+        (Position, position_review_policy),
+    ):
+        if policy_registry.get_by_type(model, fallback=False) is not policy:
+            register_permission_policy(model, policy, exact_class=True)
+
+
+def grant_company_admin(user: Any, company: CompanyPage) -> None:
+    """Make ``user`` an admin of ``company`` (a guardian per-object grant).
+
+    Admin login needs ``wagtailadmin.access_admin`` as well: the user is added to
+    the shared "Company admins" group, which holds only that permission.
+    """
+    from guardian.shortcuts import assign_perm
+
+    assign_perm(COMPANY_ADMIN_PERMISSION, user, company)
+    user.groups.add(ensure_role_groups()[COMPANY_ADMINS_GROUP])
+    visibility.clear_viewer_cache(user)
+    _forget_page_permissions(user)
+
+
+def revoke_company_admin(user: Any, company: CompanyPage) -> None:
+    """Take ``user``'s admin rights on ``company`` away; once they administer no
+    company, they also leave the "Company admins" group."""
+    from guardian.shortcuts import remove_perm
+
+    remove_perm(COMPANY_ADMIN_PERMISSION, user, company)
+    visibility.clear_viewer_cache(user)
+    _forget_page_permissions(user)
+    if not visibility.administered_companies(user).exists():
+        user.groups.remove(*Group.objects.filter(name=COMPANY_ADMINS_GROUP))
+    visibility.clear_viewer_cache(user)
+
+
+def company_admins(company: CompanyPage) -> QuerySet:
+    """Users holding a direct company-admin grant on ``company``."""
+    from django.contrib.auth import get_user_model
+    from guardian.shortcuts import get_user_obj_perms_model
+
+    UserObjectPermission = get_user_obj_perms_model(company)
+    user_ids = UserObjectPermission.objects.filter(
+        permission__codename=COMPANY_ADMIN_CODENAME,
+        permission__content_type__app_label=CompanyPage._meta.app_label,
+        object_pk=str(company.pk),
+    ).values("user_id")
+    return get_user_model()._default_manager.filter(pk__in=user_ids).order_by("username")
+
+
+def _forget_page_permissions(user: Any) -> None:
+    for attr in (
+        CompanyAdminPagePermissionPolicy.permission_cache_name,
+        PagePermissionPolicy.permission_cache_name,
+        PagePermissionPolicy._explorable_root_instance_cache_name,
+    ):
+        if hasattr(user, attr):
+            delattr(user, attr)
+
+
+#: Model permissions of each role group, as ``app_label.codename``.
+ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    EDITORS_GROUP: (
+        "wagtailadmin.access_admin",
+        "wagtail_network.view_private_profiles",
+        "wagtail_network.add_skill",
+        "wagtail_network.change_skill",
+        "wagtail_network.delete_skill",
+        "wagtail_network.add_industry",
+        "wagtail_network.change_industry",
+        "wagtail_network.delete_industry",
+        "wagtail_network.view_connection",
+        "wagtail_network.view_follow",
+        "wagtail_network.view_block",
+        "wagtail_network.change_endorsement",
+        "wagtail_network.delete_endorsement",
+        "wagtail_network.change_recommendation",
+        "wagtail_network.delete_recommendation",
+        "wagtail_network.view_report",
+        "wagtail_network.add_companyrelationship",
+        "wagtail_network.change_companyrelationship",
+        "wagtail_network.delete_companyrelationship",
+    ),
+    MODERATORS_GROUP: (
+        "wagtailadmin.access_admin",
+        "wagtail_network.view_private_profiles",
+        "wagtail_network.moderate_network",
+        "wagtail_network.delete_endorsement",
+        "wagtail_network.delete_recommendation",
+        "wagtail_network.view_connection",
+        "wagtail_network.view_block",
+    ),
+    # Company admins' real rights are guardian grants on their companies; the
+    # group only lets them sign in to the admin.
+    COMPANY_ADMINS_GROUP: ("wagtailadmin.access_admin",),
+}
+
+
+def ensure_role_groups() -> dict[str, Group]:
+    """Create (or complete) the role groups with the permissions of :data:`ROLE_PERMISSIONS`.
+
+    Editors additionally need Wagtail page permissions on the directories; those
+    are Wagtail's own ``GroupPagePermission`` rows, which the host site grants in
+    Settings → Groups (the demo data does it for the example site).
+    """
+    groups: dict[str, Group] = {}
+    for name, perms in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=name)
+        wanted = Q(pk__in=[])
+        for perm in perms:
+            app_label, codename = perm.split(".", 1)
+            wanted |= Q(content_type__app_label=app_label, codename=codename)
+        group.permissions.add(*Permission.objects.filter(wanted))
+        groups[name] = group
+    return groups
+
+
+ROLE_DESCRIPTIONS = {
+    EDITORS_GROUP: _("Edit company and member pages, skills and industries."),
+    MODERATORS_GROUP: _("Review endorsements, recommendations and reports."),
+    COMPANY_ADMINS_GROUP: _("Sign in to the admin; rights on companies are granted per company."),
+}

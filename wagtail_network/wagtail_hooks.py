@@ -1,0 +1,84 @@
+"""Wagtail admin integration: permission policies, the "Network" menu, bulk
+actions, the page chooser filter, the dashboard panel and audit-log actions."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.models import Page
+from wagtail.snippets.models import register_snippet
+
+from . import permission_policies, visibility
+
+# First, before any viewset or view asks for a policy: Wagtail refuses to register
+# one for a model once it has built a fallback policy for it.
+permission_policies.register_policies()
+
+from . import log_actions  # noqa: E402
+from .admin_views import NetworkSummaryPanel  # noqa: E402
+from .viewsets import BULK_ACTIONS, NetworkViewSetGroup  # noqa: E402
+
+register_snippet(NetworkViewSetGroup)
+
+for _action in BULK_ACTIONS:
+    hooks.register("register_bulk_action", _action)
+
+
+@hooks.register("register_log_actions")
+def register_log_actions(actions) -> None:
+    """The service layer's actions, plus the admin's own."""
+    log_actions.register(actions)
+    admin_actions = {
+        "wagtail_network.vocabulary.merge": (
+            _("Merge duplicate terms"),
+            _("Duplicate term merged into this one"),
+        ),
+        "wagtail_network.company_admin.grant": (
+            _("Grant company admin"),
+            _("Company admin rights granted"),
+        ),
+        "wagtail_network.company_admin.revoke": (
+            _("Revoke company admin"),
+            _("Company admin rights revoked"),
+        ),
+    }
+    for action, (label, message) in admin_actions.items():
+        if action not in actions.formatters:
+            actions.register_action(action, label, message)
+
+
+@hooks.register("construct_page_chooser_queryset")
+def limit_page_chooser_for_company_admins(pages, request):
+    """Company admins (page rights from guardian grants only) choose among their own
+    companies' pages, the ancestors needed to reach them, and pages they may see on
+    the site; they never see other companies' drafts or hidden profiles here.
+    Editors and superusers keep Wagtail's unfiltered chooser."""
+    user = request.user
+    if user.is_superuser or not permission_policies.is_company_admin(user):
+        return pages
+    if permission_policies.group_page_permissions(user).exists():
+        return pages
+    policy = permission_policies.page_permission_policy
+    explorable = policy.explorable_instances(user).values("pk")
+    visible_companies = visibility.companies_visible_to(user).values("pk")
+    visible_members = visibility.members_visible_to(user).values("pk")
+    from .models import CompanyPage, MemberPage
+
+    other_live = ~Q(pk__in=CompanyPage.objects.values("pk")) & ~Q(
+        pk__in=MemberPage.objects.values("pk")
+    )
+    # Wagtail's own rules (live, private sections) for everything else.
+    other_visible = visibility._pages_visible(Page.objects.filter(other_live), user).values("pk")
+    return pages.filter(
+        Q(pk__in=explorable)
+        | Q(pk__in=visible_companies)
+        | Q(pk__in=visible_members)
+        | Q(pk__in=other_visible)
+    )
+
+
+@hooks.register("construct_homepage_panels")
+def add_network_summary_panel(request, panels) -> None:
+    if NetworkSummaryPanel.is_shown_to(request.user):
+        panels.append(NetworkSummaryPanel(request))

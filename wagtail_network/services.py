@@ -1549,7 +1549,9 @@ def _children(model: type[models.Model], rows: list[dict], field: str) -> list:
             raise _error(ErrorCode.VALIDATION, _("Unknown field."), field=f"{field}.{i}")
         obj = model(**{k: v for k, v in row.items() if k in allowed})
         try:
-            obj.full_clean(exclude=["member", "sort_order"])
+            obj.full_clean(
+                exclude=["member", "sort_order"], validate_unique=False, validate_constraints=False
+            )
         except ValidationError as exc:
             raise _validation_from(exc, prefix=f"{field}.{i}.") from None
         result.append(obj)
@@ -1600,7 +1602,9 @@ def _positions(page: MemberPage, rows: list[dict]) -> list[Position]:
                 field=f"positions.{i}.company_name",
             )
         try:
-            position.full_clean(exclude=["member", "sort_order"])
+            position.full_clean(
+                exclude=["member", "sort_order"], validate_unique=False, validate_constraints=False
+            )
         except ValidationError as exc:
             raise _validation_from(exc, prefix=f"positions.{i}.") from None
         if position.start_date and position.end_date and position.end_date < position.start_date:

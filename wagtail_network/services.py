@@ -1645,7 +1645,7 @@ def _save_and_publish(page, user: Any, publish: bool):
     return revision
 
 
-def update_my_profile(user: Any, **fields: Any) -> MemberPage:
+def update_my_profile(user: Any, /, **fields: Any) -> MemberPage:
     """Create or edit the user's own member profile.
 
     Without a profile the user joins the network: a new profile is placed under
@@ -1709,7 +1709,7 @@ def _edit_profile(user: Any, member: MemberPage, fields: dict[str, Any]) -> Memb
     return page
 
 
-def update_company(user: Any, company: Any, **fields: Any) -> CompanyPage:
+def update_company(user: Any, company: Any, /, **fields: Any) -> CompanyPage:
     """Edit a company page: its admins (guardian grants), editors and superusers.
 
     ``description`` is plain text; ``industry`` a slug or id; ``specialities`` a

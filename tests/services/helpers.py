@@ -30,6 +30,8 @@ def raises(code: ErrorCode, field: str | None = ...):
 
         def __exit__(self, *exc):
             result = self.ctx.__exit__(*exc)
+            if not result:  # another exception: let it propagate as it is
+                return result
             assert self.info.value.code == code, self.info.value
             if field is not ...:
                 assert self.info.value.field == field

@@ -52,7 +52,7 @@ from graphql import (
     get_named_type,
     is_leaf_type,
 )
-from graphql.execution.values import get_argument_values
+from graphql.utilities import value_from_ast_untyped
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import AddValidationRules, MaskErrors, SchemaExtension
 from strawberry.extensions.max_aliases import create_validator as create_alias_validator
@@ -68,8 +68,9 @@ logger = logging.getLogger(__name__)
 #: Largest page a connection serves (strawberry's ``relay_max_results``); also the
 #: size assumed for a connection asked for without ``first``/``last``.
 MAX_PAGE_SIZE = 100
-#: Size assumed for a plain list field without a size argument.
-LIST_DEFAULT_SIZE = 10
+#: Size assumed for a plain list field without a size argument (profile lists
+#: such as skills, positions and links are short; connections carry the fan-out).
+LIST_DEFAULT_SIZE = 5
 #: Flat cost of each mutation field (it writes, and locks rows).
 MUTATION_COST = 10
 #: Flat cost of an introspection field (``__schema``/``__type``).
@@ -222,10 +223,7 @@ class CostAnalysis:
         named = get_named_type(field_def.type)
         if is_leaf_type(named):
             return 0
-        try:
-            args = get_argument_values(field_def, node, self.variables)
-        except Exception:  # noqa: BLE001 - invalid arguments fail in execution, priced as given
-            args = {}
+        args = self._arguments(node)
         children = self.selection_set(
             node.selection_set, named, seen, in_connection=_is_connection(named)
         )
@@ -240,8 +238,26 @@ class CostAnalysis:
             return 1 + size * max(children, 1)
         return 1 + children
 
+    def _arguments(self, node: FieldNode) -> dict[str, Any]:
+        """The field's arguments as sent (literals and variables), untyped.
+
+        Only the size arguments matter here, and validation has already checked
+        their types; anything unreadable simply does not count.
+        """
+        args: dict[str, Any] = {}
+        for argument in node.arguments or ():
+            try:
+                args[argument.name.value] = value_from_ast_untyped(argument.value, self.variables)
+            except Exception:  # noqa: BLE001 - priced as if absent; execution reports it
+                continue
+        return args
+
     def _size(self, args: dict[str, Any], default: int, node: FieldNode) -> int:
         sizes = [args.get(key) for key in SIZE_ARGUMENTS if isinstance(args.get(key), int)]
+        pagination = args.get("pagination")  # strawberry-django offset pagination input
+        limit = pagination.get("limit") if isinstance(pagination, dict) else None
+        if isinstance(limit, int) and limit >= 0:
+            sizes.append(limit)
         for value in sizes:
             if value < 0:
                 raise ProtectionError(
@@ -332,7 +348,7 @@ class QueryCost(SchemaExtension):
     def _check(self) -> None:
         request = self._request()
         max_cost = int(get_setting("GRAPHQL_MAX_COST"))
-        per_minute = int(get_setting("GRAPHQL_COST_PER_MINUTE"))
+        per_minute = int(get_setting("GRAPHQL_COST_PER_MINUTE") or 0)
         self.requested = cost = operation_cost(self.execution_context)
         if cost > max_cost:
             raise ProtectionError(
@@ -342,7 +358,7 @@ class QueryCost(SchemaExtension):
                 cost=cost,
                 limit=max_cost,
             )
-        if request is None:
+        if request is None or per_minute <= 0:  # 0: no per-minute budget
             return
         window, self.reset_at = _window()
         key = _cache_key(client_key(request), window)
@@ -371,14 +387,14 @@ class QueryCost(SchemaExtension):
 
     def get_results(self) -> dict[str, Any]:
         request = self._request()
-        limit = int(get_setting("GRAPHQL_COST_PER_MINUTE"))
+        limit = int(get_setting("GRAPHQL_COST_PER_MINUTE") or 0)
         spent = self.spent
         if spent is None:
             spent = spent_this_minute(request) if request is not None else 0
         return {
             "cost": {
                 "requested": self.requested,
-                "remaining": max(limit - spent, 0),
+                "remaining": max(limit - spent, 0) if limit > 0 else None,
                 "limit": limit,
                 "maxPerRequest": int(get_setting("GRAPHQL_MAX_COST")),
                 "resetAt": self._reset_iso(),

@@ -206,3 +206,15 @@ def build_world() -> World:
     Follow.objects.create(member=w.alice, company=w.acme)
     Follow.objects.create(member=w.bob, company=w.acme)
     return w
+
+
+@pytest.fixture(autouse=True)
+def _full_query_budget():
+    """Every test starts with a full per-minute GraphQL cost budget.
+
+    The budget (graphql_schema/protection.py) is counted in Django's cache per
+    client; without this, tests run within one minute would spend each other's.
+    """
+    from django.core.cache import cache
+
+    cache.clear()

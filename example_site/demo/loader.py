@@ -22,12 +22,15 @@ Shapes worth knowing when you look at the data:
 from __future__ import annotations
 
 import random
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from itertools import accumulate
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag
@@ -108,6 +111,7 @@ class DemoNetworkBuilder:
         self.stdout = stdout
         self.now = timezone.now().replace(microsecond=0)
         self.start = self.now - timedelta(days=WINDOW_DAYS)
+        self._last_mark = time.perf_counter()
 
     # ------------------------------------------------------------------ helpers
 
@@ -125,9 +129,12 @@ class DemoNetworkBuilder:
     def _soon_after(self, moment: datetime, max_days: float) -> datetime:
         return min(moment + timedelta(days=self.rng.uniform(0.01, max_days)), self.now)
 
-    def _log(self, message: str) -> None:
+    def _mark(self, label: str) -> None:
+        """Report the time spent since the previous mark (``--verbosity 2``)."""
+        now = time.perf_counter()
         if self.stdout is not None:
-            self.stdout.write(message)
+            self.stdout.write(f"  {label}: {now - self._last_mark:.2f}s")
+        self._last_mark = now
 
     # ------------------------------------------------------------ site skeleton
 
@@ -552,13 +559,14 @@ class DemoNetworkBuilder:
                 len(earlier),
                 rng.choices([1, 2, 3, 4, 5, 6, 8, 12, 20], [20, 22, 18, 12, 8, 7, 6, 4, 3])[0],
             )
-            weights = [(degree[j] + 1) ** 1.4 for j in earlier]
-            chosen: set[int] = set()
-            for _ in range(wanted * 4):
-                if len(chosen) >= wanted:
+            cumulative = list(accumulate((degree[j] + 1) ** 1.4 for j in earlier))
+            picked: dict[int, None] = {}  # insertion-ordered set: draw order kept
+            for _ in range(4):  # a few rounds of draws; repeats are simply skipped
+                for j in rng.choices(earlier, cum_weights=cumulative, k=wanted):
+                    picked.setdefault(j)
+                if len(picked) >= wanted:
                     break
-                chosen.add(rng.choices(earlier, weights)[0])
-            for j in sorted(chosen):
+            for j in list(picked)[:wanted]:
                 connect(i, j, self._soon_after(joined[i], 10), requester=i)
 
         # Friend-of-a-friend links made later on: mutual connections mean something.
@@ -611,6 +619,11 @@ class DemoNetworkBuilder:
         if (min(anna, bram), max(anna, bram)) not in accepted:
             connect(bram, anna, self._between(max(joined[anna], joined[bram])), requester=bram)
             taken.add((min(anna, bram), max(anna, bram)))
+        # A few of Anna's connections know Bram too: mutual connections to look at.
+        for friend in rng.sample(
+            sorted(adjacency[anna] - {bram}), min(3, len(adjacency[anna]) - 1)
+        ):
+            connect(bram, friend, self._between(max(joined[bram], joined[friend])), requester=bram)
 
         scale = max(1, len(accepted) // 100)
         pending = (
@@ -971,11 +984,14 @@ class DemoNetworkBuilder:
         industries = self._get_or_create_terms(Industry, [i.name for i in data.INDUSTRIES])
         skills = self._get_or_create_terms(Skill, data.all_skills())
         self._skills_by_pk = {s.pk: s for s in skills.values()}
+        self._mark("site structure, groups, accounts, vocabularies")
 
         book = images.PictureBook(images.demo_collection())
         companies = self.plan_companies(industries, book)
         members = self.plan_members(companies, industries, skills, book)
+        self._mark("planning companies and members, drawing pictures")
         counts["images"] = book.save()
+        self._mark("storing images")
         for company in companies:
             company.logo_id = book.image_id(company._demo_logo)
             company.owner_id = accounts.editor.pk
@@ -988,15 +1004,18 @@ class DemoNetworkBuilder:
             member.user_id = users.get(member.slug)
             member.owner_id = member.user_id or accounts.editor.pk
         tree.bulk_add_children(member_index, members)
+        self._mark("company and member pages, member accounts")
 
         admin_companies = companies[:2]
         roles.grant_company_admin(accounts.companyadmin, admin_companies)
         counts.update(self._write_profile_rows(members, companies, accounts, admin_companies))
+        self._mark("positions, education, links, skills, tags")
 
         graph = self.plan_graph(members)
         accepted = self.write_connections(members, graph)
         counts["pending"] = len(graph["pending"])
         counts["blocks"] = len(graph["blocks"])
+        self._mark("connections, edges, history, blocks")
         endorsements, recommendations = self.write_endorsements_and_recommendations(
             members, accepted
         )
@@ -1007,8 +1026,10 @@ class DemoNetworkBuilder:
         counts["reports"] = self.write_reports(
             members, endorsements, recommendations, accounts.moderator
         )
+        self._mark("endorsements, recommendations, follows, relationships, reports")
 
         self._finish_pages(home, companies, members, accounts)
+        self._mark("revisions and search index")
         return DemoResult(
             companies=companies,
             members=members,
@@ -1186,22 +1207,57 @@ def reset() -> dict[str, int]:
     """Remove the demo network: directories and every page under them, demo images,
     demo accounts. Vocabularies, tags and groups stay (loading reuses them)."""
     from wagtail.images import get_image_model
+    from wagtail.signal_handlers import disable_reference_index_auto_update
 
     User = get_user_model()
+    Image = get_image_model()
     removed: dict[str, int] = {}
-    with transaction.atomic():
+    with transaction.atomic(), disable_reference_index_auto_update():
+        # Wagtail updates the reference index once per deleted object (thousands of
+        # queries for the relation rows); it is pruned in one pass at the end instead.
         directories = list(
             Page.objects.type(CompanyIndexPage, MemberIndexPage).order_by("-depth", "path")
         )
-        removed["pages"] = sum(d.get_descendant_count() + 1 for d in directories)
+        page_ids = set()
+        for directory in directories:
+            page_ids.update(
+                Page.objects.descendant_of(directory, inclusive=True).values_list("pk", flat=True)
+            )
+        removed["pages"] = len(page_ids)
+        # Deleting a live page unpublishes it first (one signal per page); these are
+        # all about to go, so take them offline in one statement.
+        Page.objects.filter(pk__in=page_ids).update(live=False)
         for directory in directories:
             directory.refresh_from_db()
             directory.delete()
         collection = images.demo_collection()
-        image_qs = get_image_model().objects.filter(collection=collection)
+        image_qs = Image.objects.filter(collection=collection)
         removed["images"] = image_qs.count()
         image_qs.delete()
         users = User.objects.filter(email__endswith=f"@{MEMBER_EMAIL_DOMAIN}")
         removed["users"] = users.count()
         users.delete()
+        _prune_reference_index()
     return removed
+
+
+def _prune_reference_index() -> None:
+    """Delete reference-index rows whose source or target page or image is gone."""
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.images import get_image_model
+    from wagtail.models import ReferenceIndex
+
+    for model in (Page, get_image_model()):
+        content_type = ContentType.objects.get_for_model(model)
+        existing = {str(pk) for pk in model.objects.values_list("pk", flat=True)}
+        stale = [
+            pk
+            for pk, source_type, source, target_type, target in ReferenceIndex.objects.filter(
+                Q(base_content_type=content_type) | Q(to_content_type=content_type)
+            ).values_list(
+                "pk", "base_content_type_id", "object_id", "to_content_type_id", "to_object_id"
+            )
+            if (source_type == content_type.pk and source not in existing)
+            or (target_type == content_type.pk and target not in existing)
+        ]
+        ReferenceIndex.objects.filter(pk__in=stale).delete()

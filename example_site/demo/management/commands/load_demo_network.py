@@ -65,23 +65,24 @@ class Command(BaseCommand):
         if companies < 2:
             raise CommandError("--companies must be at least 2.")
         password = options["password"] or roles.DEFAULT_PASSWORD
-        started = time.perf_counter()
-
         if options["reset"]:
+            started = time.perf_counter()
             removed = loader.reset()
             self.stdout.write(
                 f"Removed the demo network: {removed['pages']} pages, {removed['images']} "
-                f"images, {removed['users']} accounts."
+                f"images, {removed['users']} accounts in {time.perf_counter() - started:.1f}s."
             )
         elif loader.demo_is_loaded():
             self._already_loaded(password, password_given=options["password"] is not None)
             return
 
+        started = time.perf_counter()
         result = loader.load(
             members=members,
             companies=companies,
             seed=options["seed"],
             password=password,
+            stdout=self.stdout if options["verbosity"] >= 2 else None,
         )
         elapsed = time.perf_counter() - started
         counts = result.counts

@@ -20,7 +20,6 @@ POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/wagtail_network
 # Reinstall only when the project's metadata changes.
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[testing]"
 	touch $(STAMP)
 

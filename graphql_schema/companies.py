@@ -27,7 +27,7 @@ from wagtail_network.models import (
 
 from .images import DEFAULT_SPEC, SPEC_DESCRIPTION, RenditionType, image_prefetch, rendition_of
 from .members import MemberType, OrderDirection, order_queryset, search_ids
-from .relay import MAX_PAGE_SIZE, PkNode, count_subquery, page_url, viewer_of
+from .relay import MAX_PAGE_SIZE, PkNode, count_subquery, page_url, viewer_of, visible_fk
 from .vocab import IndustryType
 
 CompanySizeEnum = strawberry.enum(
@@ -193,8 +193,8 @@ class CompanyType(PkNode):
     description="A declared relationship between two companies.",
 )
 class CompanyRelationshipType(PkNode):
-    from_company: CompanyType | None = strawberry_django.field(description="The declaring side.")
-    to_company: CompanyType | None = strawberry_django.field(description="The other side.")
+    from_company: CompanyType | None = visible_fk(description="The declaring side.")
+    to_company: CompanyType | None = visible_fk(description="The other side.")
     kind: RelationshipKindEnum = strawberry_django.field(description="Kind of relationship.")  # type: ignore[valid-type]
 
     @classmethod

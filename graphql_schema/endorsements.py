@@ -20,7 +20,7 @@ from wagtail_network.models import (
 )
 
 from .members import MemberType
-from .relay import PkNode, viewer_of
+from .relay import PkNode, viewer_of, visible_fk
 from .vocab import SkillType
 
 EndorsementStateEnum = strawberry.enum(
@@ -49,10 +49,10 @@ def _is_party(info: Info, *member_ids: int) -> bool:
     description="One member vouching for a skill another member lists.",
 )
 class EndorsementType(PkNode):
-    endorser: MemberType | None = strawberry_django.field(
+    endorser: MemberType | None = visible_fk(
         description="Who endorsed (null if the viewer may not see them)."
     )
-    member: MemberType | None = strawberry_django.field(description="Who was endorsed.")
+    member: MemberType | None = visible_fk(description="Who was endorsed.")
     skill: SkillType = strawberry_django.field(description="The skill endorsed.")
     created_at: datetime = strawberry_django.field(description="When.")
 
@@ -83,10 +83,10 @@ class EndorsementType(PkNode):
     description="A written recommendation; published once its recipient accepts it.",
 )
 class RecommendationType(PkNode):
-    author: MemberType | None = strawberry_django.field(
+    author: MemberType | None = visible_fk(
         description="Who wrote it (null if the viewer may not see them)."
     )
-    member: MemberType | None = strawberry_django.field(description="Who it recommends.")
+    member: MemberType | None = visible_fk(description="Who it recommends.")
     relationship: RecommendationRelationshipEnum = strawberry_django.field(  # type: ignore[valid-type]
         description="How the author knows the member."
     )

@@ -57,6 +57,7 @@ from .relay import (
     count_subquery,
     page_url,
     viewer_of,
+    visible_fk,
 )
 from .vocab import IndustryType, SkillType
 
@@ -194,11 +195,20 @@ class MemberSkillType:
     )
 
 
-@strawberry_django.filter_type(Position, name="PositionFilter")
-class PositionFilter:
-    is_current: bool | None = strawberry_django.filter_field(
-        description="Only current (true) or past (false) positions."
+def _positions_queryset(info: Info) -> QuerySet:
+    """Positions the viewer may see, each with its company only when the viewer may
+    see that company (a draft company reads null), current ones first."""
+    user = viewer_of(info)
+    companies = visibility.companies_visible_to(user)
+    return (
+        visibility.positions_visible_to(user)
+        .prefetch_related(Prefetch("company", queryset=companies))
+        .order_by("-is_current", "-start_date", "sort_order", "pk")
     )
+
+
+def _positions_prefetch(info: Info) -> Prefetch:
+    return Prefetch("positions", queryset=_positions_queryset(info), to_attr="_wn_positions")
 
 
 @strawberry_django.type(
@@ -209,7 +219,7 @@ class PositionFilter:
 )
 class PositionType(PkNode):
     title: str = strawberry_django.field(description="Job title.")
-    company: CompanyRef | None = strawberry_django.field(
+    company: CompanyRef | None = visible_fk(
         description="The company page, when it has one the viewer may see."
     )
     company_name: str = strawberry_django.field(
@@ -349,18 +359,34 @@ class MemberType(PkNode):
             return None
         return self.contact_phone or None  # type: ignore[attr-defined]
 
-    positions: list[PositionType] = strawberry_django.field(
-        filters=PositionFilter,
-        pagination=True,
-        description="Positions (at most 100), when the member's position visibility admits "
-        "the viewer; a company's admins always see positions claimed at their company.",
+    @strawberry_django.field(
+        prefetch_related=[_positions_prefetch],
+        description="Positions, current first (at most 100), when the member's position "
+        "visibility admits the viewer; a company's admins always see positions claimed at "
+        "their company.",
     )
-    education: list[EducationType] = strawberry_django.field(
-        pagination=True, description="Education (at most 100)."
-    )
-    links: list[MemberLinkType] = strawberry_django.field(
-        pagination=True, description="Links (at most 100)."
-    )
+    def positions(
+        self,
+        info: Info,
+        current: Annotated[
+            bool | None,
+            strawberry.argument(description="Only current (true) or only past (false) ones."),
+        ] = None,
+    ) -> list[PositionType]:
+        positions = getattr(self, "_wn_positions", None)
+        if positions is None:  # resolved outside the optimizer: same rule, same shape
+            positions = list(_positions_queryset(info).filter(member_id=self.pk))  # type: ignore[attr-defined]
+        if current is not None:
+            positions = [p for p in positions if p.is_current == current]
+        return positions[:MAX_PAGE_SIZE]
+
+    @strawberry_django.field(prefetch_related=["education"], description="Education (at most 100).")
+    def education(self) -> list[EducationType]:
+        return list(self.education.all())[:MAX_PAGE_SIZE]  # type: ignore[attr-defined]
+
+    @strawberry_django.field(prefetch_related=["links"], description="Links (at most 100).")
+    def links(self) -> list[MemberLinkType]:
+        return list(self.links.all())[:MAX_PAGE_SIZE]  # type: ignore[attr-defined]
 
     @strawberry_django.field(only=["url_path"], description="Absolute URL of the profile page.")
     def url(self, info: Info) -> str | None:

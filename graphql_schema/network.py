@@ -21,7 +21,7 @@ from wagtail_network import services, visibility
 from wagtail_network.models import Block, Connection, ConnectionState
 
 from .members import MemberType
-from .relay import PkNode, viewer_of
+from .relay import PkNode, viewer_of, visible_fk
 
 
 @strawberry.enum(
@@ -42,8 +42,8 @@ class InvitationStateEnum(enum.Enum):
 class InvitationType(PkNode):
     message: str = strawberry_django.field(description="The inviter's note.")
     created_at: datetime = strawberry_django.field(description="When it was sent.")
-    requester: MemberType | None = strawberry_django.field(description="Who invited.")
-    recipient: MemberType | None = strawberry_django.field(description="Who was invited.")
+    requester: MemberType | None = visible_fk(description="Who invited.")
+    recipient: MemberType | None = visible_fk(description="Who was invited.")
 
     @classmethod
     def get_queryset(cls, queryset: QuerySet, info: Info, **kwargs: Any) -> QuerySet:
@@ -114,7 +114,13 @@ def suggested_members_queryset(user: Any, limit: int) -> QuerySet:
     """People the viewer may know (:func:`wagtail_network.graph.suggested_members`)."""
     from wagtail_network.graph import suggested_members
 
-    return suggested_members(user, limit=limit)
+    qs = suggested_members(user, limit=limit)
+    # graph.suggested_members hands out a sliced page; the Relay connection pages
+    # (and counts) by itself, and a sliced queryset cannot be filtered or
+    # optimized any further. Same rows and order, without the LIMIT.
+    qs = qs._chain()
+    qs.query.clear_limits()
+    return qs
 
 
 __all__ = [

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import strawberry_django
 from django.db.models import (
     BooleanField,
     Case,
@@ -23,9 +24,11 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.fields.related_descriptors import ForwardManyToOneDescriptor
 from django.db.models.functions import Coalesce
 from strawberry import relay
 from strawberry.types import Info
+from strawberry_django.fields.field import StrawberryDjangoField
 
 #: Hard cap on every list that is not a paged connection (and on ``first``).
 MAX_PAGE_SIZE = 100
@@ -96,18 +99,6 @@ def exists(queryset: QuerySet) -> Exists:
     return Exists(queryset)
 
 
-__all__ = [
-    "MAX_PAGE_SIZE",
-    "OuterRef",
-    "PkNode",
-    "bool_expression",
-    "count_subquery",
-    "exists",
-    "request_of",
-    "viewer_of",
-]
-
-
 # --------------------------------------------------------------------------
 # Page URLs without a query per row
 # --------------------------------------------------------------------------
@@ -136,3 +127,59 @@ def page_url(info: Info, url_path: str) -> str | None:
         if url_path.startswith(root.root_path):
             return root.root_url + url_path[len(root.root_path) - 1 :]
     return None
+
+
+# --------------------------------------------------------------------------
+# Foreign keys to visibility-filtered types
+# --------------------------------------------------------------------------
+
+
+class VisibleRelatedField(StrawberryDjangoField):
+    """A forward foreign key that never returns an object its type would hide.
+
+    When the optimizer ran, the related object was prefetched through the
+    target type's ``get_queryset`` (strawberry-django prefetches, rather than
+    joins, every type that has one), so the cached value is already filtered.
+    When it did not run (a resolver returned model instances), strawberry-django
+    would simply follow the foreign key; here the target's ``get_queryset``
+    decides instead, and a hidden object reads ``null``.
+    """
+
+    def get_result(self, source: Any, info: Any, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        attname = self.django_name or self.python_name
+        descriptor = getattr(type(source), attname, None) if source is not None else None
+        if self.base_resolver is None and isinstance(descriptor, ForwardManyToOneDescriptor):
+            field = descriptor.field
+            try:
+                return field.get_cached_value(source)
+            except KeyError:
+                pk = getattr(source, field.attname)
+                if pk is None:
+                    return None
+                qs = field.related_model._default_manager.filter(pk=pk)
+                target = self.django_type
+                if target is not None and hasattr(target, "get_queryset"):
+                    qs = target.get_queryset(qs, info)
+                return qs.first()
+        return super().get_result(source, info, args, kwargs)
+
+
+def visible_fk(description: str, **kwargs: Any) -> Any:
+    """A foreign-key field whose target obeys its type's visibility (see above)."""
+    return strawberry_django.field(field_cls=VisibleRelatedField, description=description, **kwargs)
+
+
+__all__ = [
+    "MAX_PAGE_SIZE",
+    "OuterRef",
+    "PkNode",
+    "VisibleRelatedField",
+    "bool_expression",
+    "count_subquery",
+    "exists",
+    "page_url",
+    "request_of",
+    "site_root_paths",
+    "viewer_of",
+    "visible_fk",
+]

@@ -583,8 +583,6 @@ class DemoNetworkBuilder:
             if connect(a, c, at, requester=rng.choice([a, c])):
                 made += 1
 
-        taken = set(accepted)
-
         def free_pair(a: int | None = None, b: int | None = None) -> tuple[int, int] | None:
             for _ in range(200):
                 x = a if a is not None else rng.choice(active)
@@ -618,13 +616,22 @@ class DemoNetworkBuilder:
         anna, bram = roles_at["anna"], roles_at["bram"]
         if (min(anna, bram), max(anna, bram)) not in accepted:
             connect(bram, anna, self._between(max(joined[anna], joined[bram])), requester=bram)
-            taken.add((min(anna, bram), max(anna, bram)))
+        # Anna is a well-connected member (her lists have something to page through)
+        # without being one of the hubs.
+        target_degree = min(24, len(active) // 3)
+        for _ in range(200):
+            if degree[anna] >= target_degree:
+                break
+            other = rng.choice(active)
+            connect(other, anna, self._between(max(joined[anna], joined[other])), requester=other)
         # A few of Anna's connections know Bram too: mutual connections to look at.
         for friend in rng.sample(
             sorted(adjacency[anna] - {bram}), min(3, len(adjacency[anna]) - 1)
         ):
             connect(bram, friend, self._between(max(joined[bram], joined[friend])), requester=bram)
 
+        # Every pair with a live relation from here on is taken for invitations and blocks.
+        taken = set(accepted)
         scale = max(1, len(accepted) // 100)
         pending = (
             invitations(3, 21, recipient=anna)

@@ -11,6 +11,7 @@ import time
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 from django.db.models import Q
 
 from example_site.demo import loader, roles
@@ -65,26 +66,28 @@ class Command(BaseCommand):
         if companies < 2:
             raise CommandError("--companies must be at least 2.")
         password = options["password"] or roles.DEFAULT_PASSWORD
-        if options["reset"]:
-            started = time.perf_counter()
-            removed = loader.reset()
-            self.stdout.write(
-                f"Removed the demo network: {removed['pages']} pages, {removed['images']} "
-                f"images, {removed['users']} accounts in {time.perf_counter() - started:.1f}s."
-            )
-        elif loader.demo_is_loaded():
+        if not options["reset"] and loader.demo_is_loaded():
             self._already_loaded(password, password_given=options["password"] is not None)
             return
 
-        started = time.perf_counter()
-        result = loader.load(
-            members=members,
-            companies=companies,
-            seed=options["seed"],
-            password=password,
-            stdout=self.stdout if options["verbosity"] >= 2 else None,
-        )
-        elapsed = time.perf_counter() - started
+        # Reset and load are one transaction: a failed load leaves the old network.
+        with transaction.atomic():
+            if options["reset"]:
+                started = time.perf_counter()
+                removed = loader.reset()
+                self.stdout.write(
+                    f"Removed the demo network: {removed['pages']} pages, {removed['images']} "
+                    f"images, {removed['users']} accounts in {time.perf_counter() - started:.1f}s."
+                )
+            started = time.perf_counter()
+            result = loader.load(
+                members=members,
+                companies=companies,
+                seed=options["seed"],
+                password=password,
+                stdout=self.stdout if options["verbosity"] >= 2 else None,
+            )
+            elapsed = time.perf_counter() - started
         counts = result.counts
         self.stdout.write(
             self.style.SUCCESS(

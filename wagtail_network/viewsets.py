@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail.admin import messages
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -283,7 +284,13 @@ class EndorsementViewSet(NetworkSnippetViewSet):
     list_export = ["pk", "endorser", "member", "skill", "state", "is_hidden", "created_at"]
     export_headings = {"pk": _("ID")}
     ordering = ["-created_at"]
-    form_fields = ["state", "is_hidden"]
+    panels = [
+        FieldPanel("endorser", read_only=True),
+        FieldPanel("member", read_only=True),
+        FieldPanel("skill", read_only=True),
+        FieldPanel("state"),
+        FieldPanel("is_hidden"),
+    ]
 
 
 class RecommendationViewSet(NetworkSnippetViewSet):
@@ -314,7 +321,14 @@ class RecommendationViewSet(NetworkSnippetViewSet):
     ]
     export_headings = {"pk": _("ID")}
     ordering = ["-created_at"]
-    form_fields = ["text", "relationship", "state", "is_hidden"]
+    panels = [
+        FieldPanel("author", read_only=True),
+        FieldPanel("member", read_only=True),
+        FieldPanel("relationship"),
+        FieldPanel("text"),
+        FieldPanel("state"),
+        FieldPanel("is_hidden"),
+    ]
 
 
 class ReportViewSet(NetworkSnippetViewSet):
@@ -342,7 +356,12 @@ class ReportViewSet(NetworkSnippetViewSet):
     list_export = ["pk", "reporter", "target", "reason", "details", "state", "created_at"]
     export_headings = {"pk": _("ID"), "target": _("Reported")}
     ordering = ["-created_at"]
-    form_fields = ["state"]
+    panels = [
+        FieldPanel("reason", read_only=True),
+        FieldPanel("details", read_only=True),
+        FieldPanel("state"),
+        FieldPanel("resolution_note"),
+    ]
 
 
 class FollowViewSet(NetworkSnippetViewSet):

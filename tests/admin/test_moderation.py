@@ -1,0 +1,195 @@
+"""Moderation in the admin: bulk approve/reject through the service layer, and
+every admin edit or removal of endorsements and recommendations in the audit log.
+
+PRODUCT.md: "a moderation queue"; "Editors and moderators can edit or remove any
+of them in the admin, and every such action is in Wagtail's audit log."
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from wagtail.models import ModelLogEntry
+
+from tests.admin.data import AdminData
+from tests.factories import MemberPageFactory, UserFactory
+from wagtail_network.models import (
+    Endorsement,
+    EndorsementState,
+    Recommendation,
+    RecommendationState,
+    Report,
+    ReportReason,
+    ReportState,
+)
+
+
+def bulk_url(model: str, action: str, objects) -> str:
+    base = reverse("wagtail_bulk_action", args=["wagtail_network", model, action])
+    listing = reverse(f"wagtailsnippets_wagtail_network_{model}:list")
+    return base + "?" + urlencode([("next", listing), *(("id", obj.pk) for obj in objects)])
+
+
+def logged(obj, action: str) -> bool:
+    return ModelLogEntry.objects.filter(
+        content_type__model=obj._meta.model_name, object_id=str(obj.pk), action=action
+    ).exists()
+
+
+class ModerationTests(AdminData):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        carol_user = UserFactory(username="carol")
+        cls.carol = MemberPageFactory(parent=cls.member_index, title="Carol", user=carol_user)
+        cls.pending = [
+            Endorsement.objects.create(
+                endorser=endorser, member=cls.alice, skill=cls.skill, state=EndorsementState.PENDING
+            )
+            for endorser in (cls.bob, cls.carol)
+        ]
+        cls.live = Endorsement.objects.create(
+            endorser=cls.alice, member=cls.bob, skill=cls.skill, state=EndorsementState.LIVE
+        )
+        cls.recommendation = Recommendation.objects.create(
+            author=cls.bob,
+            member=cls.alice,
+            relationship="same_team",
+            text="Great colleague.",
+            state=RecommendationState.PENDING_MODERATION,
+        )
+        cls.report = Report.objects.create(
+            reporter=cls.alice, target_member=cls.carol, reason=ReportReason.SPAM
+        )
+
+    def test_pending_filter_lists_the_moderation_queue(self):
+        self.login(self.moderator)
+        url = reverse("wagtailsnippets_wagtail_network_endorsement:list")
+        response = self.client.get(url, {"state": EndorsementState.PENDING})
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(set(response.context["object_list"]), set(self.pending))
+
+    def test_bulk_approve_makes_pending_endorsements_live(self):
+        self.login(self.moderator)
+        url = bulk_url("endorsement", "approve", self.pending)
+        self.assertEqual(self.client.get(url).status_code, 200)  # the confirmation page
+        response = self.client.post(url)
+        self.assertEqual(response.status_code, 302)
+        states = set(
+            Endorsement.objects.filter(pk__in=[e.pk for e in self.pending]).values_list(
+                "state", flat=True
+            )
+        )
+        self.assertEqual(states, {EndorsementState.LIVE})
+
+    def test_bulk_approve_is_in_the_audit_log(self):
+        self.login(self.moderator)
+        self.client.post(bulk_url("endorsement", "approve", self.pending))
+        for endorsement in self.pending:
+            self.assertTrue(logged(endorsement, "wagtail_network.endorsement.approve"))
+
+    def test_bulk_reject_rejects_endorsements(self):
+        self.login(self.moderator)
+        self.client.post(bulk_url("endorsement", "reject", self.pending[:1]))
+        self.assertEqual(
+            Endorsement.objects.get(pk=self.pending[0].pk).state, EndorsementState.REJECTED
+        )
+        self.assertEqual(
+            Endorsement.objects.get(pk=self.pending[1].pk).state, EndorsementState.PENDING
+        )
+
+    def test_bulk_approve_publishes_recommendations_awaiting_moderation(self):
+        self.login(self.moderator)
+        response = self.client.post(bulk_url("recommendation", "approve", [self.recommendation]))
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(
+            Recommendation.objects.get(pk=self.recommendation.pk).state,
+            RecommendationState.PUBLISHED,
+        )
+
+    def test_bulk_reject_rejects_recommendations(self):
+        self.login(self.moderator)
+        self.client.post(bulk_url("recommendation", "reject", [self.recommendation]))
+        self.assertEqual(
+            Recommendation.objects.get(pk=self.recommendation.pk).state,
+            RecommendationState.REJECTED,
+        )
+
+    def test_bulk_resolve_closes_reports_with_a_note(self):
+        self.login(self.moderator)
+        response = self.client.post(
+            bulk_url("report", "resolve", [self.report]), {"note": "Profile removed"}
+        )
+        self.assertEqual(response.status_code, 302)
+        report = Report.objects.get(pk=self.report.pk)
+        self.assertEqual(report.state, ReportState.RESOLVED)
+        self.assertEqual(report.handled_by, self.moderator)
+        self.assertEqual(report.resolution_note, "Profile removed")
+
+    def test_bulk_moderation_refused_to_editors_without_the_moderation_right(self):
+        self.login(self.editor)
+        self.client.post(bulk_url("endorsement", "approve", self.pending))
+        states = set(
+            Endorsement.objects.filter(pk__in=[e.pk for e in self.pending]).values_list(
+                "state", flat=True
+            )
+        )
+        self.assertEqual(states, {EndorsementState.PENDING})
+
+    def test_bulk_moderation_refused_to_company_admins(self):
+        self.login(self.company_admin)
+        self.client.post(bulk_url("endorsement", "approve", self.pending))
+        self.assertEqual(
+            Endorsement.objects.filter(state=EndorsementState.PENDING).count(), len(self.pending)
+        )
+
+    def test_bulk_approve_of_a_mixed_selection_approves_the_pending_and_keeps_the_live(self):
+        self.login(self.moderator)
+        response = self.client.post(
+            bulk_url("endorsement", "approve", [self.live, *self.pending]), follow=True
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(Endorsement.objects.filter(state=EndorsementState.LIVE).count(), 3)
+
+    def test_admin_edit_of_an_endorsement_is_in_the_audit_log(self):
+        self.login(self.editor)
+        url = reverse("wagtailsnippets_wagtail_network_endorsement:edit", args=[self.live.pk])
+        response = self.client.post(url, {"state": EndorsementState.LIVE, "is_hidden": "on"})
+        self.assertEqual(response.status_code, 302)
+        self.assertTrue(Endorsement.objects.get(pk=self.live.pk).is_hidden)
+        self.assertTrue(logged(self.live, "wagtail.edit"))
+
+    def test_admin_removal_of_a_recommendation_is_in_the_audit_log(self):
+        self.login(self.editor)
+        url = reverse(
+            "wagtailsnippets_wagtail_network_recommendation:delete", args=[self.recommendation.pk]
+        )
+        response = self.client.post(url)
+        self.assertEqual(response.status_code, 302)
+        self.assertFalse(Recommendation.objects.filter(pk=self.recommendation.pk).exists())
+        self.assertTrue(logged(self.recommendation, "wagtail.delete"))
+
+    def test_moderator_edits_a_recommendation_and_it_is_logged(self):
+        self.login(self.moderator)
+        url = reverse(
+            "wagtailsnippets_wagtail_network_recommendation:edit", args=[self.recommendation.pk]
+        )
+        response = self.client.post(
+            url,
+            {
+                "text": "Edited for tone.",
+                "relationship": "same_team",
+                "state": RecommendationState.PENDING_MODERATION,
+            },
+        )
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(
+            Recommendation.objects.get(pk=self.recommendation.pk).text, "Edited for tone."
+        )
+        self.assertTrue(logged(self.recommendation, "wagtail.edit"))
+
+    def test_endorsements_cannot_be_created_in_the_admin(self):
+        self.login(self.superuser)
+        url = reverse("wagtailsnippets_wagtail_network_endorsement:add")
+        self.assertEqual(self.client.get(url).status_code, 302)

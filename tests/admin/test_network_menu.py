@@ -1,0 +1,206 @@
+"""The "Network" menu, its listings (search, filters) and their CSV/XLSX exports.
+
+PRODUCT.md: viewsets for vocabularies and relations with search, filters, bulk
+actions and CSV/XLSX export "obeying the exporting user's rights: a company admin
+never exports what they may not see"; company admins see only their own companies.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+from django.urls import reverse
+
+from tests.admin.data import AdminData
+from tests.factories import connect
+from wagtail_network.models import Position
+
+NETWORK_ITEMS = {
+    "network-skills",
+    "network-industries",
+    "network-connections",
+    "network-endorsements",
+    "network-recommendations",
+    "network-reports",
+    "network-follows",
+    "network-blocks",
+    "network-company-relationships",
+    "network-positions",
+    "network-company-admins",
+}
+
+
+def snippet_url(model: str, view: str = "list", *args) -> str:
+    return reverse(f"wagtailsnippets_wagtail_network_{model}:{view}", args=args)
+
+
+RELATIONSHIPS_URL = "companyrelationship:index"
+
+
+def csv_rows(response) -> list[dict]:
+    content = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(content)))
+
+
+class NetworkMenuTests(AdminData):
+    def menu_names(self, user) -> set[str]:
+        self.login(user)
+        html = self.client.get(reverse("wagtailadmin_home")).content.decode()
+        return set(re.findall(r'"name": "(network[-a-z]*)"', html))
+
+    def test_network_menu_shows_every_item_to_editors(self):
+        self.assertEqual(self.menu_names(self.editor), {"network", *NETWORK_ITEMS})
+
+    def test_network_menu_shows_company_admins_only_their_items(self):
+        self.assertEqual(
+            self.menu_names(self.company_admin),
+            {"network", "network-company-relationships", "network-positions"},
+        )
+
+    def test_network_menu_shows_moderators_the_moderation_items(self):
+        names = self.menu_names(self.moderator)
+        self.assertTrue(
+            {"network-endorsements", "network-recommendations", "network-reports"} <= names
+        )
+        self.assertNotIn("network-skills", names)
+        self.assertNotIn("network-company-admins", names)
+
+    def test_network_menu_hidden_from_users_with_only_a_global_company_permission(self):
+        self.assertEqual(self.menu_names(self.global_perm_user), set())
+
+
+class RelationListingTests(AdminData):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.connection = connect(cls.alice, cls.bob)
+
+    def test_connection_listing_searches_member_names(self):
+        self.login(self.superuser)
+        response = self.client.get(snippet_url("connection"), {"q": "Alice"})
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(list(response.context["object_list"]), [self.connection])
+        response = self.client.get(snippet_url("connection"), {"q": "Nobody"})
+        self.assertEqual(list(response.context["object_list"]), [])
+
+    def test_connection_listing_filters_by_state(self):
+        self.login(self.superuser)
+        response = self.client.get(snippet_url("connection"), {"state": "accepted"})
+        self.assertEqual(list(response.context["object_list"]), [self.connection])
+        response = self.client.get(snippet_url("connection"), {"state": "pending"})
+        self.assertEqual(list(response.context["object_list"]), [])
+
+    def test_connection_listing_csv_export_has_one_row_per_connection(self):
+        self.login(self.editor)
+        response = self.client.get(snippet_url("connection"), {"export": "csv"})
+        self.assertEqual(response.status_code, 200)
+        rows = csv_rows(response)
+        self.assertEqual(len(rows), 1)
+        self.assertEqual(rows[0]["Invited by"], "Alice")
+        self.assertEqual(rows[0]["Invited"], "Bob")
+
+    def test_connection_listing_xlsx_export_is_a_spreadsheet(self):
+        self.login(self.editor)
+        response = self.client.get(snippet_url("connection"), {"export": "xlsx"})
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("spreadsheetml", response["Content-Type"])
+
+    def test_connections_cannot_be_added_or_edited_in_the_admin(self):
+        # The service layer keeps the adjacency and history; the admin only reads.
+        self.login(self.superuser)
+        self.assertEqual(self.client.get(snippet_url("connection", "add")).status_code, 302)
+        edit = self.client.get(snippet_url("connection", "edit", self.connection.pk))
+        self.assertEqual(edit.status_code, 302)
+        inspect = self.client.get(snippet_url("connection", "inspect", self.connection.pk))
+        self.assertEqual(inspect.status_code, 200)
+
+    def test_company_admin_cannot_list_or_export_connections(self):
+        self.login(self.company_admin)
+        for params in ({}, {"export": "csv"}):
+            response = self.client.get(snippet_url("connection"), params)
+            self.assertEqual(response.status_code, 302, params)
+
+    def test_company_admin_lists_only_relationships_of_their_company(self):
+        self.login(self.company_admin)
+        response = self.client.get(reverse(RELATIONSHIPS_URL))
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(list(response.context["object_list"]), [self.acme_partner])
+
+    def test_company_admin_exports_only_relationships_of_their_company(self):
+        self.login(self.company_admin)
+        response = self.client.get(reverse(RELATIONSHIPS_URL), {"export": "csv"})
+        self.assertEqual(response.status_code, 200)
+        rows = csv_rows(response)
+        self.assertEqual([row["ID"] for row in rows], [str(self.acme_partner.pk)])
+        self.assertNotIn("Initech", str(rows))
+
+    def test_editor_exports_every_relationship(self):
+        self.login(self.editor)
+        response = self.client.get(reverse(RELATIONSHIPS_URL), {"export": "csv"})
+        ids = {row["ID"] for row in csv_rows(response)}
+        self.assertEqual(ids, {str(self.acme_partner.pk), str(self.globex_client.pk)})
+
+    def test_company_admin_cannot_inspect_another_companies_relationship(self):
+        self.login(self.company_admin)
+        own = reverse("companyrelationship:inspect", args=[self.acme_partner.pk])
+        other = reverse("companyrelationship:inspect", args=[self.globex_client.pk])
+        self.assertEqual(self.client.get(own).status_code, 200)
+        self.assertEqual(self.client.get(other).status_code, 404)
+
+    def test_company_admin_cannot_edit_relationships_in_the_admin(self):
+        self.login(self.company_admin)
+        url = reverse("companyrelationship:edit", args=[self.acme_partner.pk])
+        self.assertEqual(self.client.post(url, {"kind": "client"}).status_code, 302)
+        self.acme_partner.refresh_from_db()
+        self.assertEqual(self.acme_partner.kind, "partner")
+
+
+class PositionReviewTests(AdminData):
+    index = "wagtail_network_positions:index"
+
+    def test_company_admin_lists_only_positions_claimed_at_their_company(self):
+        self.login(self.company_admin)
+        response = self.client.get(reverse(self.index))
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(list(response.context["object_list"]), [self.alice_at_acme])
+
+    def test_company_admin_exports_only_positions_claimed_at_their_company(self):
+        self.login(self.company_admin)
+        response = self.client.get(reverse(self.index), {"export": "csv"})
+        rows = csv_rows(response)
+        self.assertEqual([row["ID"] for row in rows], [str(self.alice_at_acme.pk)])
+
+    def test_company_admin_confirms_a_position_at_their_company(self):
+        self.login(self.company_admin)
+        url = reverse("wagtail_network_positions:confirm", args=[self.alice_at_acme.pk])
+        response = self.client.post(url)
+        self.assertEqual(response.status_code, 302)
+        position = Position.objects.get(pk=self.alice_at_acme.pk)
+        self.assertIsNotNone(position.verified_at)
+        self.assertEqual(position.verified_by, self.company_admin)
+
+    def test_company_admin_cannot_confirm_a_position_at_another_company(self):
+        self.login(self.company_admin)
+        url = reverse("wagtail_network_positions:confirm", args=[self.bob_at_globex.pk])
+        response = self.client.post(url)
+        self.assertEqual(response.status_code, 404)
+        self.assertIsNone(Position.objects.get(pk=self.bob_at_globex.pk).verified_at)
+
+    def test_confirming_needs_a_post(self):
+        self.login(self.company_admin)
+        url = reverse("wagtail_network_positions:confirm", args=[self.alice_at_acme.pk])
+        self.assertEqual(self.client.get(url).status_code, 302)
+        self.assertIsNone(Position.objects.get(pk=self.alice_at_acme.pk).verified_at)
+
+    def test_editor_lists_positions_at_every_company(self):
+        self.login(self.editor)
+        response = self.client.get(reverse(self.index))
+        self.assertEqual(
+            set(response.context["object_list"]), {self.alice_at_acme, self.bob_at_globex}
+        )
+
+    def test_users_without_company_rights_cannot_list_positions(self):
+        self.login(self.global_perm_user)
+        self.assertEqual(self.client.get(reverse(self.index)).status_code, 302)

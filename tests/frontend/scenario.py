@@ -21,7 +21,6 @@ import datetime
 
 from django.contrib.auth.models import Permission
 from django.test import TestCase
-from wagtail.search import index
 
 from tests.factories import (
     CompanyIndexPageFactory,
@@ -44,17 +43,6 @@ from wagtail_network.models import (
     Recommendation,
     RecommendationState,
 )
-
-
-def reindex(*pages) -> None:
-    """Index pages after their many-to-many fields are saved.
-
-    Wagtail indexes a page on ``post_save``, before modelcluster commits its
-    many-to-many relations, so skills added with the page need a second pass.
-    """
-    for page in pages:
-        page.refresh_from_db()
-        index.insert_or_update_object(page)
 
 
 class NetworkScenario(TestCase):
@@ -147,7 +135,6 @@ class NetworkScenario(TestCase):
         cls.alice.save()
         cls.bob.skills.add(cls.cobol)
         cls.bob.save()
-        reindex(cls.alice, cls.bob)
 
         PositionFactory(
             member=cls.alice,

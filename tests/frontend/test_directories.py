@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from django.test import override_settings
 
+from tests.factories import SkillFactory
 from tests.frontend.scenario import NetworkScenario
+from wagtail_network.models import MemberPage
 
 
 class MemberDirectoryVisibilityTests(NetworkScenario):
@@ -64,6 +66,13 @@ class MemberSearchTests(NetworkScenario):
 
     def test_search_finds_member_by_skill(self):
         self.assertEqual(self.listed(self.get(self.directory, q="Python")), ["Alice Tester"])
+
+    def test_search_finds_skill_added_and_published_by_editor(self):
+        rust = SkillFactory(name="Rust")
+        page = MemberPage.objects.get(pk=self.frank.pk)
+        page.skills.add(rust)
+        page.save_revision().publish()
+        self.assertEqual(self.listed(self.get(self.directory, q="Rust")), ["Frank Tester"])
 
     def test_search_finds_member_by_headline(self):
         self.assertEqual(self.listed(self.get(self.directory, q="Analyst")), ["Bob Tester"])

@@ -48,6 +48,22 @@ def default_positions_visibility() -> str:
     return get_setting("DEFAULT_FIELD_VISIBILITY").get("positions", FieldVisibility.PUBLIC)
 
 
+def _reindex_with_relations(page: Page) -> None:
+    """Index ``page`` again once its many-to-many relations are saved.
+
+    Wagtail indexes a page on ``post_save``, which modelcluster sends before it
+    commits ``ParentalManyToManyField`` values and cluster tags: with an immediate
+    task backend, a skill added in the admin and published would not be searchable
+    until the next save. Enqueued like Wagtail's own signal handler, so a deferred
+    task backend is honoured.
+    """
+    if not getattr(page, "search_auto_update", True) or page.pk is None:
+        return
+    from wagtail.search.tasks import insert_or_update_object_task
+
+    insert_or_update_object_task.enqueue(page._meta.app_label, page._meta.model_name, str(page.pk))
+
+
 class CompanyIndexPage(Page):
     """The company directory: search, filters and pagination over visible companies."""
 
@@ -190,6 +206,11 @@ class CompanyPage(Page):
         context = super().get_context(request, *args, **kwargs)
         context.update(company_page_context(request, self))
         return context
+
+    def save(self, *args, **kwargs):
+        result = super().save(*args, **kwargs)
+        _reindex_with_relations(self)  # specialities are committed after post_save
+        return result
 
     def serve(self, request, *args, **kwargs):
         # A company the viewer may not see answers 404, like a missing page.
@@ -392,6 +413,11 @@ class MemberPage(Page):
         context = super().get_context(request, *args, **kwargs)
         context.update(member_page_context(request, self))
         return context
+
+    def save(self, *args, **kwargs):
+        result = super().save(*args, **kwargs)
+        _reindex_with_relations(self)  # skills and interests are committed after post_save
+        return result
 
     def serve(self, request, *args, **kwargs):
         # A profile the viewer may not see (visibility choice, block) answers 404,

@@ -85,18 +85,18 @@ def degree(user: Any, member: Any) -> int | None:
     return degrees(user, [pk])[pk]
 
 
-def suggested_members(user: Any, limit: int = 10) -> QuerySet:
+def suggested_members(user: Any, limit: int | None = 10) -> QuerySet:
     """People the viewer may know: 2nd-degree members, most mutual connections first.
 
     Excludes the viewer, their connections, anyone with an open invitation either
     way, anyone blocked either way, and anyone the viewer may not see. Mutual
     connections are counted over edges visible to the viewer; each member carries
-    the count as ``mutual_count``. One query.
+    the count as ``mutual_count``. One query. ``limit=None`` returns the whole
+    ordered queryset (for callers that page it themselves, e.g. a Relay connection).
     """
     me = visibility.viewer_member_id(user)
     if me is None:
         return MemberPage.objects.none()
-    limit = max(0, min(int(limit), 100))
     mine = ConnectionEdge.objects.filter(member_id=me).values("other_id")
     # Edges from one of my connections to a candidate, as far as I may know them.
     via = visibility.edges_visible_to(user, ConnectionEdge.objects.filter(member_id__in=mine))
@@ -110,7 +110,7 @@ def suggested_members(user: Any, limit: int = 10) -> QuerySet:
         .annotate(n=Count("*"))
         .values("n")
     )
-    return (
+    suggestions = (
         visibility.members_visible_to(user)
         .filter(pk__in=via.values("other_id"))
         .exclude(pk=me)
@@ -120,8 +120,11 @@ def suggested_members(user: Any, limit: int = 10) -> QuerySet:
         .exclude(pk__in=Block.objects.filter(blocker_id=me).values("blocked_id"))
         .exclude(pk__in=Block.objects.filter(blocked_id=me).values("blocker_id"))
         .annotate(mutual_count=Coalesce(Subquery(mutual, output_field=IntegerField()), Value(0)))
-        .order_by("-mutual_count", "pk")[:limit]
+        .order_by("-mutual_count", "pk")
     )
+    if limit is None:
+        return suggestions
+    return suggestions[: max(0, min(int(limit), 100))]
 
 
 __all__ = ["degree", "degrees", "suggested_members"]

@@ -301,6 +301,12 @@ def request_connection(user: Any, member: Any, message: str = "") -> Connection:
     if _pk(member, "member") == me.pk:
         raise _error(ErrorCode.SELF_ACTION, field="member")
     target = _visible_member(user, member)
+    if target.user_id is None:
+        # Editors may create profiles before their person has an account; nobody
+        # could answer an invitation to one.
+        raise _error(
+            ErrorCode.INVALID_STATE, _("This member has not joined the network yet."), "member"
+        )
 
     for attempt in range(2):
         try:
@@ -341,6 +347,10 @@ def _request_connection_locked(
             recipient_id=target.pk,
             state=ConnectionState.WITHDRAWN,
             ended_at__gt=since,
+            # Only the inviter's own withdrawal starts a cool-down: an invitation
+            # ended by the other member's block does not hold its sender back.
+            events__state=ConnectionState.WITHDRAWN,
+            events__actor_id=me.pk,
         ).exists():
             raise _error(ErrorCode.COOLDOWN)
 

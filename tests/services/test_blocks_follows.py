@@ -135,6 +135,21 @@ def test_unblock_lifts_the_block_but_restores_nothing(alice, bob):
     assert services.request_connection(bob.user, alice).state == ConnectionState.PENDING
 
 
+def test_invitation_ended_by_the_other_members_block_starts_no_cooldown(alice, bob):
+    services.request_connection(bob.user, alice)
+    services.block_member(alice.user, bob)
+    services.unblock_member(alice.user, bob)
+    assert services.request_connection(bob.user, alice).state == ConnectionState.PENDING
+
+
+def test_blockers_own_invitation_ended_by_the_block_starts_the_cooldown(alice, bob):
+    services.request_connection(alice.user, bob)
+    services.block_member(alice.user, bob)
+    services.unblock_member(alice.user, bob)
+    with raises(ErrorCode.COOLDOWN):
+        services.request_connection(alice.user, bob)
+
+
 def test_only_the_blocker_can_unblock(alice, bob):
     services.block_member(alice.user, bob)
     with raises(ErrorCode.NOT_FOUND):

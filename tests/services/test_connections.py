@@ -262,6 +262,15 @@ def test_invisible_member_reads_exactly_like_a_missing_one(alice, make_member):
     assert invisible.value.message == missing.value.message
 
 
+def test_profile_without_an_account_cannot_be_invited(alice, directories):
+    from tests.factories import MemberPageFactory
+
+    unlinked = MemberPageFactory(parent=directories[0], user=None)
+    with raises(ErrorCode.INVALID_STATE, "member"):
+        services.request_connection(alice.user, unlinked)
+    assert not Connection.objects.exists()
+
+
 def test_unpublished_member_is_not_found(alice, make_member):
     draft = make_member(live=False)
     with raises(ErrorCode.NOT_FOUND):

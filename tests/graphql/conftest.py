@@ -188,7 +188,8 @@ def build_world() -> World:
         relationship="managed",
         text="Waiting for alice",
     )
-    # dave invited eve (pending); eve invited dave? no: carol invited dave, dave ignored it.
+    # dave invited eve (pending); alice invited dave, who ignored it (alice must
+    # keep reading it as pending).
     w.dave_invites_eve = Connection.objects.create(
         member_low=min(w.dave, w.eve, key=lambda p: p.pk),
         member_high=max(w.dave, w.eve, key=lambda p: p.pk),
@@ -196,10 +197,10 @@ def build_world() -> World:
         recipient=w.eve,
         message="Hi Eve",
     )
-    w.carol_invites_dave = Connection.objects.create(
-        member_low=min(w.carol, w.dave, key=lambda p: p.pk),
-        member_high=max(w.carol, w.dave, key=lambda p: p.pk),
-        requester=w.carol,
+    w.alice_invites_dave = Connection.objects.create(
+        member_low=min(w.alice, w.dave, key=lambda p: p.pk),
+        member_high=max(w.alice, w.dave, key=lambda p: p.pk),
+        requester=w.alice,
         recipient=w.dave,
         state=ConnectionState.IGNORED,
     )

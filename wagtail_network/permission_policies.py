@@ -135,33 +135,35 @@ class CompanyAdminPagePermissionPolicy(PagePermissionPolicy):
         return rows
 
     def users_with_any_permission_for_instance(self, actions, instance, include_superusers=True):
+        """Wagtail's answer plus the admins of the company at or above ``instance``
+        (workflow and comment notifications use this)."""
         users = super().users_with_any_permission_for_instance(
             actions, instance, include_superusers
         )
         wanted = self._get_permission_codenames(actions)
         if not wanted & set(COMPANY_ADMIN_PAGE_CODENAMES):
             return users
-        admins = company_admins_of_ancestors(instance)
-        if admins is None:
+        admin_ids = company_admin_ids_of_ancestors(instance)
+        if not admin_ids:
             return users
-        return (users | admins).distinct()
-
-
-def company_admins_of_ancestors(page: Any) -> QuerySet | None:
-    """Users holding a company-admin grant on ``page`` or one of its ancestors."""
-    from django.contrib.auth import get_user_model
-    from guardian.shortcuts import get_users_with_perms
-
-    companies = CompanyPage.objects.filter(pk__in=page.get_ancestors(inclusive=True).values("pk"))
-    user_ids: set[int] = set()
-    for company in companies:
-        users = get_users_with_perms(
-            company, only_with_perms_in=[COMPANY_ADMIN_CODENAME], with_superusers=False
+        return users.model._default_manager.filter(
+            Q(pk__in=users.values("pk")) | Q(pk__in=admin_ids, is_active=True)
         )
-        user_ids.update(users.values_list("pk", flat=True))
-    if not user_ids:
-        return None
-    return get_user_model()._default_manager.filter(is_active=True, pk__in=user_ids)
+
+
+def company_admin_ids_of_ancestors(page: Any) -> set[int]:
+    """Ids of users holding a company-admin grant on ``page`` or one of its ancestors."""
+    from guardian.shortcuts import get_user_obj_perms_model
+
+    company_ids = CompanyPage.objects.filter(
+        pk__in=page.get_ancestors(inclusive=True).values("pk")
+    ).values_list("pk", flat=True)
+    grants = get_user_obj_perms_model(CompanyPage).objects.filter(
+        permission__codename=COMPANY_ADMIN_CODENAME,
+        permission__content_type__app_label=CompanyPage._meta.app_label,
+        object_pk__in=[str(pk) for pk in company_ids],
+    )
+    return set(grants.values_list("user_id", flat=True))
 
 
 def group_page_permissions(user: Any) -> QuerySet:

@@ -32,6 +32,7 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button
 from wagtail.permissions import policy_registry
+from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
@@ -923,6 +924,23 @@ class MergeTermsBulkAction(NetworkBulkAction):
         ) % {"count": num_parent_objects, "keep": keep}
 
 
+class LoggedDeleteBulkAction(DeleteBulkAction):
+    """Wagtail's bulk delete for snippets, plus one audit-log entry per deleted
+    endorsement or recommendation (the stock action deletes without logging)."""
+
+    models = [Endorsement, Recommendation]
+
+    @classmethod
+    def execute_action(cls, objects, user=None, **kwargs):
+        from wagtail.log_actions import log
+
+        action = kwargs["self"]
+        with transaction.atomic():
+            for obj in objects:
+                log(instance=obj, action="wagtail.delete", user=action.request.user, deleted=True)
+            return super().execute_action(objects, user=user, **kwargs)
+
+
 BULK_ACTIONS = (
     ApproveEndorsementsBulkAction,
     RejectEndorsementsBulkAction,
@@ -931,4 +949,5 @@ BULK_ACTIONS = (
     ResolveReportsBulkAction,
     DismissReportsBulkAction,
     MergeTermsBulkAction,
+    LoggedDeleteBulkAction,
 )

@@ -21,8 +21,10 @@ from .viewsets import BULK_ACTIONS, NetworkViewSetGroup  # noqa: E402
 
 register_snippet(NetworkViewSetGroup)
 
+# After Wagtail's own (order=100): our logged delete replaces the stock one for
+# endorsements and recommendations, as the registry keeps the last per action.
 for _action in BULK_ACTIONS:
-    hooks.register("register_bulk_action", _action)
+    hooks.register("register_bulk_action", _action, order=100)
 
 
 @hooks.register("register_log_actions")

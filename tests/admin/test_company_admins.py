@@ -203,3 +203,15 @@ class CompanyAdminsScreenTests(AdminData):
         counts = {company.pk: n for company, n in response.context["companies"]}
         self.assertEqual(counts[self.acme.pk], 1)
         self.assertEqual(counts[self.globex.pk], 0)
+
+
+class CompanyAdminNotificationTests(AdminData):
+    def test_company_admins_are_among_users_who_may_edit_their_company(self):
+        policy = policies.page_permission_policy
+        self.assertIn(
+            self.company_admin, policy.users_with_permission_for_instance("change", self.acme)
+        )
+        self.assertNotIn(
+            self.company_admin, policy.users_with_permission_for_instance("change", self.globex)
+        )
+        self.assertIn(self.editor, policy.users_with_permission_for_instance("change", self.acme))

@@ -37,7 +37,7 @@ def logged(obj, action: str) -> bool:
     ).exists()
 
 
-class ModerationTests(AdminData):
+class ModerationData(AdminData):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
@@ -63,6 +63,8 @@ class ModerationTests(AdminData):
             reporter=cls.alice, target_member=cls.carol, reason=ReportReason.SPAM
         )
 
+
+class ModerationTests(ModerationData):
     def test_pending_filter_lists_the_moderation_queue(self):
         self.login(self.moderator)
         url = reverse("wagtailsnippets_wagtail_network_endorsement:list")
@@ -193,3 +195,19 @@ class ModerationTests(AdminData):
         self.login(self.superuser)
         url = reverse("wagtailsnippets_wagtail_network_endorsement:add")
         self.assertEqual(self.client.get(url).status_code, 302)
+
+
+class BulkDeleteAuditTests(ModerationData):
+    def test_bulk_delete_of_endorsements_is_in_the_audit_log(self):
+        self.login(self.editor)
+        response = self.client.post(bulk_url("endorsement", "delete", self.pending))
+        self.assertEqual(response.status_code, 302)
+        self.assertFalse(Endorsement.objects.filter(pk__in=[e.pk for e in self.pending]).exists())
+        for endorsement in self.pending:
+            self.assertTrue(logged(endorsement, "wagtail.delete"))
+
+    def test_bulk_delete_of_recommendations_is_in_the_audit_log(self):
+        self.login(self.editor)
+        self.client.post(bulk_url("recommendation", "delete", [self.recommendation]))
+        self.assertFalse(Recommendation.objects.filter(pk=self.recommendation.pk).exists())
+        self.assertTrue(logged(self.recommendation, "wagtail.delete"))

@@ -11,6 +11,7 @@ import io
 import statistics
 from collections import Counter
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -418,7 +419,7 @@ class RerunChecks:
     def test_reset_rebuilds_the_same_network(self):
         before = network_counts()
         slugs = set(MemberPage.objects.values_list("slug", flat=True))
-        output = load("--reset")
+        output = load("--reset", "--no-input")
         self.assertIn("Removed the demo network", output)
         self.assertEqual(network_counts(), before)
         self.assertEqual(set(MemberPage.objects.values_list("slug", flat=True)), slugs)
@@ -431,6 +432,12 @@ class RerunChecks:
             ),
             2,
         )
+
+    def test_reset_asks_for_confirmation_and_a_no_changes_nothing(self):
+        before = network_counts()
+        with mock.patch("builtins.input", return_value="no"), self.assertRaises(CommandError):
+            load("--reset")
+        self.assertEqual(network_counts(), before)
 
     def test_password_option_sets_every_demo_password(self):
         load("--password", "correct horse battery")

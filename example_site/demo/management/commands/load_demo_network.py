@@ -13,14 +13,17 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.db.models import Q
+from wagtail.models import Page
 
 from example_site.demo import loader, roles
 from wagtail_network import visibility
 from wagtail_network.models import (
+    CompanyIndexPage,
     CompanyPage,
     Connection,
     ConnectionState,
     Endorsement,
+    MemberIndexPage,
     MemberPage,
     Recommendation,
     RecommendationState,
@@ -54,6 +57,13 @@ class Command(BaseCommand):
             help="Remove the demo network (pages, demo images, demo accounts) and load it again.",
         )
         parser.add_argument(
+            "--noinput",
+            "--no-input",
+            action="store_false",
+            dest="interactive",
+            help="With --reset: do not ask for confirmation.",
+        )
+        parser.add_argument(
             "--password",
             default=None,
             help=f"Password for every demo account (default: {roles.DEFAULT_PASSWORD!r}).",
@@ -69,6 +79,15 @@ class Command(BaseCommand):
         if not options["reset"] and loader.demo_is_loaded():
             self._already_loaded(password, password_given=options["password"] is not None)
             return
+
+        if options["reset"] and options["interactive"]:
+            answer = input(
+                "--reset deletes the company and member directories with every page under "
+                "them, the demo images and every account with an @demo.example address. "
+                "Type 'yes' to continue: "
+            )
+            if answer.strip().lower() != "yes":
+                raise CommandError("Reset cancelled; nothing changed.")
 
         # Reset and load are one transaction: a failed load leaves the old network.
         with transaction.atomic():
@@ -112,10 +131,16 @@ class Command(BaseCommand):
             f"{Connection.objects.filter(state=ConnectionState.ACCEPTED).count()} connections); "
             "nothing changed. Run with --reset to rebuild it."
         )
-        # Accounts deleted by hand come back; passwords change only when asked to.
-        groups = roles.ensure_groups()
+        # Accounts and groups deleted by hand come back; passwords change only when asked
+        # to. Hashing costs ~0.3 s, so only when an account is written.
+        groups = roles.ensure_groups(Page.objects.type(CompanyIndexPage, MemberIndexPage))
+        User = get_user_model()
+        existing = User.objects.filter(**{f"{User.USERNAME_FIELD}__in": roles.ROLE_USERNAMES})
+        needs_hash = password_given or existing.count() < len(roles.ROLE_USERNAMES)
         roles.ensure_role_users(
-            roles.hash_password(password), groups, reset_passwords=password_given
+            roles.hash_password(password) if needs_hash else "",
+            groups,
+            reset_passwords=password_given,
         )
         self._print_logins(password if password_given else None)
 

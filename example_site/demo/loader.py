@@ -1177,8 +1177,9 @@ class DemoNetworkBuilder:
             )
             .order_by("path")
         )
-        tree.bulk_save_revisions(company_pages, user=accounts.editor)
-        tree.bulk_save_revisions(member_pages, user=None)
+        tree.bulk_save_revisions(company_pages)
+        tree.bulk_save_revisions(member_pages)
+        tree.bulk_log_publication(company_pages + member_pages)
         tree.bulk_index(CompanyPage, [p for p in company_pages if p.live])
         tree.bulk_index(MemberPage, [p for p in member_pages if p.live])
         if not home.intro or "Welcome to the Wagtail Network demo" not in home.intro:

@@ -108,9 +108,10 @@ def bulk_add_children(parent: Page, pages: Sequence[Page]) -> list[Page]:
     return list(pages)
 
 
-def bulk_save_revisions(pages: Iterable[Page], user=None) -> list[Revision]:
+def bulk_save_revisions(pages: Iterable[Page]) -> list[Revision]:
     """One revision per page (the page's current content), set as its latest and,
     for live pages, its live revision: what ``save_revision().publish()`` leaves.
+    Each revision is attributed to the page's owner.
 
     Pass specific pages with their child relations prefetched: the revision content
     is ``page.serializable_data()``, which reads them.
@@ -131,7 +132,7 @@ def bulk_save_revisions(pages: Iterable[Page], user=None) -> list[Revision]:
                     or page.latest_revision_created_at
                     or timezone.now()
                 ),
-                user=user,
+                user_id=page.owner_id,
                 object_str=str(page),
                 content=page.serializable_data(),
             )
@@ -158,6 +159,39 @@ def bulk_save_revisions(pages: Iterable[Page], user=None) -> list[Revision]:
         batch_size=200,
     )
     return revisions
+
+
+def bulk_log_publication(pages: Iterable[Page]) -> int:
+    """Audit-log entries "created" and, for live pages, "published" (by the page's
+    owner, at its publication time), as creating and publishing in the admin logs."""
+    import uuid
+
+    from wagtail.models import PageLogEntry
+
+    entries = []
+    for page in pages:
+        action_uuid = uuid.uuid4()
+        created_at = page.first_published_at or page.latest_revision_created_at or timezone.now()
+        common = {
+            "content_type_id": page.content_type_id,
+            "label": page.get_admin_display_title(),
+            "page_id": page.pk,
+            "user_id": page.owner_id,
+            "uuid": action_uuid,
+            "content_changed": True,
+        }
+        entries.append(PageLogEntry(action="wagtail.create", timestamp=created_at, **common))
+        if page.live:
+            entries.append(
+                PageLogEntry(
+                    action="wagtail.publish",
+                    timestamp=page.last_published_at or created_at,
+                    revision_id=page.live_revision_id,
+                    **common,
+                )
+            )
+    PageLogEntry.objects.bulk_create(entries, batch_size=500)
+    return len(entries)
 
 
 def bulk_index(model: type, objects: Iterable) -> None:

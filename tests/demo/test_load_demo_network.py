@@ -21,7 +21,7 @@ from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.images import get_image_model
-from wagtail.models import Page, Site
+from wagtail.models import Page, PageLogEntry, Site
 
 from example_site.demo import roles
 from example_site.demo.images import COLLECTION_NAME
@@ -131,6 +131,22 @@ class StructureChecks:
             if page.live:
                 self.assertEqual(page.live_revision_id, page.latest_revision_id)
                 self.assertFalse(page.has_unpublished_changes)
+
+    def test_page_history_shows_creation_and_publication_by_the_owner(self):
+        entries = PageLogEntry.objects.filter(page=self.anna).order_by("timestamp", "pk")
+        self.assertEqual(
+            [(e.action, e.user_id) for e in entries],
+            [
+                ("wagtail.create", self.users["anna"].pk),
+                ("wagtail.publish", self.users["anna"].pk),
+            ],
+        )
+        self.assertEqual(entries.last().revision_id, self.anna.live_revision_id)
+        self.assertEqual(self.anna.latest_revision.user_id, self.users["anna"].pk)
+        drafts = MemberPage.objects.filter(live=False)
+        self.assertFalse(
+            PageLogEntry.objects.filter(page__in=drafts, action="wagtail.publish").exists()
+        )
 
     def test_revision_content_includes_child_rows(self):
         revision_page = self.anna.latest_revision.as_object()

@@ -84,3 +84,25 @@ def limit_page_chooser_for_company_admins(pages, request):
 def add_network_summary_panel(request, panels) -> None:
     if NetworkSummaryPanel.is_shown_to(request.user):
         panels.append(NetworkSummaryPanel(request))
+
+
+@hooks.register("register_page_header_buttons")
+def company_admins_button(page, user, view_name=None, next_url=None):
+    """A "Company admins" entry in a company page's header menu, for those who may
+    grant and revoke company-admin rights there (guardian grants are invisible in
+    Wagtail's Users and Groups screens)."""
+    from django.urls import reverse
+    from wagtail.admin.widgets.button import Button
+
+    from .models import CompanyPage
+
+    if page.specific_class is not CompanyPage:
+        return
+    if not permission_policies.can_manage_company_admins(user, page):
+        return
+    yield Button(
+        _("Company admins"),
+        reverse("wagtail_network_company_admins:company", args=[page.pk]),
+        icon_name="group",
+        priority=60,
+    )

@@ -215,3 +215,20 @@ class CompanyAdminNotificationTests(AdminData):
             self.company_admin, policy.users_with_permission_for_instance("change", self.globex)
         )
         self.assertIn(self.editor, policy.users_with_permission_for_instance("change", self.acme))
+
+
+class CompanyAdminsButtonTests(AdminData):
+    def test_company_page_header_links_editors_to_its_company_admins(self):
+        self.login(self.editor)
+        response = self.client.get(reverse("wagtailadmin_pages:edit", args=[self.acme.pk]))
+        self.assertContains(
+            response, reverse("wagtail_network_company_admins:company", args=[self.acme.pk])
+        )
+
+    def test_company_page_header_has_no_company_admins_link_for_company_admins(self):
+        self.login(self.company_admin)
+        response = self.client.get(reverse("wagtailadmin_pages:edit", args=[self.acme.pk]))
+        self.assertEqual(response.status_code, 200)
+        self.assertNotContains(
+            response, reverse("wagtail_network_company_admins:company", args=[self.acme.pk])
+        )

@@ -699,14 +699,21 @@ def follow_company(user: Any, company: Any) -> Follow:
 
 
 def unfollow_company(user: Any, company: Any) -> None:
-    """Stop following ``company`` (idempotent)."""
+    """Stop following ``company`` (idempotent).
+
+    The follow row is the authority: a member can always stop following a company
+    that has since been unpublished. Without a follow, an invisible company is
+    ``NOT_FOUND``.
+    """
     me = _actor(user, live=False)
-    target = _visible_company(user, company)
+    pk = _pk(company, "company")
     with transaction.atomic():
-        follow = Follow.objects.filter(member_id=me.pk, company_id=target.pk).first()
-        if follow is not None:
-            _log(follow, "wagtail_network.unfollow", user, member=me.pk, company=target.pk)
-            follow.delete()
+        follow = Follow.objects.filter(member_id=me.pk, company_id=pk).first()
+        if follow is None:
+            _visible_company(user, pk)
+            return
+        _log(follow, "wagtail_network.unfollow", user, member=me.pk, company=pk)
+        follow.delete()
 
 
 # --------------------------------------------------------------------------
@@ -1029,11 +1036,11 @@ def moderate_recommendation(user: Any, recommendation: Any, approve: bool) -> Re
         rec = Recommendation.objects.select_for_update().get(pk=obj.pk)
         previous = rec.state
         if approve:
-            if rec.state not in (
-                RecommendationState.PENDING_MODERATION,
-                RecommendationState.PUBLISHED,
-                RecommendationState.REJECTED,
-            ) or (rec.state == RecommendationState.REJECTED and rec.responded_at is None):
+            if rec.state == RecommendationState.PUBLISHED:
+                return rec
+            # Only what the recipient accepted waits for a moderator; a rejected or
+            # declined recommendation goes back through its author and recipient.
+            if rec.state != RecommendationState.PENDING_MODERATION:
                 raise _error(ErrorCode.INVALID_STATE)
             rec.state = RecommendationState.PUBLISHED
         else:

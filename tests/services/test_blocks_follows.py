@@ -185,6 +185,15 @@ def test_unfollow_company_removes_the_follow(alice, company):
     assert not Follow.objects.exists()
 
 
+def test_member_can_unfollow_a_company_that_was_unpublished(alice, company):
+    services.follow_company(alice.user, company)
+    company.unpublish()
+    services.unfollow_company(alice.user, company)
+    assert not Follow.objects.exists()
+    with raises(ErrorCode.NOT_FOUND, "company"):
+        services.unfollow_company(alice.user, company)
+
+
 def test_following_an_unpublished_company_is_not_found(alice, directories):
     draft = CompanyPageFactory(parent=directories[1], live=False)
     with raises(ErrorCode.NOT_FOUND, "company"):

@@ -199,6 +199,15 @@ def test_moderator_cannot_publish_what_the_recipient_has_not_accepted(pair, mode
         services.moderate_recommendation(moderator, rec, approve=True)
 
 
+def test_moderator_cannot_publish_a_declined_then_rejected_recommendation(pair, moderator):
+    alice, bob = pair
+    rec = services.write_recommendation(alice.user, bob, "same_team", "Great")
+    services.respond_to_recommendation(bob.user, rec, "decline")
+    services.moderate_recommendation(moderator, rec, approve=False)
+    with raises(ErrorCode.INVALID_STATE):
+        services.moderate_recommendation(moderator, rec, approve=True)
+
+
 def test_moderator_rejects_a_published_recommendation(pair, moderator):
     alice, bob = pair
     rec = services.write_recommendation(alice.user, bob, "same_team", "Great")

@@ -478,6 +478,34 @@ def company_page_context(request: HttpRequest, page: CompanyPage) -> dict[str, A
 # --------------------------------------------------------------------------
 
 
+def _preview_skills_and_positions(user: Any, page: MemberPage) -> tuple[list, list]:
+    """Skills (with live endorsement counts) and positions of an unsaved page in preview."""
+    skills = list(page.skills.all())
+    counts = dict(
+        _live_endorsements(user)
+        .filter(member_id=page.pk, skill_id__in=[skill.pk for skill in skills])
+        .order_by()
+        .values("skill_id")
+        .annotate(n=Count("pk"))
+        .values_list("skill_id", "n")
+    )
+    for skill in skills:
+        skill.endorsement_count = counts.get(skill.pk, 0)
+    skills.sort(key=lambda skill: (-skill.endorsement_count, skill.name))
+
+    positions = list(page.positions.all())
+    for position in positions:
+        position.company_visible = position.company_id is not None
+    positions.sort(
+        key=lambda p: (
+            not p.is_current,
+            -(p.start_date.toordinal() if p.start_date else 0),
+            p.sort_order or 0,
+        )
+    )
+    return skills, positions
+
+
 def member_page_context(request: HttpRequest, page: MemberPage) -> dict[str, Any]:
     """Context of a member profile, holding only what the viewer may see."""
     user = _user(request)
@@ -488,21 +516,27 @@ def member_page_context(request: HttpRequest, page: MemberPage) -> dict[str, Any
         for field in ("email", "phone", "connections")
     }
 
-    skills = page.skills.annotate(
-        endorsement_count=_count_subquery(
-            _live_endorsements(user).filter(member_id=page.pk, skill_id=OuterRef("pk")),
-            "skill_id",
+    if getattr(request, "is_preview", False):
+        # Only users who may edit the page can preview it (Wagtail checks), and the
+        # preview must show the unsaved form content, which lives in memory.
+        skills, positions = _preview_skills_and_positions(user, page)
+    else:
+        skills = list(
+            page.skills.annotate(
+                endorsement_count=_count_subquery(
+                    _live_endorsements(user).filter(member_id=page.pk, skill_id=OuterRef("pk")),
+                    "skill_id",
+                )
+            ).order_by("-endorsement_count", "name")
         )
-    ).order_by("-endorsement_count", "name")
-
-    # positions_visible_to covers both the member's choice and the company admins'
-    # right to see positions claimed at their company.
-    positions = list(
-        visibility.positions_visible_to(user, Position.objects.filter(member=page))
-        .select_related("company")
-        .annotate(company_visible=_visible_companies_q(user))
-        .order_by("-is_current", F("start_date").desc(nulls_last=True), "sort_order")
-    )
+        # positions_visible_to covers both the member's choice and the company admins'
+        # right to see positions claimed at their company.
+        positions = list(
+            visibility.positions_visible_to(user, Position.objects.filter(member=page))
+            .select_related("company")
+            .annotate(company_visible=_visible_companies_q(user))
+            .order_by("-is_current", F("start_date").desc(nulls_last=True), "sort_order")
+        )
 
     connections: list[MemberPage] = []
     connection_count = None
@@ -539,7 +573,7 @@ def member_page_context(request: HttpRequest, page: MemberPage) -> dict[str, Any
         "show_email": show["email"] and bool(page.contact_email),
         "show_phone": show["phone"] and bool(page.contact_phone),
         "show_connections": show["connections"],
-        "skills": list(skills),
+        "skills": skills,
         "interests": list(page.interests.all()),
         "open_to_labels": [OpenTo(value).label for value in page.open_to],
         "languages": [lang.strip() for lang in page.languages.split(",") if lang.strip()],

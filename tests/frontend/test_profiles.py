@@ -3,13 +3,17 @@ may not see answers 404, exactly like a missing page."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.sites.requests import RequestSite
 from django.test import RequestFactory, override_settings
+from guardian.shortcuts import assign_perm
 from wagtail.contrib.sitemaps.sitemap_generator import Sitemap
 from wagtail.models import PageViewRestriction
 
+from tests.factories import UserFactory
 from tests.frontend.scenario import NetworkScenario
+from wagtail_network.models import MemberPage, Position
 
 
 class MemberPageAccessTests(NetworkScenario):
@@ -258,3 +262,38 @@ class SitemapTests(NetworkScenario):
         urls = self.sitemap_urls()
         self.assertTrue(any(url.endswith("/companies/acme/") for url in urls))
         self.assertFalse([url for url in urls if "/members/" in url and url.count("/") > 4])
+
+
+class EditorPreviewAndCompanyAdminTests(NetworkScenario):
+    def preview_as(self, user, page):
+        self.client.force_login(user)
+        name = settings.SESSION_COOKIE_NAME
+        cookie = f"{name}={self.client.cookies[name].value}"
+        return page.make_preview_request(RequestFactory().get("/", HTTP_COOKIE=cookie))
+
+    def test_preview_shows_unsaved_positions_and_skills(self):
+        page = MemberPage.objects.get(pk=self.frank.pk)
+        page.positions.add(Position(title="Unsaved role", company_name="Nowhere Ltd"))
+        page.skills.add(self.python)
+        response = self.preview_as(self.u_editor, page)
+        self.assertContains(response, "Unsaved role")
+        self.assertContains(response, "Nowhere Ltd")
+        self.assertContains(response, "Python")
+
+    def test_company_admin_sees_edit_link_on_own_company_only(self):
+        admin = UserFactory(username="acme-admin")
+        assign_perm("wagtail_network.change_companypage", admin, self.acme)
+        self.assertContains(self.get(self.acme, admin), "Edit company profile")
+        self.assertNotContains(self.get(self.globex, admin), "Edit company profile")
+
+    def test_visitor_and_member_see_no_edit_link(self):
+        for user in (None, self.u_alice):
+            with self.subTest(user=user):
+                self.assertNotContains(self.get(self.acme, user), "Edit company profile")
+
+    def test_company_admin_sees_unconfirmed_relationship_of_own_company(self):
+        admin = UserFactory(username="acme-admin-2")
+        assign_perm("wagtail_network.change_companypage", admin, self.acme)
+        response = self.get(self.acme, admin)
+        self.assertContains(response, "Umbrella")
+        self.assertContains(response, "awaiting confirmation")

@@ -350,6 +350,24 @@ INTERESTS = [
 ]
 
 SENIORITY = ["", "", "", "Junior ", "Senior ", "Senior ", "Lead ", "Principal "]
+#: Job titles (by a word in them) that take a seniority level.
+LEVELLED_ROLES = (
+    "engineer",
+    "developer",
+    "designer",
+    "analyst",
+    "scientist",
+    "accountant",
+    "nurse",
+    "lecturer",
+    "planner",
+    "advisor",
+    "consultant",
+    "copywriter",
+    "marketer",
+    "architect",
+    "researcher",
+)
 
 #: Companies people worked at that have no page in the network.
 FREE_TEXT_COMPANIES = [

@@ -330,8 +330,7 @@ class DemoNetworkBuilder:
             else:
                 industry_index = rng.randrange(len(data.INDUSTRIES))
             info = data.INDUSTRIES[industry_index]
-            title = rng.choice(data.SENIORITY) + rng.choice(info.titles)
-            title = title[0].upper() + title[1:].lower() if title.isupper() else title
+            title = self._job_title(rng.choice(info.titles))
             has_job = current_company is not None or rng.random() < 0.75
             free_text_company = None if current_company else rng.choice(data.FREE_TEXT_COMPANIES)
             if not has_job:
@@ -454,6 +453,14 @@ class DemoNetworkBuilder:
             member._demo_first_last = (first, last)
             members.append(member)
         return members
+
+    def _job_title(self, base: str) -> str:
+        """``base`` with a seniority level where one makes sense ("Senior nurse", not
+        "Senior CTO")."""
+        seniority = self.rng.choice(data.SENIORITY)
+        if not seniority or not any(word in base.lower() for word in data.LEVELLED_ROLES):
+            return base
+        return seniority + base[0].lower() + base[1:]
 
     def _plan_career(
         self, rng, title, info, years, current_company, free_text_company, has_job, companies

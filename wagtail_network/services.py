@@ -31,6 +31,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -1662,6 +1663,17 @@ def _save_and_publish(page, user: Any, publish: bool):
     return revision
 
 
+@contextmanager
+def _title_as_name(fields: dict[str, Any]):
+    """Report errors about the page title under ``name`` when the caller said ``name``."""
+    try:
+        yield
+    except NetworkError as exc:
+        if exc.field == "title" and "name" in fields:
+            exc.field = "name"
+        raise
+
+
 def update_my_profile(user: Any, /, **fields: Any) -> MemberPage:
     """Create or edit the user's own member profile.
 
@@ -1681,7 +1693,7 @@ def update_my_profile(user: Any, /, **fields: Any) -> MemberPage:
         raise _error(ErrorCode.VALIDATION, _("Unknown field."), field=unknown[0])
     _check_locks(fields, None)
     member = visibility.viewer_member(user)
-    with transaction.atomic():
+    with _title_as_name(fields), transaction.atomic():
         if member is None:
             page = _create_profile(user, fields)
         else:
@@ -1741,7 +1753,7 @@ def update_company(user: Any, company: Any, /, **fields: Any) -> CompanyPage:
     unknown = sorted(set(fields) - COMPANY_FIELDS)
     if unknown:
         raise _error(ErrorCode.VALIDATION, _("Unknown field."), field=unknown[0])
-    with transaction.atomic():
+    with _title_as_name(fields), transaction.atomic():
         current = CompanyPage.objects.select_for_update(of=("self",)).get(pk=target.pk)
         page = current.get_latest_revision_as_object()
         for name, value in fields.items():

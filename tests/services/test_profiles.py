@@ -92,6 +92,8 @@ def test_invalid_profile_field_is_a_validation_error_with_field(alice):
         services.update_my_profile(alice.user, profile_visibility="everyone")
     with raises(ErrorCode.VALIDATION, "title"):
         services.update_my_profile(alice.user, title="")
+    with raises(ErrorCode.VALIDATION, "name"):
+        services.update_my_profile(alice.user, name="")
     with raises(ErrorCode.VALIDATION, "skills"):
         services.update_my_profile(alice.user, skills=["no-such-skill"])
     with raises(ErrorCode.VALIDATION, "user"):

@@ -612,7 +612,12 @@ def block_member(user: Any, member: Any) -> Block:
     existing = Block.objects.filter(blocker_id=me.pk, blocked_id=other_pk).first()
     if existing is not None:
         return existing
-    target = _visible_member(user, other_pk)
+    if _live_connection(me.pk, other_pk, lock=False) is not None:
+        # Whoever invited (or is connected to) the actor can be blocked even if
+        # their profile is hidden from the actor: that is who blocking is for.
+        target = MemberPage.objects.get(pk=other_pk)
+    else:
+        target = _visible_member(user, other_pk)
     with transaction.atomic():
         _lock_members(me.pk, target.pk)
         block, created = _get_or_create(Block, blocker_id=me.pk, blocked_id=target.pk)

@@ -126,6 +126,15 @@ def test_blocking_an_invisible_member_is_not_found(alice, make_member):
         services.block_member(alice.user, hidden)
 
 
+def test_member_can_block_an_inviter_whose_profile_they_cannot_see(alice, make_member):
+    hidden = make_member(profile_visibility="connections")
+    invitation = services.request_connection(hidden.user, alice)
+    services.block_member(alice.user, hidden)
+    invitation.refresh_from_db()
+    assert invitation.state == ConnectionState.WITHDRAWN
+    assert Block.objects.filter(blocker=alice, blocked=hidden).exists()
+
+
 def test_unblock_lifts_the_block_but_restores_nothing(alice, bob):
     connect(alice, bob)
     services.block_member(alice.user, bob)

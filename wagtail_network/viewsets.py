@@ -701,6 +701,16 @@ class NetworkBulkAction(SnippetBulkAction):
     question = ""
     button_label = _("Confirm")
 
+    def user_may_act(self) -> bool:
+        """Whether the user may use this action at all (checked before any item is
+        read, so that nobody learns which items exist from the confirmation page)."""
+        return True
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.user_may_act():
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
@@ -743,6 +753,9 @@ class NetworkBulkAction(SnippetBulkAction):
 class ServiceBulkAction(NetworkBulkAction):
     """Runs one service-layer call per item; an item the service refuses (a typed
     :class:`NetworkError`) is skipped and reported, the others go through."""
+
+    def user_may_act(self) -> bool:
+        return visibility.can_moderate(self.request.user)
 
     def check_perm(self, obj) -> bool:
         return visibility.can_moderate(self.request.user)
@@ -887,6 +900,13 @@ class MergeTermsBulkAction(NetworkBulkAction):
     action_priority = 40
     form_class = MergeTermsForm
 
+    def user_may_act(self) -> bool:
+        policy = policy_registry.get_by_type(self.model)
+        user = self.request.user
+        return policy.user_has_permission(user, "change") and policy.user_has_permission(
+            user, "delete"
+        )
+
     def check_perm(self, obj) -> bool:
         policy = policy_registry.get_by_type(self.model)
         user = self.request.user
@@ -929,6 +949,12 @@ class LoggedDeleteBulkAction(DeleteBulkAction):
     endorsement or recommendation (the stock action deletes without logging)."""
 
     models = [Endorsement, Recommendation]
+
+    def dispatch(self, request, *args, **kwargs):
+        # Refuse before listing items, like the network's other bulk actions.
+        if not self.permission_policy.user_has_permission(request.user, "delete"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
 
     @classmethod
     def execute_action(cls, objects, user=None, **kwargs):

@@ -19,7 +19,7 @@ def merge_url(model: str, terms) -> str:
     return base + "?" + urlencode([("next", listing), *(("id", t.pk) for t in terms)])
 
 
-class MergeSkillsTests(AdminData):
+class MergeSkillsData(AdminData):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
@@ -43,6 +43,8 @@ class MergeSkillsTests(AdminData):
         self.login(user)
         return self.client.post(merge_url("skill", terms), {"keep": keep.pk})
 
+
+class MergeSkillsTests(MergeSkillsData):
     def test_merge_moves_member_skills_to_the_kept_skill_and_deletes_the_duplicate(self):
         response = self.merge(self.editor, [self.skill, self.duplicate], keep=self.skill)
         self.assertEqual(response.status_code, 302)
@@ -124,3 +126,11 @@ class MergeIndustriesTests(AdminData):
         self.client.post(merge_url("industry", [self.keep, self.duplicate]), {"keep": self.keep.pk})
         revision.refresh_from_db()
         self.assertEqual(revision.content["industry"], self.keep.pk)
+
+
+class MergeAccessTests(MergeSkillsData):
+    def test_merge_confirmation_page_refused_to_users_who_may_not_merge(self):
+        for user in (self.moderator, self.company_admin):
+            self.login(user)
+            response = self.client.get(merge_url("skill", [self.skill, self.duplicate]))
+            self.assertEqual(response.status_code, 302, user)

@@ -211,3 +211,20 @@ class BulkDeleteAuditTests(ModerationData):
         self.client.post(bulk_url("recommendation", "delete", [self.recommendation]))
         self.assertFalse(Recommendation.objects.filter(pk=self.recommendation.pk).exists())
         self.assertTrue(logged(self.recommendation, "wagtail.delete"))
+
+
+class BulkActionAccessTests(ModerationData):
+    def test_bulk_confirmation_page_refused_to_users_without_the_right(self):
+        # Refused outright: the confirmation page would otherwise name the items.
+        cases = [
+            (self.company_admin, bulk_url("endorsement", "approve", self.pending)),
+            (self.editor, bulk_url("endorsement", "approve", self.pending)),
+            (self.company_admin, bulk_url("endorsement", "delete", self.pending)),
+            (self.company_admin, bulk_url("recommendation", "reject", [self.recommendation])),
+            (self.company_admin, bulk_url("report", "resolve", [self.report])),
+        ]
+        for user, url in cases:
+            self.login(user)
+            response = self.client.get(url)
+            self.assertEqual(response.status_code, 302, (user, url))
+            self.assertNotIn("Carol", response.content.decode())

@@ -32,7 +32,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from . import visibility
+from . import graph, visibility
 from .conf import get_setting
 from .models import (
     CompanyPage,
@@ -275,6 +275,17 @@ def _member_cards(user: Any) -> Any:
     return prepare
 
 
+def _attach_degrees(user: Any, members: list[MemberPage]) -> None:
+    """Set ``degree`` (1, 2, 3 or ``None``) on each member, relative to the viewer.
+
+    The viewer's own network is always described, as LinkedIn does (PRODUCT.md:
+    a deliberate disclosure); at most three queries for the whole page.
+    """
+    found = graph.degrees(user, [member.pk for member in members]) if members else {}
+    for member in members:
+        member.degree = found.get(member.pk)
+
+
 def member_directory_context(request: HttpRequest, page: MemberIndexPage) -> dict[str, Any]:
     """Context of the member directory: visible members, searched, filtered, ordered, paged.
 
@@ -330,6 +341,7 @@ def member_directory_context(request: HttpRequest, page: MemberIndexPage) -> dic
         members = members.filter(pk__in=ranked_ids)
     ordering = _ordering(request, bool(query))
     listing = _paginate(request, members, ordering, ranked_ids, _member_cards(user))
+    _attach_degrees(user, listing.page.object_list)
 
     return {
         "listing": listing,
@@ -551,9 +563,11 @@ def member_page_context(request: HttpRequest, page: MemberPage) -> dict[str, Any
 
     mutual_count = None
     connected = False
+    degree = None
     if me is not None and not is_self:
         mutual_count = visibility.mutual_connections(user, page).count()
-        connected = visibility.is_connected(user, page)
+        degree = graph.degree(user, page)
+        connected = degree == 1
 
     recommendations = list(
         visibility.recommendations_visible_to(
@@ -569,6 +583,7 @@ def member_page_context(request: HttpRequest, page: MemberPage) -> dict[str, Any
     return {
         "is_self": is_self,
         "connected": connected,
+        "degree": degree,
         "mutual_count": mutual_count,
         "show_email": show["email"] and bool(page.contact_email),
         "show_phone": show["phone"] and bool(page.contact_phone),

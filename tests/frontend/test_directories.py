@@ -51,6 +51,17 @@ class MemberDirectoryVisibilityTests(NetworkScenario):
             ],
         )
 
+    def test_directory_cards_show_degree_for_signed_in_viewer(self):
+        degrees = {
+            m.title: m.degree for m in self.get(self.directory, self.u_carol).context["members"]
+        }
+        self.assertEqual(degrees["Alice Tester"], 1)
+        self.assertEqual(degrees["Bob Tester"], 2)
+        self.assertIsNone(degrees["Frank Tester"])
+        self.assertIsNone(degrees["Carol Tester"])  # the viewer
+        anonymous = self.get(self.directory).context["members"]
+        self.assertTrue(all(m.degree is None for m in anonymous))
+
     def test_total_count_counts_only_visible_members(self):
         response = self.get(self.directory)
         self.assertEqual(response.context["listing"].total, 4)

@@ -177,6 +177,14 @@ class MemberPageFieldTests(NetworkScenario):
         self.assertFalse(response.context["connected"])
         self.assertTrue(self.get(self.bob, self.u_alice).context["connected"])
 
+    def test_viewer_sees_degree_of_member_in_own_network(self):
+        self.assertEqual(self.get(self.bob, self.u_alice).context["degree"], 1)
+        response = self.get(self.bob, self.u_carol)  # carol – alice – bob
+        self.assertEqual(response.context["degree"], 2)
+        self.assertContains(response, "2nd-degree connection")
+        self.assertIsNone(self.get(self.bob, self.u_frank).context["degree"])
+        self.assertIsNone(self.get(self.bob).context["degree"])
+
     def test_profile_page_has_one_h1_and_labelled_landmarks(self):
         content = self.get(self.alice, self.u_frank).content.decode()
         self.assertEqual(content.count("<h1"), 1)

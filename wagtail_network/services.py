@@ -61,7 +61,6 @@ from .models import (
     Education,
     Endorsement,
     EndorsementState,
-    FieldVisibility,
     Follow,
     Industry,
     MemberIndexPage,
@@ -69,7 +68,6 @@ from .models import (
     MemberPage,
     OpenTo,
     Position,
-    ProfileVisibility,
     Recommendation,
     RecommendationRelationship,
     RecommendationState,
@@ -1781,8 +1779,6 @@ def update_company(user: Any, company: Any, /, **fields: Any) -> CompanyPage:
 
 
 __all__ = [
-    "ProfileVisibility",
-    "FieldVisibility",
     "accept_connection",
     "block_member",
     "blocked_members",

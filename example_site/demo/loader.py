@@ -72,7 +72,7 @@ from wagtail_network.models import (
 from . import data, images, roles, tree
 
 WINDOW_DAYS = 182
-MEMBER_EMAIL_DOMAIN = "demo.example"
+MEMBER_EMAIL_DOMAIN = roles.DEMO_EMAIL_DOMAIN
 
 HOME_INTRO = (
     "<p>Welcome to the Wagtail Network demo: {companies} companies and {members} "
@@ -185,10 +185,16 @@ class DemoNetworkBuilder:
 
     @staticmethod
     def _get_or_create_terms(model, names: list[str]) -> dict[str, object]:
-        existing = {t.name: t for t in model.objects.filter(name__in=names)}
-        missing = [
-            model(name=name, slug=slugify(name)[:100]) for name in names if name not in existing
-        ]
+        """Terms by name, reusing an editor's term with the same name or slug."""
+        slugs = {name: slugify(name)[:100] for name in names}
+        by_slug = {t.slug: t for t in model.objects.filter(slug__in=slugs.values())}
+        by_name = {t.name: t for t in model.objects.filter(name__in=names)}
+        existing = {
+            name: by_name.get(name) or by_slug[slugs[name]]
+            for name in names
+            if name in by_name or slugs[name] in by_slug
+        }
+        missing = [model(name=name, slug=slugs[name]) for name in names if name not in existing]
         created = model.objects.bulk_create(missing)
         tree.bulk_index(model, created)
         existing.update({t.name: t for t in created})

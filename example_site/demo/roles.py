@@ -23,6 +23,9 @@ from django.contrib.auth.models import Group, Permission
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 
 DEFAULT_PASSWORD = "network-demo"
+#: Accounts the demo creates have addresses in this (reserved) domain; ``--reset``
+#: and password changes touch only those, never an account someone made by hand.
+DEMO_EMAIL_DOMAIN = "demo.example"
 
 EDITORS_GROUP = "Network editors"
 MODERATORS_GROUP = "Network moderators"
@@ -141,7 +144,9 @@ def hash_password(password: str) -> str:
 def ensure_role_users(
     password_hash: str, groups: dict[str, Group], *, reset_passwords: bool
 ) -> RoleAccounts:
-    """Create missing role accounts (and set their password when ``reset_passwords``)."""
+    """Create missing role accounts; with ``reset_passwords``, set the password of
+    those the demo created (an existing account of the same name made by someone
+    else keeps its password)."""
     User = get_user_model()
     details = {
         "admin": {"first_name": "Ada", "last_name": "Admin", "is_staff": True},
@@ -158,13 +163,13 @@ def ensure_role_users(
         if user is None:
             user = User(
                 **{User.USERNAME_FIELD: username},
-                email=f"{username}@demo.example",
+                email=f"{username}@{DEMO_EMAIL_DOMAIN}",
                 password=password_hash,
                 is_superuser=username == "admin",
                 **fields,
             )
             user.save()
-        elif reset_passwords:
+        elif reset_passwords and is_demo_account(user):
             user.password = password_hash
             user.is_active = True
             user.save(update_fields=["password", "is_active"])
@@ -173,6 +178,11 @@ def ensure_role_users(
     accounts["moderator"].groups.add(groups[MODERATORS_GROUP])
     accounts["companyadmin"].groups.add(groups[COMPANY_ADMINS_GROUP])
     return RoleAccounts(**accounts)
+
+
+def is_demo_account(user) -> bool:
+    """Whether the demo created this account (see :data:`DEMO_EMAIL_DOMAIN`)."""
+    return (user.email or "").lower().endswith(f"@{DEMO_EMAIL_DOMAIN}")
 
 
 def grant_company_admin(user, companies: Iterable[Page]) -> None:

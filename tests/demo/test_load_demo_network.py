@@ -44,6 +44,7 @@ from wagtail_network.models import (
     Recommendation,
     RecommendationState,
     Report,
+    Skill,
 )
 
 MEMBERS, COMPANIES = 60, 8
@@ -474,3 +475,18 @@ def test_too_small_a_network_is_refused_and_nothing_is_written():
         call_command("load_demo_network", "--members", "3", stdout=io.StringIO())
     assert not MemberPage.objects.exists()
     assert not get_user_model().objects.filter(username="anna").exists()
+
+
+@pytest.mark.django_db
+def test_an_existing_account_with_a_role_name_keeps_its_password_and_vocabulary_is_reused():
+    User = get_user_model()
+    User.objects.create_user("admin", "owner@example.com", "my own password")
+    Skill.objects.create(name="python", slug="python")  # an editor's spelling
+
+    output = load()
+
+    admin = User.objects.get(username="admin")
+    assert admin.check_password("my own password")
+    assert "(unchanged)" in output
+    assert Skill.objects.filter(slug="python").count() == 1
+    assert Endorsement.objects.exists()

@@ -163,7 +163,9 @@ class Command(BaseCommand):
         rows = [
             (
                 username,
-                shown_password,
+                shown_password
+                if username not in users or roles.is_demo_account(users[username])
+                else "(unchanged)",
                 where,
                 what.format(
                     companies=companies or "their companies",

@@ -244,7 +244,6 @@ class ConnectionViewSet(NetworkSnippetViewSet):
     inspect_view_enabled = True
     select_related = ("requester", "recipient")
     list_display = [
-        "__str__",
         "requester",
         "recipient",
         StatusTagColumn("state", label=_("State"), accessor="get_state_display", primary=None),
@@ -419,6 +418,8 @@ class CompanyRelationshipInspectView(ScopedObjectMixin, generic.InspectView):
 
 class CompanyRelationshipViewSet(ModelViewSet):
     model = CompanyRelationship
+    name = "wagtail_network_company_relationships"
+    url_prefix = "network/company-relationships"
     icon = "group"
     menu_label = _("Company relationships")
     menu_name = "network-company-relationships"

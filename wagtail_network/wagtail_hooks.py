@@ -51,33 +51,29 @@ def register_log_actions(actions) -> None:
 
 
 @hooks.register("construct_page_chooser_queryset")
-def limit_page_chooser_for_company_admins(pages, request):
-    """Company admins (page rights from guardian grants only) choose among their own
-    companies' pages, the ancestors needed to reach them, and pages they may see on
-    the site; they never see other companies' drafts or hidden profiles here.
-    Editors and superusers keep Wagtail's unfiltered chooser."""
+def limit_page_chooser(pages, request):
+    """Users without Wagtail page permissions (company admins, moderators, anyone
+    else let into the admin) choose among the pages they may see on the site, plus,
+    for company admins, their own companies' pages (drafts included) and the
+    ancestors needed to reach them. They never see another company's draft or a
+    hidden profile here. Superusers and editors keep Wagtail's unfiltered chooser."""
     user = request.user
-    if user.is_superuser or not permission_policies.is_company_admin(user):
+    if user.is_superuser or permission_policies.group_page_permissions(user).exists():
         return pages
-    if permission_policies.group_page_permissions(user).exists():
-        return pages
-    policy = permission_policies.page_permission_policy
-    explorable = policy.explorable_instances(user).values("pk")
-    visible_companies = visibility.companies_visible_to(user).values("pk")
-    visible_members = visibility.members_visible_to(user).values("pk")
     from .models import CompanyPage, MemberPage
 
-    other_live = ~Q(pk__in=CompanyPage.objects.values("pk")) & ~Q(
+    allowed = Q(pk__in=visibility.companies_visible_to(user).values("pk")) | Q(
+        pk__in=visibility.members_visible_to(user).values("pk")
+    )
+    if permission_policies.is_company_admin(user):
+        policy = permission_policies.page_permission_policy
+        allowed |= Q(pk__in=policy.explorable_instances(user).values("pk"))
+    # Every other page by Wagtail's own rules (live, outside private sections).
+    other = Page.objects.exclude(pk__in=CompanyPage.objects.values("pk")).exclude(
         pk__in=MemberPage.objects.values("pk")
     )
-    # Wagtail's own rules (live, private sections) for everything else.
-    other_visible = visibility._pages_visible(Page.objects.filter(other_live), user).values("pk")
-    return pages.filter(
-        Q(pk__in=explorable)
-        | Q(pk__in=visible_companies)
-        | Q(pk__in=visible_members)
-        | Q(pk__in=other_visible)
-    )
+    allowed |= Q(pk__in=visibility._pages_visible(other, user).values("pk"))
+    return pages.filter(allowed)
 
 
 @hooks.register("construct_homepage_panels")

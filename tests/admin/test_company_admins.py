@@ -117,6 +117,23 @@ class CompanyAdminPageAdminTests(AdminData):
         self.assertIn("Globex Widgets", content)  # live and public: choosable
         self.assertNotIn("Initech Widgets", content)  # another company's draft
 
+    def test_page_chooser_search_hides_other_companies_drafts_from_company_admins(self):
+        self.login(self.company_admin)
+        response = self.client.get(reverse("wagtailadmin_choose_page_search"), {"q": "Widgets"})
+        self.assertEqual(response.status_code, 200)
+        content = response.content.decode()
+        self.assertIn("Acme Widgets", content)
+        self.assertNotIn("Initech Widgets", content)
+
+    def test_page_chooser_hides_drafts_from_moderators_without_page_rights(self):
+        self.login(self.moderator)
+        response = self.client.get(
+            reverse("wagtailadmin_choose_page_child", args=[self.company_index.pk])
+        )
+        content = response.content.decode()
+        self.assertIn("Globex Widgets", content)
+        self.assertNotIn("Initech Widgets", content)
+
     def test_page_chooser_is_not_filtered_for_editors(self):
         self.login(self.editor)
         response = self.client.get(

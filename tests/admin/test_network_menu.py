@@ -36,7 +36,7 @@ def snippet_url(model: str, view: str = "list", *args) -> str:
     return reverse(f"wagtailsnippets_wagtail_network_{model}:{view}", args=args)
 
 
-RELATIONSHIPS_URL = "companyrelationship:index"
+RELATIONSHIPS_URL = "wagtail_network_company_relationships:index"
 
 
 def csv_rows(response) -> list[dict]:
@@ -144,14 +144,16 @@ class RelationListingTests(AdminData):
 
     def test_company_admin_cannot_inspect_another_companies_relationship(self):
         self.login(self.company_admin)
-        own = reverse("companyrelationship:inspect", args=[self.acme_partner.pk])
-        other = reverse("companyrelationship:inspect", args=[self.globex_client.pk])
+        own = reverse("wagtail_network_company_relationships:inspect", args=[self.acme_partner.pk])
+        other = reverse(
+            "wagtail_network_company_relationships:inspect", args=[self.globex_client.pk]
+        )
         self.assertEqual(self.client.get(own).status_code, 200)
         self.assertEqual(self.client.get(other).status_code, 404)
 
     def test_company_admin_cannot_edit_relationships_in_the_admin(self):
         self.login(self.company_admin)
-        url = reverse("companyrelationship:edit", args=[self.acme_partner.pk])
+        url = reverse("wagtail_network_company_relationships:edit", args=[self.acme_partner.pk])
         self.assertEqual(self.client.post(url, {"kind": "client"}).status_code, 302)
         self.acme_partner.refresh_from_db()
         self.assertEqual(self.acme_partner.kind, "partner")

@@ -21,6 +21,7 @@ is ``csrf_exempt`` and enforces CSRF itself, exactly where a session is used.
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 from django.conf import settings
@@ -32,11 +33,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from graphql import OperationDefinitionNode, OperationType, parse
 from graphql.error import GraphQLError
-from strawberry.django.views import GraphQLView
+
+# HTTPException: whatever strawberry's Django view raises for transport errors.
+from strawberry.django.views import GraphQLView, HTTPException
 
 from wagtail_network.conf import get_setting
 
 from .auth import InvalidToken, authenticate_token, bearer_token_from
+
+logger = logging.getLogger(__name__)
 
 #: How the request was authenticated; stored on ``request.network_auth``.
 AUTH_TOKEN = "token"
@@ -151,7 +156,26 @@ class NetworkGraphQLView(GraphQLView):
             request.user = getattr(request, "user", None) or AnonymousUser()
             request.api_token = None
             request.network_auth = AUTH_ANONYMOUS
-        return super().dispatch(request, *args, **kwargs)
+        if request.method == "POST" and (request.content_type or "") == "application/json":
+            # strawberry expects an object (or a batch list) and fails with a 500 on
+            # any other JSON value; answer that as the client error it is.
+            try:
+                body = json.loads(request.body or b"null")
+            except (ValueError, UnicodeDecodeError):
+                body = {}  # strawberry answers malformed JSON with its own 400
+            if not isinstance(body, dict | list):
+                return _error_response(
+                    400, "BAD_REQUEST", _("The request body must be a JSON object.")
+                )
+        try:
+            return self.run(request=request)
+        except HTTPException as exc:
+            return _error_response(exc.status_code, "BAD_REQUEST", str(exc.reason))
+        except Exception:
+            # Errors inside resolvers are masked by the schema; this catches the
+            # transport around it, so that no request ever sees a Django error page.
+            logger.exception("GraphQL request failed")
+            return _error_response(500, "INTERNAL_ERROR", _("Internal error."))
 
     def render_graphql_ide(self, request: HttpRequest) -> HttpResponse:
         if not graphiql_allowed(request):

@@ -208,3 +208,48 @@ class Masking(TestCase):
     def test_validation_errors_are_not_masked(self):
         _status, body = post("{ nope }")
         assert "nope" in body["errors"][0]["message"]
+
+
+class MalformedRequests(TestCase):
+    """Garbage in: a JSON client error, never a Django error page or a stack trace."""
+
+    def send(self, body: str, content_type: str = "application/json"):
+        from django.test import Client
+
+        response = Client(raise_request_exception=False).post(
+            "/graphql/", data=body, content_type=content_type
+        )
+        assert response["Content-Type"].startswith("application/json"), response.content
+        return response.status_code, response.json()
+
+    def test_non_object_json_bodies_are_bad_requests(self):
+        for body in ("123", '"query"', "null", "true"):
+            status, payload = self.send(body)
+            assert status == 400, body
+            assert codes(payload) == ["BAD_REQUEST"]
+
+    def test_broken_json_is_a_bad_request(self):
+        status, payload = self.send('{"query": ')
+        assert status == 400 and codes(payload) == ["BAD_REQUEST"]
+
+    def test_wrongly_typed_fields_are_bad_requests(self):
+        for body in ('{"query": 5}', '{"query": "{ __typename }", "variables": "x"}'):
+            status, payload = self.send(body)
+            assert status == 400 and codes(payload) == ["BAD_REQUEST"], body
+
+    def test_batches_are_refused(self):
+        status, payload = self.send('[{"query": "{ __typename }"}]')
+        assert status == 400 and codes(payload) == ["BAD_REQUEST"]
+
+    def test_unsupported_content_type_is_a_bad_request(self):
+        status, _payload = self.send("query=x", "text/plain")
+        assert status == 400
+
+    def test_unknown_operation_name_is_a_bad_request(self):
+        status, payload = self.send('{"query": "{ __typename }", "operationName": "nope"}')
+        assert status == 400 and "nope" in payload["errors"][0]["message"]
+
+    def test_wrong_variable_types_are_graphql_errors(self):
+        _status, body = post(MEMBERS, {"n": "ten"})
+        assert body["data"] is None and "Int" in body["errors"][0]["message"]
+        assert "Traceback" not in str(body)

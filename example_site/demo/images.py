@@ -134,7 +134,12 @@ def create_images(specs: Iterable[tuple[str, str, bytes]], collection: Collectio
                 collection=collection,
             )
         )
-    return Image.objects.bulk_create(rows, batch_size=200)
+    created = Image.objects.bulk_create(rows, batch_size=200)
+    # bulk_create skips the save signal that indexes images for the admin's search.
+    from .tree import bulk_index
+
+    bulk_index(Image, created)
+    return created
 
 
 class PictureBook:

@@ -191,6 +191,8 @@ class StructureChecks:
             self.assertEqual((company.logo.width, company.logo.height), (256, 256))
             with company.logo.open_file() as handle:
                 self.assertEqual(handle.read(8), b"\x89PNG\r\n\x1a\n")
+        # Found by the admin's image search, like an uploaded image.
+        self.assertIn(company.logo, list(Image.objects.search(company.logo.title)))
         # Portraits are shared by members with the same initials: fewer files than photos.
         photos = MemberPage.objects.filter(photo__isnull=False)
         self.assertLess(Image.objects.count(), photos.count() + COMPANIES)

@@ -367,9 +367,12 @@ def member_directory_context(request: HttpRequest, page: MemberIndexPage) -> dic
 
 def _company_cards(user: Any) -> Any:
     def prepare(queryset: QuerySet) -> QuerySet:
+        # The same figures as GraphQL's employeeCount/followerCount: only members
+        # the viewer may see, through positions the viewer may see.
+        visible_members = visibility.members_visible_to(user).values("pk")
         employees = visibility.positions_visible_to(
             user, Position.objects.filter(company_id=OuterRef("pk"), is_current=True)
-        )
+        ).filter(member_id__in=visible_members)
         employee_count = Subquery(
             employees.order_by()
             .values("company_id")
@@ -383,7 +386,7 @@ def _company_cards(user: Any) -> Any:
             .annotate(
                 employee_count=Coalesce(employee_count, Value(0)),
                 follower_count=_count_subquery(
-                    Follow.objects.filter(company_id=OuterRef("pk"), member__live=True),
+                    Follow.objects.filter(company_id=OuterRef("pk"), member_id__in=visible_members),
                     "company_id",
                 ),
             )
@@ -470,7 +473,9 @@ def company_page_context(request: HttpRequest, page: CompanyPage) -> dict[str, A
     return {
         "employees": list(employees[:PROFILE_LIST_LIMIT]),
         "employee_count": employees.count(),
-        "follower_count": Follow.objects.filter(company=page, member__live=True).count(),
+        "follower_count": Follow.objects.filter(
+            company=page, member_id__in=visibility.members_visible_to(user).values("pk")
+        ).count(),
         "relationships": [
             {
                 "kind": rel.get_kind_display(),
@@ -577,6 +582,7 @@ def member_page_context(request: HttpRequest, page: MemberPage) -> dict[str, Any
             ),
         )
         .select_related("author", "author__photo")
+        .prefetch_related("author__photo__renditions")
         .order_by("-created_at")
     )
 

@@ -240,6 +240,12 @@ class CompanyPageTests(NetworkScenario):
     def test_company_page_shows_follower_count(self):
         self.assertContains(self.get(self.acme), "2 followers")
 
+    def test_follower_count_counts_only_followers_the_viewer_may_see(self):
+        # alice and frank follow Acme; eve blocked alice, so eve counts frank only.
+        self.assertEqual(self.get(self.acme, self.u_eve).context["follower_count"], 1)
+        rows = {c.title: c for c in self.get(self.company_index, self.u_eve).context["companies"]}
+        self.assertEqual(rows["Acme"].follower_count, 1)
+
     def test_company_page_shows_confirmed_relationships_only(self):
         response = self.get(self.acme)
         others = [rel["other"].title for rel in response.context["relationships"]]

@@ -20,7 +20,7 @@ from tests.factories import (
     connect,
     site_root,
 )
-from wagtail_network.models import Endorsement, Follow
+from wagtail_network.models import Endorsement, Follow, Recommendation, RecommendationState
 
 
 @override_settings(WAGTAIL_NETWORK={"DIRECTORY_PAGE_SIZE": 50})
@@ -57,6 +57,13 @@ class ConstantQueryTests(TestCase):
             for skill in self.skills[:2]:
                 Endorsement.objects.create(endorser=self.viewer, member=member, skill=skill)
             Follow.objects.create(member=member, company=company)
+            Recommendation.objects.create(
+                author=member,
+                member=self.viewer,
+                relationship="same_team",
+                text="Great to work with.",
+                state=RecommendationState.PUBLISHED,
+            )
             self.companies.append(company)
             self.members.append(member)
 
@@ -83,7 +90,11 @@ class ConstantQueryTests(TestCase):
             ),
             "company directory, visitor": (self.company_index.url, None, {}),
             "company directory, member": (self.company_index.url, self.viewer_user, {}),
-            "member page with connection list": (self.viewer.url, self.viewer_user, {}),
+            "member page, connections and recommendations": (
+                self.viewer.url,
+                self.viewer_user,
+                {},
+            ),
             "company page with employees": (big_company.url, self.viewer_user, {}),
         }
 

@@ -141,9 +141,7 @@ def _revisions(member: MemberPage) -> list[dict[str, Any]]:
     ]
 
 
-def _connections(user: Any, me: int, names: dict[int, str]) -> list[dict[str, Any]]:
-    from .services import invitation_state_for
-
+def _connections(member: MemberPage, me: int, names: dict[int, str]) -> list[dict[str, Any]]:
     rows = (
         Connection.objects.filter(Q(member_low_id=me) | Q(member_high_id=me))
         .prefetch_related("events")
@@ -170,7 +168,8 @@ def _connections(user: Any, me: int, names: dict[int, str]) -> list[dict[str, An
                 "id": c.pk,
                 "with": _member_ref(c.other(me), names),
                 "direction": "sent" if i_sent else "received",
-                "state": invitation_state_for(user, c),
+                # As services.invitation_state_for tells it to the member.
+                "state": ConnectionState.PENDING if hidden_ignore else c.state,
                 "message": c.message,
                 "created_at": _iso(c.created_at),
                 "responded_at": None if hidden_ignore else _iso(c.responded_at),
@@ -181,14 +180,11 @@ def _connections(user: Any, me: int, names: dict[int, str]) -> list[dict[str, An
     return result
 
 
-def export_member_data(user: Any) -> dict[str, Any]:
-    """Everything the network holds about ``user``, as one JSON-ready dict."""
-    if not visibility.is_authenticated(user):
-        raise NetworkError(ErrorCode.UNAUTHENTICATED)
+def _account(user: Any) -> dict[str, Any]:
     from wagtail.models import APIToken
 
     User = get_user_model()
-    account = {
+    return {
         "id": user.pk,
         "username": user.get_username(),
         "email": getattr(user, User.get_email_field_name(), "") or "",
@@ -207,14 +203,24 @@ def export_member_data(user: Any) -> dict[str, Any]:
             for t in APIToken.objects.filter(user_id=user.pk).order_by("created")
         ],
     }
+
+
+def export_member_data(user: Any = None, *, member: MemberPage | None = None) -> dict[str, Any]:
+    """Everything the network holds about ``user`` (or, for an editor's export, about
+    ``member``, who may have no site account), as one JSON-ready dict."""
+    if member is None:
+        if not visibility.is_authenticated(user):
+            raise NetworkError(ErrorCode.UNAUTHENTICATED)
+        member = MemberPage.objects.filter(user_id=user.pk).first()
+    elif user is None:
+        user = member.user
     archive: dict[str, Any] = {
         "format": "wagtail-network-export",
         "version": EXPORT_FORMAT_VERSION,
         "exported_at": _iso(timezone.now()),
-        "account": account,
+        "account": _account(user) if user is not None else None,
         "profile": None,
     }
-    member = MemberPage.objects.filter(user_id=user.pk).first()
     if member is None:
         return archive
     me = member.pk
@@ -241,7 +247,7 @@ def export_member_data(user: Any) -> dict[str, Any]:
     )
     names = dict(MemberPage.objects.filter(pk__in=related_ids).values_list("pk", "title"))
 
-    connections = _connections(user, me, names)
+    connections = _connections(member, me, names)
     archive["profile"] = _profile(member)
     archive["profile_revisions"] = _revisions(member)
     archive["connections"] = [c for c in connections if c["state"] in ("accepted", "removed")]
@@ -429,84 +435,114 @@ def _blank_user(user: Any) -> None:
     user.save()
 
 
+def _erase_member(member: MemberPage, actor: Any) -> dict[str, Any]:
+    """Erase one member page and everything that hangs off it (inside a transaction)."""
+    from wagtail.actions.delete_page import DeletePageAction
+    from wagtail.models import Revision
+    from wagtail.search import index
+
+    me = member.pk
+    name = member.title
+    summary = {
+        "member": me,
+        "connections": Connection.objects.filter(
+            Q(member_low_id=me) | Q(member_high_id=me)
+        ).count(),
+        "endorsements": Endorsement.objects.filter(Q(endorser_id=me) | Q(member_id=me)).count(),
+        "recommendations": Recommendation.objects.filter(Q(author_id=me) | Q(member_id=me)).count(),
+    }
+    revision_ids = list(member.revisions.values_list("pk", flat=True))
+    # Relations first (the member's FKs cascade too, but deleting explicitly keeps
+    # the order clear and survives a host site that soft-deletes pages).
+    ConnectionEvent.objects.filter(
+        Q(connection__member_low_id=me) | Q(connection__member_high_id=me)
+    ).delete()
+    Connection.objects.filter(Q(member_low_id=me) | Q(member_high_id=me)).delete()
+    Endorsement.objects.filter(Q(endorser_id=me) | Q(member_id=me)).delete()
+    Recommendation.objects.filter(Q(author_id=me) | Q(member_id=me)).delete()
+    Follow.objects.filter(member_id=me).delete()
+    Block.objects.filter(Q(blocker_id=me) | Q(blocked_id=me)).delete()
+    # Reports about the member go with them; reports they made stay for the
+    # moderators, without the reporter or the free-text details.
+    Report.objects.filter(reporter_id=me).update(reporter=None, details="")
+    _erase_photo(member)
+    index.remove_object(member)
+    # Wagtail's own delete action: page signals (frontend-cache purge of a live
+    # page, search index) fire as for any deleted page.
+    DeletePageAction(member, user=actor).execute(skip_permission_checks=True)
+    Revision.objects.filter(pk__in=revision_ids).delete()
+    _scrub_log_entries(me, name, revision_ids)
+    return summary
+
+
+def _close_account(user: Any, member_id: int | None) -> bool:
+    """Revoke the user's tokens, deactivate/blank it (setting) and send the signal."""
+    from wagtail.models import APIToken
+
+    APIToken.objects.filter(user_id=user.pk).delete()
+    deactivate = bool(get_setting("ACCOUNT_DELETION_DEACTIVATES_USER"))
+    if deactivate:
+        _blank_user(user)
+    # Receivers (host sites) run inside the transaction: if one fails, nothing is
+    # erased and the erasure can be tried again.
+    member_account_deleted.send(
+        sender=MemberPage, user=user, member_id=member_id, deactivated=deactivate
+    )
+    visibility.clear_viewer_cache(user)
+    return deactivate
+
+
 def delete_account(
     user: Any,
     *,
     password: str | None = None,
     session_login: bool = False,
-    actor: Any = None,
 ) -> dict[str, Any]:
-    """Erase ``user``'s network data (see the module docstring).
+    """The member erases their own account (see the module docstring).
 
-    ``actor`` is the editor running the erasure from the admin; then no
-    confirmation from the member is needed (the admin view has its own checks).
-    Returns a small summary (counts, no personal data).
+    Needs :func:`confirm_identity`. Returns a small summary (counts, no personal data).
     """
-    from wagtail.actions.delete_page import DeletePageAction
-    from wagtail.models import APIToken, Revision
-    from wagtail.search import index
-
-    if not visibility.is_authenticated(user) and actor is None:
+    if not visibility.is_authenticated(user):
         raise NetworkError(ErrorCode.UNAUTHENTICATED)
-    if actor is None:
-        confirm_identity(user, password=password, session_login=session_login)
-
+    confirm_identity(user, password=password, session_login=session_login)
     summary: dict[str, Any] = {"member": None}
     with transaction.atomic():
         member = MemberPage.objects.select_for_update().filter(user_id=user.pk).first()
         if member is not None:
-            me = member.pk
-            name = member.title
-            summary = {
-                "member": me,
-                "connections": Connection.objects.filter(
-                    Q(member_low_id=me) | Q(member_high_id=me)
-                ).count(),
-                "endorsements": Endorsement.objects.filter(
-                    Q(endorser_id=me) | Q(member_id=me)
-                ).count(),
-                "recommendations": Recommendation.objects.filter(
-                    Q(author_id=me) | Q(member_id=me)
-                ).count(),
-            }
-            revision_ids = list(member.revisions.values_list("pk", flat=True))
-            # Relations first (the member's FKs cascade too, but explicitly
-            # deleting keeps the order clear and survives a soft-delete page model).
-            ConnectionEvent.objects.filter(
-                Q(connection__member_low_id=me) | Q(connection__member_high_id=me)
-            ).delete()
-            Connection.objects.filter(Q(member_low_id=me) | Q(member_high_id=me)).delete()
-            Endorsement.objects.filter(Q(endorser_id=me) | Q(member_id=me)).delete()
-            Recommendation.objects.filter(Q(author_id=me) | Q(member_id=me)).delete()
-            Follow.objects.filter(member_id=me).delete()
-            Block.objects.filter(Q(blocker_id=me) | Q(blocked_id=me)).delete()
-            # Reports about the member go with them; reports they made stay for the
-            # moderators, without the reporter or the free-text details.
-            Report.objects.filter(reporter_id=me).update(reporter=None, details="")
-            _erase_photo(member)
-            index.remove_object(member)
-            DeletePageAction(member, user=actor).execute(skip_permission_checks=True)
-            Revision.objects.filter(pk__in=revision_ids).delete()
-            _scrub_log_entries(me, name, revision_ids)
-        APIToken.objects.filter(user_id=user.pk).delete()
-        deactivate = bool(get_setting("ACCOUNT_DELETION_DEACTIVATES_USER"))
-        if deactivate:
-            _blank_user(user)
-        # Receivers (host sites) run inside the transaction: if one fails, nothing
-        # is erased and the member can try again.
-        member_account_deleted.send(
-            sender=MemberPage,
-            user=user,
-            member_id=summary["member"],
-            deactivated=deactivate,
-        )
-    visibility.clear_viewer_cache(user)
+            summary = _erase_member(member, actor=user)
+        _close_account(user, summary["member"])
+    return summary
+
+
+def erase_member(member: MemberPage | int, *, actor: Any) -> dict[str, Any]:
+    """An editor erases a member (also one without a site account), e.g. on a
+    written request. ``actor`` must be a superuser or hold the
+    ``view_private_profiles`` permission and the right to delete the page."""
+    if not visibility.is_authenticated(actor):
+        raise NetworkError(ErrorCode.UNAUTHENTICATED)
+    pk = member.pk if isinstance(member, MemberPage) else int(member)
+    target = MemberPage.objects.filter(pk=pk).first()
+    if target is None or not visibility.sees_everything(actor):
+        raise NetworkError(ErrorCode.NOT_FOUND, field="member")
+    if not (actor.is_superuser or target.permissions_for_user(actor).can_delete()):
+        raise NetworkError(ErrorCode.PERMISSION_DENIED)
+    with transaction.atomic():
+        target = MemberPage.objects.select_for_update().get(pk=pk)
+        user = target.user
+        summary = _erase_member(target, actor=actor)
+        if user is not None:
+            _close_account(user, pk)
+        else:
+            member_account_deleted.send(
+                sender=MemberPage, user=None, member_id=pk, deactivated=False
+            )
     return summary
 
 
 __all__ = [
     "confirm_identity",
     "delete_account",
+    "erase_member",
     "export_member_data",
     "make_export_link",
     "make_export_token",

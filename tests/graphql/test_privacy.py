@@ -325,3 +325,37 @@ class Delete(TestCase):
         response = client.post("/network/account/", {"action": "export"})
         assert response.status_code == 302
         assert client.get(response["Location"]).status_code == 200
+
+
+class EditorErasure(TestCase):
+    """Editors can run export and erasure for a member (PRODUCT.md, Privacy rights)."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.n = build_net()
+        populate(cls.n)
+
+    def test_editor_exports_a_member_without_an_account(self):
+        from wagtail_network import privacy
+
+        MemberPage.objects.filter(pk=self.n.bob.pk).update(user=None)
+        data = privacy.export_member_data(member=MemberPage.objects.get(pk=self.n.bob.pk))
+        assert data["account"] is None and data["profile"]["name"] == "Bob"
+        assert {c["with"]["name"] for c in data["connections"]} == {"Alice"}
+
+    def test_editor_erases_a_member_and_closes_the_account(self):
+        from wagtail_network import privacy
+
+        privacy.erase_member(self.n.alice, actor=self.n.u_editor)
+        assert not MemberPage.objects.filter(pk=self.n.alice.pk).exists()
+        assert not Endorsement.objects.exists() and not Recommendation.objects.exists()
+        assert not type(self.n.u_alice).objects.get(pk=self.n.u_alice.pk).is_active
+
+    def test_member_cannot_erase_someone_else(self):
+        from wagtail_network import privacy
+        from wagtail_network.errors import NetworkError
+
+        with self.assertRaises(NetworkError) as raised:
+            privacy.erase_member(self.n.bob, actor=self.n.u_alice)
+        assert raised.exception.code == "NOT_FOUND"
+        assert MemberPage.objects.filter(pk=self.n.bob.pk).exists()

@@ -53,7 +53,7 @@ class CompanyQueryTests(TestCase):
 
     def slugs(self, arguments: str, user=None) -> list[str]:
         data = self.gql(
-            "{ companies(%s) { totalCount edges { node { slug } } } }" % arguments, user=user
+            f"{{ companies({arguments}) {{ totalCount edges {{ node {{ slug }} }} }} }}", user=user
         )
         slugs = [e["node"]["slug"] for e in data["companies"]["edges"]]
         self.assertEqual(data["companies"]["totalCount"], len(slugs))
@@ -99,7 +99,10 @@ class CompanyQueryTests(TestCase):
         self.assertEqual(self.slugs("ordering: {field: NAME}"), ["acme", "globex", "initech"])
 
     def test_relationships_confirmed_are_public_unconfirmed_only_for_their_admins(self):
-        query = '{ company(slug: "acme") { relationships { totalCount edges { node { kind confirmed fromCompany { slug } toCompany { slug } } } } } }'
+        query = (
+            '{ company(slug: "acme") { relationships { totalCount edges { node { kind '
+            "confirmed fromCompany { slug } toCompany { slug } } } } } }"
+        )
         visitor = self.gql(query)["company"]["relationships"]
         self.assertEqual(
             [(e["node"]["kind"], e["node"]["toCompany"]["slug"]) for e in visitor["edges"]],
@@ -114,7 +117,8 @@ class CompanyQueryTests(TestCase):
     def test_skills_search_and_industries(self):
         SkillFactory(name="PostgreSQL")
         data = self.gql(
-            '{ skills(search: "post") { edges { node { name } } } industries { edges { node { slug } } } }'
+            '{ skills(search: "post") { edges { node { name } } } industries { edges { node '
+            "{ slug } } } }"
         )
         self.assertEqual(data["skills"]["edges"], [{"node": {"name": "PostgreSQL"}}])
         self.assertEqual([e["node"]["slug"] for e in data["industries"]["edges"]], ["energy"])

@@ -58,7 +58,8 @@ class MatrixBase(TestCase):
               byNode: node(id: $id) { id }
               all: members(first: 100) { totalCount edges { node { slug } } }
               found: members(first: 100, search: $search) { edges { node { slug } } }
-              inBobsList: member(slug: "bob") { connections(first: 100) { edges { node { slug } } } }
+              inBobsList: member(slug: "bob") {
+                connections(first: 100) { edges { node { slug } } } }
             }""",
             {"slug": slug, "id": self.gid("Member", page), "search": page.title},
         )
@@ -255,7 +256,8 @@ class NetworkVisibilityMatrixTests(MatrixBase):
     def connections(self, role: str, slug: str) -> list[str] | None:
         data = self.data(
             role,
-            "query($s: String!) { member(slug: $s) { connectionCount connections { totalCount edges { node { slug } } } } }",
+            "query($s: String!) { member(slug: $s) { connectionCount connections { "
+            "totalCount edges { node { slug } } } } }",
             {"s": slug},
         )
         if data["member"] is None:
@@ -417,7 +419,8 @@ class EndorsementVisibilityMatrixTests(MatrixBase):
     def test_endorsers_hidden_from_viewers_who_may_not_see_them(self):
         query = """{ member(slug: "alice") {
             skills { skill { slug } endorsementCount }
-            endorsementsReceived { totalCount edges { node { endorser { slug } skill { slug } isHidden } } } } }"""
+            endorsementsReceived { totalCount edges { node {
+              endorser { slug } skill { slug } isHidden } } } } }"""
         expected = {
             VISITOR: ({"python": 0, "django": 0}, []),
             "dave": ({"python": 1, "django": 0}, [("bob", "python")]),
@@ -441,7 +444,10 @@ class EndorsementVisibilityMatrixTests(MatrixBase):
                 self.assertEqual(member["endorsementsReceived"]["totalCount"], len(endorsements))
 
     def test_hidden_endorsement_flag_told_only_to_recipient(self):
-        query = '{ member(slug: "alice") { endorsementsReceived { edges { node { isHidden skill { slug } } } } } }'
+        query = (
+            '{ member(slug: "alice") { endorsementsReceived { edges { node { isHidden skill '
+            "{ slug } } } } } }"
+        )
         for role, flagged in (("alice", True), ("bob", False)):
             with self.subTest(role=role):
                 edges = self.data(role, query)["member"]["endorsementsReceived"]["edges"]
@@ -458,7 +464,10 @@ class EndorsementVisibilityMatrixTests(MatrixBase):
                 )
 
     def test_recommendation_visible_only_after_acceptance_except_to_author_and_recipient(self):
-        query = '{ member(slug: "alice") { recommendationsReceived { edges { node { text state author { slug } } } } } }'
+        query = (
+            '{ member(slug: "alice") { recommendationsReceived { edges { node { text state '
+            "author { slug } } } } } }"
+        )
         expected = {
             "dave": ["Great colleague"],
             "bob": ["Great colleague"],
@@ -473,7 +482,10 @@ class EndorsementVisibilityMatrixTests(MatrixBase):
                 self.assertEqual(sorted(e["node"]["text"] for e in edges), texts)
 
     def test_endorser_profile_reached_through_an_endorsement_obeys_visibility(self):
-        query = "query($id: ID!) { node(id: $id) { ... on Endorsement { endorser { slug email } member { slug } } } }"
+        query = (
+            "query($id: ID!) { node(id: $id) { ... on Endorsement { endorser { slug email } "
+            "member { slug } } } }"
+        )
         gid = self.gid("Endorsement", self.w.carol_endorses_alice)
         self.assertIsNone(
             self.data("dave", query, {"id": gid})["node"]
@@ -485,7 +497,8 @@ class EndorsementVisibilityMatrixTests(MatrixBase):
 class FilterSearchOrderingOracleTests(MatrixBase):
     def slugs(self, role: str, arguments: str) -> list[str]:
         data = self.data(
-            role, "{ members(first: 100, %s) { totalCount edges { node { slug } } } }" % arguments
+            role,
+            f"{{ members(first: 100, {arguments}) {{ totalCount edges {{ node {{ slug }} }} }} }}",
         )
         slugs = [e["node"]["slug"] for e in data["members"]["edges"]]
         self.assertEqual(data["members"]["totalCount"], len(slugs))
@@ -554,7 +567,10 @@ class FilterSearchOrderingOracleTests(MatrixBase):
 
 class CompanyVisibilityMatrixTests(MatrixBase):
     def test_draft_company_visible_only_to_its_admins(self):
-        query = 'query($id: ID!) { company(slug: "stealth") { slug } node(id: $id) { id } companies { edges { node { slug } } } }'
+        query = (
+            'query($id: ID!) { company(slug: "stealth") { slug } node(id: $id) { id } '
+            "companies { edges { node { slug } } } }"
+        )
         gid = self.gid("Company", self.w.hidden_co)
         for role, visible in (
             (VISITOR, False),
@@ -570,7 +586,10 @@ class CompanyVisibilityMatrixTests(MatrixBase):
                 self.assertEqual("stealth" in listed, visible)
 
     def test_company_admin_sees_positions_claimed_at_their_company(self):
-        query = '{ company(slug: "stealth") { employees { edges { node { slug positions { title } } } } } }'
+        query = (
+            '{ company(slug: "stealth") { employees { edges { node { slug positions { title '
+            "} } } } } }"
+        )
         employees = self.data("companyadmin", query)["company"]["employees"]["edges"]
         self.assertEqual(
             employees, [{"node": {"slug": "dave", "positions": [{"title": "Founder"}]}}]

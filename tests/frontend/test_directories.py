@@ -3,6 +3,8 @@ only on what the viewer may see (PRODUCT.md, "Visibility and per-object permissi
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
+
 from django.test import override_settings
 
 from tests.factories import SkillFactory
@@ -306,3 +308,65 @@ class CompanyDirectoryTests(NetworkScenario):
     def test_company_pagination(self):
         self.assertEqual(self.listed_companies(self.get(self.company_index, page=2)), ["Umbrella"])
         self.assertEqual(self.get(self.company_index, page="x").status_code, 200)
+
+
+class DirectoryAccessibilityTests(NetworkScenario):
+    """Landmarks, labels and headings that screen-reader and keyboard users rely on."""
+
+    def parse(self, response) -> _Collector:
+        collector = _Collector()
+        collector.feed(response.content.decode())
+        return collector
+
+    def test_every_form_control_has_a_label(self):
+        for page in (self.directory, self.company_index):
+            with self.subTest(page=page.title):
+                html = self.parse(self.get(page, self.u_alice))
+                unlabelled = [
+                    control
+                    for control in html.controls
+                    if control.get("type") not in ("hidden", "submit")
+                    and control.get("id") not in html.label_targets
+                    and not control.get("aria-label")
+                ]
+                self.assertEqual(unlabelled, [])
+
+    def test_headings_descend_one_level_at_a_time(self):
+        for page in (self.directory, self.company_index, self.alice, self.acme):
+            with self.subTest(page=page.title):
+                levels = self.parse(self.get(page, self.u_frank)).headings
+                self.assertEqual(levels[0], 1)
+                self.assertEqual(levels.count(1), 1)
+                for before, after in zip(levels, levels[1:], strict=False):
+                    self.assertLessEqual(after, before + 1)
+
+    def test_search_form_is_a_labelled_search_landmark(self):
+        html = self.parse(self.get(self.directory))
+        self.assertIn(("search", "Search members"), html.landmarks)
+
+    def test_photos_have_alt_text(self):
+        html = self.parse(self.get(self.directory))
+        self.assertTrue(all("alt" in image for image in html.images))
+
+
+class _Collector(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.controls: list[dict] = []
+        self.label_targets: set[str] = set()
+        self.headings: list[int] = []
+        self.landmarks: list[tuple[str, str]] = []
+        self.images: list[dict] = []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag in ("input", "select", "textarea"):
+            self.controls.append(attributes)
+        elif tag == "label" and attributes.get("for"):
+            self.label_targets.add(attributes["for"])
+        elif tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            self.headings.append(int(tag[1]))
+        elif tag == "img":
+            self.images.append(attributes)
+        if attributes.get("role"):
+            self.landmarks.append((attributes["role"], attributes.get("aria-label", "")))

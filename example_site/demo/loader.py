@@ -234,7 +234,7 @@ class DemoNetworkBuilder:
             specs.append((name, rng.randrange(len(data.INDUSTRIES)), city, country, "", []))
 
         companies = []
-        for index, (name, industry_index, city, country, tagline, specialities) in enumerate(specs):
+        for name, industry_index, city, country, tagline, specialities in specs:
             info = data.INDUSTRIES[industry_index]
             slug = slugify(name)
             size = _weighted(rng, data.SIZE_WEIGHTS)
@@ -268,7 +268,6 @@ class DemoNetworkBuilder:
             company._demo_logo = book.logo_key(name, slug)
             company._demo_specialities = speciality_names
             company._demo_industry = industry_index
-            company._demo_index = index
             companies.append(company)
         return companies
 

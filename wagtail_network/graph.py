@@ -16,11 +16,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
 from . import visibility
 from .models import LIVE_CONNECTION_STATES, Block, Connection, ConnectionEdge, MemberPage
+
+#: Most suggestions ever handed out at once.
+SUGGESTION_CAP = 100
 
 
 def _pk(value: Any) -> int:
@@ -91,40 +93,66 @@ def suggested_members(user: Any, limit: int | None = 10) -> QuerySet:
     Excludes the viewer, their connections, anyone with an open invitation either
     way, anyone blocked either way, and anyone the viewer may not see. Mutual
     connections are counted over edges visible to the viewer; each member carries
-    the count as ``mutual_count``. One query. ``limit=None`` returns the whole
-    ordered queryset (for callers that page it themselves, e.g. a Relay connection).
+    the count as ``mutual_count``. ``limit`` is capped at 100; ``None`` means 100
+    (for callers that page the queryset themselves, e.g. a Relay connection).
+
+    Three small queries, then a lazy queryset of at most ``limit`` members. The
+    ranking is one aggregate over the edges *from the viewer's connections* (an
+    index range per connection), never a scan of the whole graph: a first version
+    that filtered every member by a correlated count took 8 s on 400,000 edges.
     """
     me = visibility.viewer_member_id(user)
-    if me is None:
+    cap = SUGGESTION_CAP if limit is None else max(0, min(int(limit), SUGGESTION_CAP))
+    if me is None or cap == 0:
         return MemberPage.objects.none()
     mine = ConnectionEdge.objects.filter(member_id=me).values("other_id")
-    # Edges from one of my connections to a candidate, as far as I may know them.
-    via = visibility.edges_visible_to(user, ConnectionEdge.objects.filter(member_id__in=mine))
+    # The viewer's connections, split by whether the viewer may see their list:
+    # an edge k–x is visible when k's list is, or else when x's list is.
+    friends = visibility.members_visible_to(user).filter(pk__in=mine)
+    visible_friends = set(friends.values_list("pk", flat=True))
+    open_lists = set(
+        friends.filter(visibility.field_visible_q(user, "connections")).values_list("pk", flat=True)
+    )
+    closed_lists = visible_friends - open_lists
+    if not visible_friends:
+        return MemberPage.objects.none()
+    via = Q(member_id__in=open_lists)
+    if closed_lists:
+        via |= Q(
+            member_id__in=closed_lists,
+            other_id__in=visibility.members_with_visible_connections(user).values("pk"),
+        )
     open_with_me = Connection.objects.filter(state__in=LIVE_CONNECTION_STATES).filter(
         Q(member_low_id=me) | Q(member_high_id=me)
     )
-    mutual = (
-        via.filter(other_id=OuterRef("pk"))
-        .order_by()
+    ranked = (
+        ConnectionEdge.objects.filter(via)
+        .exclude(other_id=me)
+        .exclude(other_id__in=mine)
+        .exclude(other_id__in=open_with_me.values("member_low_id"))
+        .exclude(other_id__in=open_with_me.values("member_high_id"))
+        .exclude(other_id__in=Block.objects.filter(blocker_id=me).values("blocked_id"))
+        .exclude(other_id__in=Block.objects.filter(blocked_id=me).values("blocker_id"))
+        .filter(other_id__in=visibility.members_visible_to(user).values("pk"))
         .values("other_id")
         .annotate(n=Count("*"))
-        .values("n")
+        .order_by("-n", "other_id")[:cap]
     )
-    suggestions = (
+    counts = {row["other_id"]: row["n"] for row in ranked}
+    if not counts:
+        return MemberPage.objects.none()
+    return (
         visibility.members_visible_to(user)
-        .filter(pk__in=via.values("other_id"))
-        .exclude(pk=me)
-        .exclude(pk__in=mine)
-        .exclude(pk__in=open_with_me.values("member_low_id"))
-        .exclude(pk__in=open_with_me.values("member_high_id"))
-        .exclude(pk__in=Block.objects.filter(blocker_id=me).values("blocked_id"))
-        .exclude(pk__in=Block.objects.filter(blocked_id=me).values("blocker_id"))
-        .annotate(mutual_count=Coalesce(Subquery(mutual, output_field=IntegerField()), Value(0)))
+        .filter(pk__in=list(counts))
+        .annotate(
+            mutual_count=Case(
+                *[When(pk=pk, then=Value(n)) for pk, n in counts.items()],
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
         .order_by("-mutual_count", "pk")
     )
-    if limit is None:
-        return suggestions
-    return suggestions[: max(0, min(int(limit), 100))]
 
 
 __all__ = ["degree", "degrees", "suggested_members"]

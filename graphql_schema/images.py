@@ -7,6 +7,7 @@ are ever generated. Anything else is refused with a typed GraphQL error.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import strawberry
@@ -14,8 +15,11 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from graphql import GraphQLError
 from wagtail.images import get_image_model
+from wagtail.images.models import SourceImageIOError
 
 from wagtail_network.conf import get_setting
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_SPEC = "fill-128x128"
 
@@ -57,7 +61,12 @@ def rendition_of(image: Any, spec: str) -> RenditionType | None:
     check_spec(spec)
     if image is None:
         return None
-    rendition = image.get_rendition(spec)
+    try:
+        rendition = image.get_rendition(spec)
+    except SourceImageIOError:
+        # The original file is missing from storage: no picture, not an error page.
+        logger.warning("Missing source file for image %s", image.pk)
+        return None
     return RenditionType(
         url=rendition.url,
         width=rendition.width,

@@ -75,6 +75,17 @@ class MemberQueryTests(TestCase):
         self.assertNotIn("Traceback", str(body))
         self.assertEqual(renditions.count(), before)
 
+    def test_photo_whose_file_is_missing_reads_null_not_an_error(self):
+        bob = self.w.bob
+        bob.photo = wagtail_factories.ImageFactory()
+        bob.save_revision().publish()
+        bob.photo.file.storage.delete(bob.photo.file.name)
+        body = self.gql(
+            '{ member(slug: "bob") { photo(spec: "fill-256x256") { url } } }', user=self.w.u_dave
+        )
+        self.assertNotIn("errors", body)
+        self.assertIsNone(body["data"]["member"]["photo"])
+
     def test_unlisted_spec_refused_even_for_members_without_photo(self):
         body = self.gql(
             '{ member(slug: "bob") { photo(spec: "width-9999") { url } } }', user=self.w.u_dave

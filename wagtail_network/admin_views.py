@@ -358,3 +358,189 @@ def _moderation_links() -> dict[str, str]:
         ),
         "reports": url("wagtailsnippets_wagtail_network_report:list", f"?state={ReportState.OPEN}"),
     }
+
+
+# --------------------------------------------------------------------------
+# One-object actions through the service layer (confirm, remove, ...)
+# --------------------------------------------------------------------------
+
+
+class ServiceActionView(WagtailAdminTemplateMixin, TemplateView):
+    """GET asks for confirmation, POST runs one service-layer call on one object.
+
+    The object is looked up in ``get_queryset(user)`` (the user's scope): anything
+    outside it answers 404, as a missing object does. A :class:`NetworkError` from
+    the service becomes an error message; nothing is written then.
+    """
+
+    template_name = "wagtail_network/admin/confirm_action.html"
+    header_icon = "check"
+    #: ``(user) -> QuerySet`` of objects the action may be asked for.
+    get_queryset: Any = None
+    #: ``(user, obj) -> Any``: the service call.
+    service: Any = None
+    page_title = ""
+    question = ""
+    button_label = _("Confirm")
+    success_message = ""
+    index_url_name = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        from django.http import Http404
+
+        if not request.user.is_authenticated:
+            raise PermissionDenied
+        self.object = type(self).get_queryset(request.user).filter(pk=kwargs["pk"]).first()
+        if self.object is None:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_subtitle(self):
+        return str(self.object)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            {
+                "object": self.object,
+                "question": self.question,
+                "button_label": self.button_label,
+                "cancel_url": reverse(self.index_url_name),
+            }
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        from .errors import NetworkError
+
+        try:
+            with transaction.atomic():
+                type(self).service(request.user, self.object)
+        except NetworkError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, str(self.success_message) % {"object": self.object})
+        return HttpResponseRedirect(reverse(self.index_url_name))
+
+
+def _services():
+    from . import services
+
+    return services
+
+
+class ConfirmPositionView(ServiceActionView):
+    page_title = _("Confirm position")
+    question = _("Confirm that this member works (or worked) at this company?")
+    button_label = _("Yes, confirm")
+    success_message = _("Position “%(object)s” confirmed.")
+    index_url_name = "wagtail_network_positions:index"
+
+    @staticmethod
+    def get_queryset(user):
+        return policies.positions_to_review(user).select_related("member", "company")
+
+    @staticmethod
+    def service(user, obj):
+        return _services().confirm_position(user, obj)
+
+
+def _scoped_relationships(user):
+    """Relationships the user may act on in the admin (their policy's scope)."""
+    from .models import CompanyRelationship
+
+    allowed = policies.company_relationship_policy.instances_user_has_any_permission_for(
+        user, ["view", "change", "delete"]
+    )
+    return CompanyRelationship.objects.select_related("from_company", "to_company").filter(
+        pk__in=allowed.values("pk")
+    )
+
+
+class ConfirmRelationshipView(ServiceActionView):
+    page_title = _("Confirm company relationship")
+    question = _("Confirm this relationship for your side?")
+    button_label = _("Yes, confirm")
+    success_message = _("Relationship “%(object)s” confirmed.")
+    index_url_name = "wagtail_network_company_relationships:index"
+    get_queryset = staticmethod(_scoped_relationships)
+
+    @staticmethod
+    def service(user, obj):
+        return _services().confirm_company_relationship(user, obj)
+
+
+class RemoveRelationshipView(ServiceActionView):
+    page_title = _("Remove company relationship")
+    header_icon = "bin"
+    question = _("Remove this relationship? Both companies' pages stop showing it.")
+    button_label = _("Yes, remove")
+    success_message = _("Relationship “%(object)s” removed.")
+    index_url_name = "wagtail_network_company_relationships:index"
+    get_queryset = staticmethod(_scoped_relationships)
+
+    @staticmethod
+    def service(user, obj):
+        return _services().remove_company_relationship(user, obj)
+
+
+class ProposeRelationshipForm(forms.Form):
+    from_company = forms.ModelChoiceField(label=_("Company"), queryset=CompanyPage.objects.none())
+    kind = forms.ChoiceField(label=_("is a … of"))
+    to_company = forms.ModelChoiceField(
+        label=_("Other company"), queryset=CompanyPage.objects.none()
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        from .models import CompanyRelationshipKind
+
+        super().__init__(*args, **kwargs)
+        if user.is_superuser or not policies.is_company_admin(user):
+            own = visibility.companies_visible_to(user)
+        else:
+            own = visibility.administered_companies(user)
+        self.fields["from_company"].queryset = own.order_by("title")
+        self.fields["to_company"].queryset = visibility.companies_visible_to(user).order_by("title")
+        self.fields["kind"].choices = CompanyRelationshipKind.choices
+
+
+class ProposeRelationshipView(WagtailAdminTemplateMixin, TemplateView):
+    """A company admin declares a relationship of their company with another one
+    (confirmed on their side; the other side's admins confirm)."""
+
+    template_name = "wagtail_network/admin/propose_relationship.html"
+    page_title = _("Propose a company relationship")
+    header_icon = "group"
+
+    def dispatch(self, request, *args, **kwargs):
+        policy = policies.company_relationship_policy
+        if not (
+            policies.is_company_admin(request.user)
+            or policy.user_has_permission(request.user, "add")
+        ):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("form", ProposeRelationshipForm(user=self.request.user))
+        context["cancel_url"] = reverse("wagtail_network_company_relationships:index")
+        return context
+
+    def post(self, request, *args, **kwargs):
+        from .errors import NetworkError
+
+        form = ProposeRelationshipForm(request.POST, user=request.user)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                with transaction.atomic():
+                    _services().propose_company_relationship(
+                        request.user, data["from_company"], data["to_company"], data["kind"]
+                    )
+            except NetworkError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                messages.success(request, gettext("Relationship proposed."))
+                return HttpResponseRedirect(reverse("wagtail_network_company_relationships:index"))
+        return self.render_to_response(self.get_context_data(form=form))

@@ -18,7 +18,7 @@ from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
-from django.http import Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.functional import cached_property
@@ -30,7 +30,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.admin.widgets.button import Button
+from wagtail.admin.widgets.button import Button, HeaderButton
 from wagtail.permissions import policy_registry
 from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
@@ -39,7 +39,13 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from . import permission_policies as policies
 from . import visibility
-from .admin_views import CompanyAdminsViewSet
+from .admin_views import (
+    CompanyAdminsViewSet,
+    ConfirmPositionView,
+    ConfirmRelationshipView,
+    ProposeRelationshipView,
+    RemoveRelationshipView,
+)
 from .errors import NetworkError
 from .models import (
     Block,
@@ -411,6 +417,44 @@ class BlockViewSet(NetworkSnippetViewSet):
 class CompanyRelationshipIndexView(ScopedIndexMixin, generic.IndexView):
     select_related = ("from_company", "to_company")
 
+    @cached_property
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
+        if policies.is_company_admin(self.request.user):
+            buttons.append(
+                HeaderButton(
+                    _("Propose a relationship"),
+                    url=reverse("wagtail_network_company_relationships:propose"),
+                    icon_name="plus",
+                )
+            )
+        return buttons
+
+    def get_list_buttons(self, instance):
+        buttons = list(super().get_list_buttons(instance))
+        if not policies.is_company_admin(self.request.user):
+            return buttons
+        # Company admins act through the service layer: confirm their side, remove.
+        name = "wagtail_network_company_relationships"
+        if not instance.is_confirmed:
+            buttons.append(
+                Button(
+                    _("Confirm"),
+                    url=reverse(f"{name}:confirm", args=[quote(instance.pk)]),
+                    icon_name="check",
+                    priority=10,
+                )
+            )
+        buttons.append(
+            Button(
+                _("Remove"),
+                url=reverse(f"{name}:remove", args=[quote(instance.pk)]),
+                icon_name="bin",
+                priority=20,
+            )
+        )
+        return buttons
+
 
 class CompanyRelationshipInspectView(ScopedObjectMixin, generic.InspectView):
     pass
@@ -461,6 +505,14 @@ class CompanyRelationshipViewSet(ModelViewSet):
         "confirmed_by_editor",
     ]
 
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("propose/", ProposeRelationshipView.as_view(), name="propose"),
+            path("confirm/<int:pk>/", ConfirmRelationshipView.as_view(), name="confirm"),
+            path("remove/<int:pk>/", RemoveRelationshipView.as_view(), name="remove"),
+        ]
+
 
 class PositionIndexView(ScopedIndexMixin, generic.IndexView):
     select_related = ("member", "company")
@@ -486,30 +538,6 @@ class PositionIndexView(ScopedIndexMixin, generic.IndexView):
                 priority=10,
             )
         ]
-
-
-def confirm_position_view(request, pk: int):
-    """POST: confirm one position through the service layer."""
-    if request.method != "POST":
-        return HttpResponseRedirect(reverse("wagtail_network_positions:index"))
-    if not policies.can_review_positions(request.user):
-        raise PermissionDenied
-    try:
-        position = policies.positions_to_review(request.user).get(pk=pk)
-    except Position.DoesNotExist as exc:
-        raise Http404 from exc
-    from . import services
-
-    try:
-        services.confirm_position(request.user, position)
-    except NetworkError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
-            _("Position “%(position)s” confirmed.") % {"position": position},
-        )
-    return HttpResponseRedirect(reverse("wagtail_network_positions:index"))
 
 
 class PositionViewSet(ModelViewSet):
@@ -551,7 +579,7 @@ class PositionViewSet(ModelViewSet):
         return [
             path("", self.index_view, name="index"),
             path("results/", self.index_results_view, name="index_results"),
-            path("confirm/<int:pk>/", confirm_position_view, name="confirm"),
+            path("confirm/<int:pk>/", ConfirmPositionView.as_view(), name="confirm"),
         ]
 
     def register_permissions(self):

@@ -190,10 +190,12 @@ class PositionReviewTests(AdminData):
         self.assertEqual(response.status_code, 404)
         self.assertIsNone(Position.objects.get(pk=self.bob_at_globex.pk).verified_at)
 
-    def test_confirming_needs_a_post(self):
+    def test_confirming_asks_first_and_needs_a_post(self):
         self.login(self.company_admin)
         url = reverse("wagtail_network_positions:confirm", args=[self.alice_at_acme.pk])
-        self.assertEqual(self.client.get(url).status_code, 302)
+        response = self.client.get(url)
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "CTO")
         self.assertIsNone(Position.objects.get(pk=self.alice_at_acme.pk).verified_at)
 
     def test_editor_lists_positions_at_every_company(self):
@@ -206,3 +208,86 @@ class PositionReviewTests(AdminData):
     def test_users_without_company_rights_cannot_list_positions(self):
         self.login(self.global_perm_user)
         self.assertEqual(self.client.get(reverse(self.index)).status_code, 302)
+
+
+class RelationshipActionTests(AdminData):
+    name = "wagtail_network_company_relationships"
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        from wagtail_network.models import CompanyRelationship
+
+        # Globex proposed to be Acme's supplier: Acme's admins confirm their side.
+        cls.proposed = CompanyRelationship.objects.create(
+            from_company=cls.globex, to_company=cls.acme, kind="supplier", confirmed_by_from=True
+        )
+
+    def test_company_admin_confirms_their_side_of_a_relationship(self):
+        self.login(self.company_admin)
+        url = reverse(f"{self.name}:confirm", args=[self.proposed.pk])
+        self.assertEqual(self.client.get(url).status_code, 200)  # asks first
+        self.proposed.refresh_from_db()
+        self.assertFalse(self.proposed.confirmed_by_to)
+        self.assertEqual(self.client.post(url).status_code, 302)
+        self.proposed.refresh_from_db()
+        self.assertTrue(self.proposed.confirmed_by_to)
+        self.assertTrue(self.proposed.is_confirmed)
+
+    def test_company_admin_cannot_act_on_another_companies_relationship(self):
+        self.login(self.company_admin)
+        for action in ("confirm", "remove"):
+            url = reverse(f"{self.name}:{action}", args=[self.globex_client.pk])
+            self.assertEqual(self.client.post(url).status_code, 404, action)
+        self.globex_client.refresh_from_db()
+
+    def test_company_admin_removes_a_relationship_of_their_company(self):
+        from wagtail_network.models import CompanyRelationship
+
+        self.login(self.company_admin)
+        url = reverse(f"{self.name}:remove", args=[self.acme_partner.pk])
+        self.assertEqual(self.client.post(url).status_code, 302)
+        self.assertFalse(CompanyRelationship.objects.filter(pk=self.acme_partner.pk).exists())
+
+    def test_company_admin_proposes_a_relationship_from_their_company(self):
+        from wagtail_network.models import CompanyRelationship
+
+        self.login(self.company_admin)
+        url = reverse(f"{self.name}:propose")
+        self.assertEqual(self.client.get(url).status_code, 200)
+        response = self.client.post(
+            url, {"from_company": self.acme.pk, "to_company": self.globex.pk, "kind": "client"}
+        )
+        self.assertEqual(response.status_code, 302)
+        rel = CompanyRelationship.objects.get(
+            from_company=self.acme, to_company=self.globex, kind="client"
+        )
+        self.assertTrue(rel.confirmed_by_from)
+        self.assertFalse(rel.is_confirmed)
+
+    def test_company_admin_cannot_propose_for_a_company_they_do_not_administer(self):
+        from wagtail_network.models import CompanyRelationship
+
+        self.login(self.company_admin)
+        response = self.client.post(
+            reverse(f"{self.name}:propose"),
+            {"from_company": self.globex.pk, "to_company": self.acme.pk, "kind": "client"},
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("from_company", response.context["form"].errors)
+        self.assertFalse(
+            CompanyRelationship.objects.filter(
+                from_company=self.globex, to_company=self.acme, kind="client"
+            ).exists()
+        )
+
+    def test_users_without_company_rights_cannot_propose(self):
+        self.login(self.global_perm_user)
+        self.assertEqual(self.client.get(reverse(f"{self.name}:propose")).status_code, 302)
+
+    def test_company_admin_listing_offers_confirm_and_remove(self):
+        self.login(self.company_admin)
+        response = self.client.get(reverse(f"{self.name}:index"))
+        self.assertContains(response, reverse(f"{self.name}:confirm", args=[self.proposed.pk]))
+        self.assertContains(response, reverse(f"{self.name}:remove", args=[self.acme_partner.pk]))
+        self.assertContains(response, reverse(f"{self.name}:propose"))

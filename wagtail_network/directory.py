@@ -60,8 +60,10 @@ SEARCH_CANDIDATE_LIMIT = 10_000
 #: Longest search string taken from the query string (longer input is cut, not refused).
 MAX_QUERY_LENGTH = 200
 
-#: Connections and employees shown on a profile page before "and N more".
+#: Employees shown on a company page, and connections in a profile's sidebar,
+#: before "N in total".
 PROFILE_LIST_LIMIT = 24
+SIDEBAR_LIST_LIMIT = 12
 
 _WORD_RE = re.compile(r"\w+")
 
@@ -563,7 +565,7 @@ def member_page_context(request: HttpRequest, page: MemberPage) -> dict[str, Any
         connections = list(
             visible_connections.select_related("photo")
             .prefetch_related("photo__renditions")
-            .order_by("title", "pk")[:PROFILE_LIST_LIMIT]
+            .order_by("title", "pk")[:SIDEBAR_LIST_LIMIT]
         )
 
     mutual_count = None

@@ -208,10 +208,6 @@ class NetworkSnippetViewSet(SnippetViewSet):
         )
 
     @cached_property
-    def index_results_view_class(self):  # pragma: no cover - same class as index
-        return self.index_view_class
-
-    @cached_property
     def inspect_view_class(self):
         return type(
             f"{self.model.__name__}InspectView",

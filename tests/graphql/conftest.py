@@ -67,7 +67,7 @@ def build_world() -> World:
     * bob: members-only profile; connected to alice, dave, eve.
     * carol: connections-only profile, positions only_me; CTO at Acme; connected to alice.
     * dave: e-mail only_me, connection list connections-only; connected to bob.
-    * eve: blocked by alice; connected to bob.
+    * eve: blocked by alice; connected to bob; analyst at Acme, positions only_me.
     * drafty: unpublished profile. nobody: signed in without a profile.
     * editor: may see private profiles. companyadmin: guardian grant on Acme.
     * hidden_co: a draft company administered by companyadmin.
@@ -165,6 +165,10 @@ def build_world() -> World:
     )
     w.carol_acme = PositionFactory(member=w.carol, company=w.acme, title="CTO")
     w.dave_stealth = PositionFactory(member=w.dave, company=w.hidden_co, title="Founder")
+    # eve keeps her positions to herself; Acme's admin still sees the one claimed there.
+    w.eve.positions_visibility = "only_me"
+    w.eve.save(update_fields=["positions_visibility"])
+    w.eve_acme = PositionFactory(member=w.eve, company=w.acme, title="Analyst")
 
     w.bob_endorses_alice = Endorsement.objects.create(
         endorser=w.bob, member=w.alice, skill=w.python

@@ -509,7 +509,9 @@ class FilterSearchOrderingOracleTests(MatrixBase):
             VISITOR: ["alice"],
             "alice": ["alice"],  # carol's position is only_me
             "carol": ["alice", "carol"],
-            "editor": ["alice", "carol"],
+            "eve": ["eve"],  # alice is hidden from eve (block); her own position counts
+            "companyadmin": ["alice", "eve"],  # positions claimed at Acme; carol is hidden
+            "editor": ["alice", "carol", "eve"],
         }
         for role, slugs in expected.items():
             with self.subTest(role=role):
@@ -594,6 +596,26 @@ class CompanyVisibilityMatrixTests(MatrixBase):
         self.assertEqual(
             employees, [{"node": {"slug": "dave", "positions": [{"title": "Founder"}]}}]
         )
+
+    def test_only_me_position_visible_to_the_admins_of_its_company_only(self):
+        query = '{ member(slug: "eve") { positions { title } } }'
+        for role, titles in (
+            (VISITOR, []),
+            ("bob", []),
+            ("companyadmin", ["Analyst"]),
+            ("eve", ["Analyst"]),
+        ):
+            with self.subTest(role=role):
+                positions = self.data(role, query)["member"]["positions"]
+                self.assertEqual([p["title"] for p in positions], titles)
+        employees = (
+            '{ company(slug: "acme") { employeeCount employees { edges { node { slug } } } } }'
+        )
+        for role, slugs in ((VISITOR, ["alice"]), ("companyadmin", ["alice", "eve"])):
+            with self.subTest(role=role, surface="employees"):
+                company = self.data(role, employees)["company"]
+                self.assertEqual([e["node"]["slug"] for e in company["employees"]["edges"]], slugs)
+                self.assertEqual(company["employeeCount"], len(slugs))
 
     def test_viewer_lists_administered_companies_from_object_grants_only(self):
         query = "{ viewer { administeredCompanies { edges { node { slug } } } } }"

@@ -116,13 +116,22 @@ class Cost(TestCase):
 
     def test_request_over_max_cost_is_refused_before_running(self):
         query = "{ members(first: 100) { edges { node { connections(first: 100) { edges { node { name } } } } } } }"  # noqa: E501
-        with mock.patch("wagtail_network.visibility.members_visible_to") as spy:
+        with (
+            network(GRAPHQL_MAX_COST=5000),
+            mock.patch("wagtail_network.visibility.members_visible_to") as spy,
+        ):
             _status, body = post(query)
         assert body["data"] is None
         assert codes(body) == ["COST_EXCEEDED"]
         assert body["errors"][0]["extensions"]["cost"] == 1 + 100 * (1 + 1 + 100)
         assert not spy.called  # nothing resolved, no SQL for it
         assert body["extensions"]["cost"]["requested"] == 1 + 100 * (1 + 1 + 100)
+
+    def test_default_budget_refuses_three_levels_of_full_pages(self):
+        query = """{ members(first: 100) { edges { node { connections(first: 100) { edges { node {
+            connections(first: 100) { edges { node { name } } } } } } } } } }"""
+        _status, body = post(query)
+        assert codes(body) == ["COST_EXCEEDED"]
 
     def test_per_minute_budget_throttles_the_client_and_reports_reset(self):
         with network(GRAPHQL_COST_PER_MINUTE=25):

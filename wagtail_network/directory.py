@@ -352,12 +352,13 @@ def member_directory_context(request: HttpRequest, page: MemberIndexPage) -> dic
         "filters": filters,
         "active_filters": any(filters.values()),
         "orderings": _ordering_choices(bool(query)),
-        "industries": Industry.objects.only("name", "slug").order_by("name"),
-        "skills": Skill.objects.only("name", "slug").order_by("name"),
+        # Filter choices as plain dicts: no model instances for a few hundred options.
+        "industries": Industry.objects.order_by("name").values("name", "slug"),
+        "skills": Skill.objects.order_by("name").values("name", "slug"),
         "companies": visibility.companies_visible_to(user)
         .filter(live=True)
-        .only("title", "slug")
-        .order_by("title"),
+        .order_by("title")
+        .values("title", "slug"),
         "open_to_choices": OpenTo.choices,
     }
 
@@ -438,7 +439,7 @@ def company_directory_context(request: HttpRequest, page: CompanyIndexPage) -> d
         "filters": filters,
         "active_filters": any(filters.values()),
         "orderings": _ordering_choices(bool(query)),
-        "industries": Industry.objects.only("name", "slug").order_by("name"),
+        "industries": Industry.objects.order_by("name").values("name", "slug"),
         "size_choices": CompanySize.choices,
     }
 

@@ -189,7 +189,7 @@ class MemberFilterTests(NetworkScenario):
         )
 
     def test_company_filter_offers_only_visible_companies(self):
-        companies = [c.title for c in self.get(self.directory).context["companies"]]
+        companies = [c["title"] for c in self.get(self.directory).context["companies"]]
         self.assertEqual(companies, ["Acme", "Globex", "Umbrella"])
 
     def test_unknown_filter_values_match_nothing_without_error(self):

@@ -23,6 +23,7 @@ from strawberry_django.optimizer import DjangoOptimizerExtension, optimize
 from .companies import CompanyQuery, CompanyRelationshipType, CompanyType
 from .endorsements import EndorsementType, RecommendationType
 from .members import MemberQuery, MemberType, PositionType
+from .mutations.tokens import TokenQuery
 from .network import BlockedMemberType, InvitationType
 from .relay import MAX_PAGE_SIZE
 from .viewer import ViewerQuery
@@ -89,6 +90,7 @@ QUERY_TYPES: tuple[type, ...] = (
     MemberQuery,
     CompanyQuery,
     VocabularyQuery,
+    TokenQuery,
 )
 
 Query = merge_types("Query", QUERY_TYPES)

@@ -90,3 +90,14 @@ class TokenMutations:
             return RevokeApiTokenPayload(token=ApiToken.from_model(auth.revoke_token(user, pk)))
 
         return perform(info, RevokeApiTokenPayload, action)
+
+
+@strawberry.type
+class TokenQuery:
+    @strawberry.field(
+        description="Your active personal API tokens, newest first (at most 20; their "
+        "secrets are never shown again). Empty when not signed in."
+    )
+    def my_api_tokens(self, info: Info) -> list[ApiToken]:
+        user = info.context.request.user
+        return [ApiToken.from_model(token) for token in auth.active_tokens(user)]

@@ -305,3 +305,23 @@ class GraphiQL(TestCase):
     @override_settings(DEBUG=True)
     def test_graphiql_shown_in_debug(self):
         assert self._get().status_code == 200
+
+
+class ListTokens(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.n = build_net()
+
+    def test_my_api_tokens_lists_only_own_active_tokens(self):
+        mine, plaintext = APIToken.create_token(user=self.n.u_alice, name="mine")
+        revoked, _ = APIToken.create_token(user=self.n.u_alice, name="old")
+        revoked.revoke()
+        APIToken.create_token(user=self.n.u_bob, name="bob's")
+        _status, body = post("{ myApiTokens { id name prefix } }", token=plaintext)
+        assert body["data"]["myApiTokens"] == [
+            {"id": gid("ApiToken", mine.pk), "name": "mine", "prefix": mine.prefix}
+        ]
+
+    def test_my_api_tokens_is_empty_for_visitors(self):
+        _status, body = post("{ myApiTokens { id } }")
+        assert body["data"]["myApiTokens"] == []

@@ -11,7 +11,3 @@ class WagtailNetworkConfig(AppConfig):
     def ready(self) -> None:
         # System checks register on import; they read settings when run, not now.
         from . import checks  # noqa: F401
-
-        # Signal receivers keep derived state (search index, caches) in step with
-        # the service layer's writes.
-        from . import signals  # noqa: F401

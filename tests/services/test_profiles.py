@@ -186,3 +186,29 @@ def test_invalid_company_field_is_a_validation_error(company, editor):
     with raises(ErrorCode.VALIDATION, "founded_year"):
         services.update_company(editor, company, founded_year=3000)
     assert CompanyPage.objects.get(pk=company.pk).revisions.count() == 0
+
+
+def test_education_and_links_are_replaced_and_validated(alice):
+    member = services.update_my_profile(
+        alice.user,
+        education=[{"school": "TU Delft", "degree": "MSc", "start_year": 2010, "end_year": 2012}],
+        links=[{"label": "Blog", "url": "https://example.com/blog"}],
+    )
+    assert list(member.education.values_list("school", flat=True)) == ["TU Delft"]
+    assert list(member.links.values_list("url", flat=True)) == ["https://example.com/blog"]
+    with raises(ErrorCode.VALIDATION, "links.0.url"):
+        services.update_my_profile(alice.user, links=[{"label": "Bad", "url": "javascript:x"}])
+    with raises(ErrorCode.VALIDATION, "education.0"):
+        services.update_my_profile(alice.user, education=[{"school": "X", "grade": "A"}])
+    assert services.update_my_profile(alice.user, links=[]).links.count() == 0
+
+
+def test_company_industry_and_specialities_are_set(company, editor):
+    industry = IndustryFactory(name="Logistics")
+    updated = services.update_company(
+        editor, company, industry=industry.pk, specialities=["shipping", "ports"]
+    )
+    assert updated.industry_id == industry.pk
+    assert sorted(updated.specialities.names()) == ["ports", "shipping"]
+    with raises(ErrorCode.VALIDATION, "industry"):
+        services.update_company(editor, company, industry="no-such-industry")

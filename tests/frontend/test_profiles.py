@@ -13,7 +13,7 @@ from wagtail.models import PageViewRestriction
 
 from tests.factories import UserFactory
 from tests.frontend.scenario import NetworkScenario
-from wagtail_network.models import MemberPage, Position
+from wagtail_network.models import CompanyPage, MemberLink, MemberPage, Position
 
 
 class MemberPageAccessTests(NetworkScenario):
@@ -184,6 +184,16 @@ class MemberPageFieldTests(NetworkScenario):
         self.assertContains(response, "2nd-degree connection")
         self.assertIsNone(self.get(self.bob, self.u_frank).context["degree"])
         self.assertIsNone(self.get(self.bob).context["degree"])
+
+    def test_only_web_addresses_are_linked(self):
+        # Model validation allows only http(s), but rows can be written around it.
+        MemberLink.objects.create(member=self.alice, label="Evil", url="javascript:alert(1)")
+        MemberLink.objects.create(member=self.alice, label="Blog", url="https://blog.example.com")
+        response = self.get(self.alice)
+        self.assertNotContains(response, "javascript:")
+        self.assertContains(response, 'href="https://blog.example.com"')
+        CompanyPage.objects.filter(pk=self.acme.pk).update(website="javascript:alert(2)")
+        self.assertNotContains(self.get(self.acme), "javascript:")
 
     def test_profile_page_has_one_h1_and_labelled_landmarks(self):
         content = self.get(self.alice, self.u_frank).content.decode()

@@ -57,3 +57,17 @@ def open_to_labels(member) -> list[str]:
     from ..models import OpenTo
 
     return [OpenTo(value).label for value in getattr(member, "open_to", [])]
+
+
+@register.filter
+def http_url(value: str | None) -> str:
+    """``value`` if it is an http(s) URL, else an empty string.
+
+    Profile links and websites come from members (through the API too); a
+    ``javascript:`` or ``data:`` URL in an ``href`` would run in visitors' browsers,
+    so only web addresses are ever linked.
+    """
+    url = (value or "").strip()
+    if url.lower().startswith(("https://", "http://")):
+        return url
+    return ""

@@ -3,11 +3,20 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.documents import urls as wagtaildocs_urls
+
+from wagtail_network.api import NetworkPagesAPIViewSet
+
+# Wagtail's page API, with member and company pages obeying the network's rules
+# (Wagtail's own endpoint would serve every live profile to anyone).
+api_router = WagtailAPIRouter("wagtailapi")
+api_router.register_endpoint("pages", NetworkPagesAPIViewSet)
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("api/v2/", api_router.urls),
     # The site's own sign-in for members, separate from the Wagtail admin's login.
     path(
         "accounts/login/",

@@ -266,6 +266,21 @@ def members_visible_to(user: Any, queryset: QuerySet | None = None) -> QuerySet:
     return visible
 
 
+def pages_visible_to(user: Any, queryset: QuerySet) -> QuerySet:
+    """Narrow a queryset of *any* pages (e.g. Wagtail's page API or site search)
+    so that member and company pages obey this rule set; other pages pass through.
+
+    The queryset keeps its own rules (live, view restrictions) for other page types.
+    """
+    hidden_members = MemberPage.objects.exclude(pk__in=members_visible_to(user).values("pk"))
+    hidden_companies = CompanyPage.objects.exclude(
+        pk__in=companies_visible_to(user).values("pk")
+    )
+    return queryset.exclude(pk__in=hidden_members.values("pk")).exclude(
+        pk__in=hidden_companies.values("pk")
+    )
+
+
 def can_see_member(user: Any, member: MemberPage) -> bool:
     return members_visible_to(user).filter(pk=member.pk).exists()
 
@@ -505,6 +520,7 @@ __all__ = [
     "members_visible_to",
     "members_with_visible_connections",
     "mutual_connections",
+    "pages_visible_to",
     "positions_visible_to",
     "profile_visible_q",
     "recommendations_visible_to",

@@ -40,6 +40,9 @@ INSTALLED_APPS = [
     "django_filters",
     "guardian",
     "strawberry_django",
+    # Wagtail's page API, served through the network's visibility-aware endpoint.
+    "rest_framework",
+    "wagtail.api.v2",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -102,3 +102,11 @@ def company_admins_button(page, user, view_name=None, next_url=None):
         icon_name="group",
         priority=60,
     )
+
+
+# Privacy rights for editors: export or erase a member (wagtail_network/privacy_admin.py).
+from . import privacy_admin  # noqa: E402
+
+hooks.register("register_admin_urls", privacy_admin.admin_urls)
+hooks.register("register_page_header_buttons", privacy_admin.member_privacy_buttons)
+hooks.register("register_log_actions", privacy_admin.register_log_actions)

@@ -359,3 +359,52 @@ class EditorErasure(TestCase):
             privacy.erase_member(self.n.bob, actor=self.n.u_alice)
         assert raised.exception.code == "NOT_FOUND"
         assert MemberPage.objects.filter(pk=self.n.bob.pk).exists()
+
+
+class AdminPrivacyActions(TestCase):
+    """The member page's admin header offers export and erasure to editors only."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.n = build_net()
+        populate(cls.n)
+
+    def admin_client(self, user):
+        client = Client()
+        client.force_login(user)
+        return client
+
+    def test_editor_downloads_member_export_from_admin(self):
+        client = self.admin_client(self.n.u_editor)
+        response = client.get(f"/admin/network/privacy/{self.n.alice.pk}/export/")
+        assert response.status_code == 200
+        assert json.loads(response.content)["profile"]["name"] == "Alice"
+
+    def test_editor_erases_member_from_admin(self):
+        client = self.admin_client(self.n.u_editor)
+        url = f"/admin/network/privacy/{self.n.alice.pk}/erase/"
+        assert client.get(url).status_code == 200
+        response = client.post(url)
+        assert response.status_code == 302
+        assert not MemberPage.objects.filter(pk=self.n.alice.pk).exists()
+
+    def test_company_admin_cannot_export_or_erase_members(self):
+        from django.contrib.auth.models import Permission
+
+        self.n.u_admin.user_permissions.add(Permission.objects.get(codename="access_admin"))
+        client = self.admin_client(self.n.u_admin)
+        assert client.get(f"/admin/network/privacy/{self.n.alice.pk}/export/").status_code in (
+            302,
+            403,
+        )
+        assert client.post(f"/admin/network/privacy/{self.n.alice.pk}/erase/").status_code in (
+            302,
+            403,
+        )
+        assert MemberPage.objects.filter(pk=self.n.alice.pk).exists()
+
+    def test_member_page_header_offers_export_and_erase_to_editors(self):
+        client = self.admin_client(self.n.u_editor)
+        html = client.get(f"/admin/pages/{self.n.alice.pk}/edit/").content.decode()
+        assert f"/admin/network/privacy/{self.n.alice.pk}/export/" in html
+        assert f"/admin/network/privacy/{self.n.alice.pk}/erase/" in html

@@ -12,7 +12,6 @@ from django.db.models import BooleanField as DBBooleanField
 from django.db.models import Exists, OuterRef, Q, QuerySet, Value
 from strawberry.types import Info
 from strawberry_django.optimizer import optimize
-from strawberry_django.relay import DjangoListConnection
 from wagtail.rich_text import expand_db_html
 
 from wagtail_network import visibility
@@ -27,7 +26,15 @@ from wagtail_network.models import (
 
 from .images import DEFAULT_SPEC, SPEC_DESCRIPTION, RenditionType, image_prefetch, rendition_of
 from .members import MemberType, OrderDirection, order_queryset, search_ids
-from .relay import MAX_PAGE_SIZE, PkNode, count_subquery, page_url, viewer_of, visible_fk
+from .relay import (
+    MAX_PAGE_SIZE,
+    NetworkConnection,
+    PkNode,
+    count_subquery,
+    page_url,
+    viewer_of,
+    visible_fk,
+)
 from .vocab import IndustryType
 
 CompanySizeEnum = strawberry.enum(
@@ -161,7 +168,7 @@ class CompanyType(PkNode):
         return bool(value)
 
     @strawberry_django.connection(
-        DjangoListConnection[MemberType],
+        NetworkConnection[MemberType],
         description="Members the viewer may see with a position here that the viewer may see.",
     )
     def employees(
@@ -177,7 +184,7 @@ class CompanyType(PkNode):
         )
 
     @strawberry_django.connection(
-        DjangoListConnection["CompanyRelationshipType"],
+        NetworkConnection["CompanyRelationshipType"],
         description="Relationships with other companies that the viewer may see.",
     )
     def relationships(self, info: Info) -> Iterable[CompanyRelationshipType]:
@@ -269,7 +276,7 @@ class CompanyQuery:
         return optimize(qs, info).first()  # type: ignore[return-value]
 
     @strawberry_django.connection(
-        DjangoListConnection[CompanyType],
+        NetworkConnection[CompanyType],
         description="The company directory: only companies the viewer may see.",
     )
     def companies(

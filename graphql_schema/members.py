@@ -30,7 +30,6 @@ from django.db.models import (
 )
 from strawberry.types import Info
 from strawberry_django.optimizer import optimize
-from strawberry_django.relay import DjangoListConnection
 from wagtail.rich_text import expand_db_html
 
 from wagtail_network import visibility
@@ -52,6 +51,7 @@ from wagtail_network.models import (
 from .images import DEFAULT_SPEC, SPEC_DESCRIPTION, RenditionType, image_prefetch, rendition_of
 from .relay import (
     MAX_PAGE_SIZE,
+    NetworkConnection,
     PkNode,
     bool_expression,
     count_subquery,
@@ -449,7 +449,7 @@ class MemberType(PkNode):
         return ConnectionStatusEnum(value or "NONE")
 
     @strawberry_django.connection(
-        DjangoListConnection["MemberType"],
+        NetworkConnection["MemberType"],
         description="The member's connections, through edges the viewer may know of "
         "(empty when the member hides the list from the viewer).",
     )
@@ -457,7 +457,7 @@ class MemberType(PkNode):
         return visibility.connections_of(viewer_of(info), self.pk).order_by("title", "pk")  # type: ignore[attr-defined,return-value]
 
     @strawberry_django.connection(
-        DjangoListConnection["MemberType"],
+        NetworkConnection["MemberType"],
         description="Members connected to both the viewer and this member, through edges "
         "the viewer may know of.",
     )
@@ -465,7 +465,7 @@ class MemberType(PkNode):
         return visibility.mutual_connections(viewer_of(info), self.pk).order_by("title", "pk")  # type: ignore[attr-defined,return-value]
 
     @strawberry_django.connection(
-        DjangoListConnection[EndorsementRef],
+        NetworkConnection[EndorsementRef],
         description="Endorsements the member received that the viewer may see.",
     )
     def endorsements_received(self, info: Info) -> Iterable[EndorsementRef]:
@@ -475,7 +475,7 @@ class MemberType(PkNode):
         ).order_by("-created_at", "-pk")
 
     @strawberry_django.connection(
-        DjangoListConnection[RecommendationRef],
+        NetworkConnection[RecommendationRef],
         description="Recommendations the member received that the viewer may see.",
     )
     def recommendations_received(self, info: Info) -> Iterable[RecommendationRef]:
@@ -606,7 +606,7 @@ class MemberQuery:
         return optimize(qs, info).first()  # type: ignore[return-value]
 
     @strawberry_django.connection(
-        DjangoListConnection[MemberType],
+        NetworkConnection[MemberType],
         description="The member directory: only members the viewer may see; filters, "
         "search and ordering act on what the viewer may see.",
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import strawberry
 import strawberry_django
 from django.db.models import (
     BooleanField,
@@ -26,9 +27,13 @@ from django.db.models import (
 )
 from django.db.models.fields.related_descriptors import ForwardManyToOneDescriptor
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext
+from graphql import GraphQLError
 from strawberry import relay
+from strawberry.relay.utils import from_base64
 from strawberry.types import Info
 from strawberry_django.fields.field import StrawberryDjangoField
+from strawberry_django.relay import DjangoListConnection
 
 #: Hard cap on every list that is not a paged connection (and on ``first``).
 MAX_PAGE_SIZE = 100
@@ -169,8 +174,58 @@ def visible_fk(description: str, **kwargs: Any) -> Any:
     return strawberry_django.field(field_cls=VisibleRelatedField, description=description, **kwargs)
 
 
+# --------------------------------------------------------------------------
+# Connections
+# --------------------------------------------------------------------------
+
+
+def _valid_cursor(cursor: str) -> bool:
+    try:
+        prefix, offset = from_base64(cursor)
+        return prefix == "arrayconnection" and int(offset) >= 0
+    except Exception:  # noqa: BLE001 - any undecodable cursor is simply invalid
+        return False
+
+
+@strawberry.type(name="Connection", description="A connection to a list of items.")
+class NetworkConnection(DjangoListConnection[relay.NodeType]):
+    """strawberry-django's list connection, refusing a malformed cursor as bad input
+    (``INVALID_ARGUMENT``) instead of failing with an internal error."""
+
+    @classmethod
+    def resolve_connection(
+        cls,
+        nodes: Any,
+        *,
+        info: Info,
+        before: str | None = None,
+        after: str | None = None,
+        first: int | None = None,
+        last: int | None = None,
+        max_results: int | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        for name, cursor in (("before", before), ("after", after)):
+            if cursor is not None and not _valid_cursor(cursor):
+                raise GraphQLError(
+                    gettext("Invalid cursor."),
+                    extensions={"code": "INVALID_ARGUMENT", "field": name},
+                )
+        return super().resolve_connection(
+            nodes,
+            info=info,
+            before=before,
+            after=after,
+            first=first,
+            last=last,
+            max_results=max_results,
+            **kwargs,
+        )
+
+
 __all__ = [
     "MAX_PAGE_SIZE",
+    "NetworkConnection",
     "OuterRef",
     "PkNode",
     "VisibleRelatedField",

@@ -9,7 +9,6 @@ import strawberry
 import strawberry_django
 from strawberry.types import Info
 from strawberry_django.optimizer import optimize
-from strawberry_django.relay import DjangoListConnection
 
 from wagtail_network import services, visibility
 from wagtail_network.models import Block, MemberPage
@@ -17,7 +16,7 @@ from wagtail_network.models import Block, MemberPage
 from .companies import CompanyType
 from .members import MemberType
 from .network import BlockedMemberType, InvitationType, suggested_members_queryset
-from .relay import MAX_PAGE_SIZE, viewer_of
+from .relay import MAX_PAGE_SIZE, NetworkConnection, viewer_of
 
 
 @strawberry.type(name="Viewer", description="The signed-in user and their own network.")
@@ -34,7 +33,7 @@ class ViewerType:
         return optimize(MemberPage.objects.filter(pk=me), info).first()  # type: ignore[return-value]
 
     @strawberry_django.connection(
-        DjangoListConnection[InvitationType],
+        NetworkConnection[InvitationType],
         description="Open invitations the viewer received, newest first.",
     )
     def invitations_received(
@@ -49,7 +48,7 @@ class ViewerType:
         return InvitationType.get_queryset(qs, info).order_by("-created_at", "-pk")  # type: ignore[return-value]
 
     @strawberry_django.connection(
-        DjangoListConnection[InvitationType],
+        NetworkConnection[InvitationType],
         description="Open invitations the viewer sent (ignored ones read as pending), "
         "newest first.",
     )
@@ -58,7 +57,7 @@ class ViewerType:
         return InvitationType.get_queryset(qs, info).order_by("-created_at", "-pk")  # type: ignore[return-value]
 
     @strawberry_django.connection(
-        DjangoListConnection[MemberType],
+        NetworkConnection[MemberType],
         description="People the viewer may know: 2nd-degree members, most mutual connections "
         "(over edges the viewer may know of) first.",
     )
@@ -66,14 +65,14 @@ class ViewerType:
         return suggested_members_queryset(viewer_of(info), MAX_PAGE_SIZE)  # type: ignore[return-value]
 
     @strawberry_django.connection(
-        DjangoListConnection[CompanyType],
+        NetworkConnection[CompanyType],
         description="Companies the viewer administers (per-object grants).",
     )
     def administered_companies(self, info: Info) -> Iterable[CompanyType]:
         return visibility.administered_companies(viewer_of(info)).order_by("title", "pk")  # type: ignore[return-value]
 
     @strawberry_django.connection(
-        DjangoListConnection[BlockedMemberType],
+        NetworkConnection[BlockedMemberType],
         description="Members the viewer blocked, newest first (only ever shown to the blocker).",
     )
     def blocked_members(self, info: Info) -> Iterable[BlockedMemberType]:

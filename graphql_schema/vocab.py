@@ -9,11 +9,10 @@ import strawberry
 import strawberry_django
 from django.db.models import QuerySet
 from strawberry.types import Info
-from strawberry_django.relay import DjangoListConnection
 
 from wagtail_network.models import Industry, Skill
 
-from .relay import PkNode
+from .relay import NetworkConnection, PkNode
 
 
 @strawberry_django.type(Skill, name="Skill", description="A skill members list and endorse.")
@@ -35,7 +34,7 @@ class IndustryType(PkNode):
 @strawberry.type
 class VocabularyQuery:
     @strawberry_django.connection(
-        DjangoListConnection[SkillType],
+        NetworkConnection[SkillType],
         description="Skills, by name; `search` matches part of the name.",
     )
     def skills(
@@ -52,7 +51,7 @@ class VocabularyQuery:
         return qs  # type: ignore[return-value]
 
     @strawberry_django.connection(
-        DjangoListConnection[IndustryType], description="Industries, by name."
+        NetworkConnection[IndustryType], description="Industries, by name."
     )
     def industries(self, info: Info) -> Iterable[IndustryType]:
         return Industry.objects.order_by("name", "pk")  # type: ignore[return-value]

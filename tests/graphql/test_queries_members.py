@@ -104,6 +104,21 @@ class MemberQueryTests(TestCase):
                 self.assertIn("errors", body)
                 self.assertIn("100", body["errors"][0]["message"])
 
+    def test_malformed_cursor_is_refused_as_invalid_argument(self):
+        for cursor in ("garbage", "YXJyYXljb25uZWN0aW9uOi0x", "TWVtYmVyOjE="):
+            with self.subTest(cursor=cursor):
+                body = self.gql(
+                    "query($c: String) { members(first: 2, after: $c) { totalCount } }",
+                    {"c": cursor},
+                )
+                self.assertEqual(body["errors"][0]["extensions"]["code"], "INVALID_ARGUMENT")
+                self.assertIsNone(body["data"])
+
+    def test_undecodable_node_id_is_refused_without_mentioning_any_object(self):
+        body = self.gql("query($id: ID!) { node(id: $id) { id } }", {"id": "!!!"})
+        self.assertIsNone(body["data"]["node"])
+        self.assertNotIn("Member", str(body["errors"]))
+
     def test_members_pages_with_cursors(self):
         query = """query($after: String) { members(first: 2, after: $after) {
             totalCount pageInfo { hasNextPage endCursor } edges { node { slug } } } }"""

@@ -544,3 +544,88 @@ class ProposeRelationshipView(WagtailAdminTemplateMixin, TemplateView):
                 messages.success(request, gettext("Relationship proposed."))
                 return HttpResponseRedirect(reverse("wagtail_network_company_relationships:index"))
         return self.render_to_response(self.get_context_data(form=form))
+
+
+# --------------------------------------------------------------------------
+# Moderation queue
+# --------------------------------------------------------------------------
+
+
+class ModerationQueueView(WagtailAdminTemplateMixin, TemplateView):
+    """What waits for a moderator: the oldest pending items of each kind, with
+    links to the filtered listings where they are approved or rejected in bulk."""
+
+    template_name = "wagtail_network/admin/moderation_queue.html"
+    page_title = _("Moderation queue")
+    header_icon = "tasks"
+    preview_size = 10
+
+    def dispatch(self, request, *args, **kwargs):
+        if not visibility.can_moderate(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        links = _moderation_links()
+        endorsements = Endorsement.objects.filter(state=EndorsementState.PENDING)
+        recommendations = Recommendation.objects.filter(
+            state=RecommendationState.PENDING_MODERATION
+        )
+        reports = Report.objects.filter(state=ReportState.OPEN)
+        context["queues"] = [
+            {
+                "title": _("Endorsements awaiting moderation"),
+                "count": endorsements.count(),
+                "items": endorsements.select_related("endorser", "member", "skill").order_by(
+                    "created_at"
+                )[: self.preview_size],
+                "url": links["endorsements"],
+            },
+            {
+                "title": _("Recommendations awaiting moderation"),
+                "count": recommendations.count(),
+                "items": recommendations.select_related("author", "member").order_by("created_at")[
+                    : self.preview_size
+                ],
+                "url": links["recommendations"],
+            },
+            {
+                "title": _("Open reports"),
+                "count": reports.count(),
+                "items": reports.select_related(
+                    "target_member",
+                    "target_company",
+                    "target_endorsement",
+                    "target_recommendation",
+                ).order_by("created_at")[: self.preview_size],
+                "url": links["reports"],
+            },
+        ]
+        return context
+
+
+class ModerationQueueMenuItem(MenuItem):
+    def is_shown(self, request) -> bool:
+        return visibility.can_moderate(request.user)
+
+
+class ModerationQueueViewSet(ViewSet):
+    """The "Moderation queue" entry of the Network menu, for moderators."""
+
+    name = "wagtail_network_moderation"
+    url_prefix = "network/moderation"
+    icon = "tasks"
+    menu_label = _("Moderation queue")
+    menu_name = "network-moderation"
+    menu_url = reverse_lazy("wagtail_network_moderation:index")
+
+    @cached_property
+    def menu_item_class(self):
+        return ModerationQueueMenuItem
+
+    def get_urlpatterns(self):
+        return [path("", ModerationQueueView.as_view(), name="index")]

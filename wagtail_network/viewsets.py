@@ -43,6 +43,7 @@ from .admin_views import (
     CompanyAdminsViewSet,
     ConfirmPositionView,
     ConfirmRelationshipView,
+    ModerationQueueViewSet,
     ProposeRelationshipView,
     RemoveRelationshipView,
 )
@@ -600,6 +601,7 @@ class NetworkViewSetGroup(SnippetViewSetGroup):
     menu_icon = "group"
     menu_order = 250
     items = (
+        ModerationQueueViewSet,
         SkillViewSet,
         IndustryViewSet,
         ConnectionViewSet,

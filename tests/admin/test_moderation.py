@@ -228,3 +228,20 @@ class BulkActionAccessTests(ModerationData):
             response = self.client.get(url)
             self.assertEqual(response.status_code, 302, (user, url))
             self.assertNotIn("Carol", response.content.decode())
+
+
+class ModerationQueueTests(ModerationData):
+    url = "wagtail_network_moderation:index"
+
+    def test_moderation_queue_lists_what_waits_for_a_moderator(self):
+        self.login(self.moderator)
+        response = self.client.get(reverse(self.url))
+        self.assertEqual(response.status_code, 200)
+        counts = [queue["count"] for queue in response.context["queues"]]
+        self.assertEqual(counts, [2, 1, 1])
+        self.assertContains(response, "?state=pending")
+
+    def test_moderation_queue_refused_to_non_moderators(self):
+        for user in (self.editor, self.company_admin):
+            self.login(user)
+            self.assertEqual(self.client.get(reverse(self.url)).status_code, 302, user)

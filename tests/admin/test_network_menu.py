@@ -18,6 +18,7 @@ from tests.factories import connect
 from wagtail_network.models import Position
 
 NETWORK_ITEMS = {
+    "network-moderation",
     "network-skills",
     "network-industries",
     "network-connections",
@@ -51,7 +52,10 @@ class NetworkMenuTests(AdminData):
         return set(re.findall(r'"name": "(network[-a-z]*)"', html))
 
     def test_network_menu_shows_every_item_to_editors(self):
-        self.assertEqual(self.menu_names(self.editor), {"network", *NETWORK_ITEMS})
+        # Editors do not moderate (no moderate_network): no moderation queue.
+        self.assertEqual(
+            self.menu_names(self.editor), {"network", *NETWORK_ITEMS} - {"network-moderation"}
+        )
 
     def test_network_menu_shows_company_admins_only_their_items(self):
         self.assertEqual(
@@ -62,7 +66,13 @@ class NetworkMenuTests(AdminData):
     def test_network_menu_shows_moderators_the_moderation_items(self):
         names = self.menu_names(self.moderator)
         self.assertTrue(
-            {"network-endorsements", "network-recommendations", "network-reports"} <= names
+            {
+                "network-moderation",
+                "network-endorsements",
+                "network-recommendations",
+                "network-reports",
+            }
+            <= names
         )
         self.assertNotIn("network-skills", names)
         self.assertNotIn("network-company-admins", names)

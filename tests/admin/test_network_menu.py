@@ -301,3 +301,47 @@ class RelationshipActionTests(AdminData):
         self.assertContains(response, reverse(f"{self.name}:confirm", args=[self.proposed.pk]))
         self.assertContains(response, reverse(f"{self.name}:remove", args=[self.acme_partner.pk]))
         self.assertContains(response, reverse(f"{self.name}:propose"))
+
+
+class ListingQueryCountTests(AdminData):
+    """Listings and exports join what each row shows: the number of queries does
+    not grow with the number of rows."""
+
+    def count_queries(self, user, url, params=None) -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        self.login(user)
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get(url, params or {})
+            if hasattr(response, "streaming_content"):
+                b"".join(response.streaming_content)
+        self.assertEqual(response.status_code, 200, url)
+        return len(queries)
+
+    def grow(self, n: int) -> None:
+        from tests.factories import MemberPageFactory, PositionFactory
+        from wagtail_network.models import Endorsement
+
+        for i in range(n):
+            member = MemberPageFactory(parent=self.member_index, title=f"Grown {n}-{i}")
+            connect(member, self.alice)
+            Endorsement.objects.create(endorser=member, member=self.alice, skill=self.skill)
+            PositionFactory(member=member, company=self.acme, title="Engineer")
+
+    def test_relation_listings_run_a_constant_number_of_queries(self):
+        cases = [
+            (self.editor, snippet_url("connection"), None),
+            (self.editor, snippet_url("connection"), {"export": "csv"}),
+            (self.moderator, snippet_url("endorsement"), None),
+            (self.moderator, snippet_url("endorsement"), {"export": "xlsx"}),
+            (self.company_admin, reverse("wagtail_network_positions:index"), None),
+            (self.company_admin, reverse("wagtail_network_positions:index"), {"export": "csv"}),
+        ]
+        self.grow(1)
+        for user, url, params in cases:  # warm per-process caches (content types, site)
+            self.count_queries(user, url, params)
+        small = [self.count_queries(user, url, params) for user, url, params in cases]
+        self.grow(10)
+        large = [self.count_queries(user, url, params) for user, url, params in cases]
+        self.assertEqual(small, large)

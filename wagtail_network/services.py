@@ -1695,8 +1695,16 @@ def update_my_profile(user: Any, /, **fields: Any) -> MemberPage:
     if unknown:
         raise _error(ErrorCode.VALIDATION, _("Unknown field."), field=unknown[0])
     _check_locks(fields, None)
-    member = visibility.viewer_member(user)
     with _title_as_name(fields), transaction.atomic():
+        # One profile per user even when two requests join at once: the second
+        # waits for the first and then edits the profile it created.
+        list(
+            type(user)
+            ._default_manager.select_for_update()
+            .filter(pk=user.pk)
+            .values_list("pk", flat=True)
+        )
+        member = MemberPage.objects.filter(user_id=user.pk).first()
         if member is None:
             page = _create_profile(user, fields)
         else:
@@ -1706,7 +1714,14 @@ def update_my_profile(user: Any, /, **fields: Any) -> MemberPage:
 
 
 def _create_profile(user: Any, fields: dict[str, Any]) -> MemberPage:
+    from wagtail.models import Page
+
     directory = _member_directory()
+    # Joins add children to one directory: serialise them, so that treebeard's
+    # next path and the free slug are computed from what the previous join wrote
+    # (two concurrent add_child calls would compute the same path).
+    list(Page.objects.select_for_update().filter(pk=directory.pk).values_list("pk", flat=True))
+    directory = MemberIndexPage.objects.get(pk=directory.pk)
     title = (fields.get("title") or fields.get("name") or "").strip()
     if not title:
         title = (user.get_full_name() or user.get_username()).strip()

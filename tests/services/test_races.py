@@ -133,3 +133,32 @@ def test_invitation_cap_holds_under_concurrent_invitations(alice, make_member, s
     assert all(getattr(r, "code", None) == "INVITATION_CAP_REACHED" for r in refused)
     assert Connection.objects.count() == 1
     visibility.clear_viewer_cache(alice.user)
+
+
+def test_concurrent_joins_get_distinct_pages(directories):
+    from tests.factories import UserFactory
+    from wagtail_network.models import MemberPage
+
+    users = [UserFactory(first_name="Sam", last_name="Jansen") for _ in range(3)]
+    results = run_together(
+        *[(lambda u=u: services.update_my_profile(fresh(u), headline="Hi")) for u in users]
+    )
+    errors = [r for r in results if isinstance(r, BaseException)]
+    assert not errors, errors
+    pages = MemberPage.objects.filter(user__in=users)
+    assert pages.count() == 3
+    assert len({p.path for p in pages}) == len({p.slug for p in pages}) == 3
+
+
+def test_same_user_joining_twice_at_once_gets_one_profile(directories):
+    from tests.factories import UserFactory
+    from wagtail_network.models import MemberPage
+
+    user = UserFactory()
+    results = run_together(
+        lambda: services.update_my_profile(fresh(user), headline="One"),
+        lambda: services.update_my_profile(fresh(user), headline="Two"),
+    )
+    errors = [r for r in results if isinstance(r, BaseException)]
+    assert not errors, errors
+    assert MemberPage.objects.filter(user=user).count() == 1

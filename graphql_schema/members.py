@@ -166,6 +166,22 @@ def visible_connection_count_expression(user: Any) -> Any:
     return count_subquery(edges, "member_id")
 
 
+def mutual_connection_count_expression(user: Any) -> Any:
+    """How many members are connected to both the viewer and the row, through
+    edges the viewer may know of (the same rows as ``mutualConnections``)."""
+    me = visibility.viewer_member_id(user)
+    if me is None:
+        return Value(0, output_field=IntegerField())
+    mine = ConnectionEdge.objects.filter(member_id=me).values("other_id")
+    edges = visibility.edges_visible_to(
+        user,
+        ConnectionEdge.objects.filter(member_id=OuterRef("pk"), other_id__in=mine).exclude(
+            member_id=me  # none with oneself
+        ),
+    )
+    return count_subquery(edges, "member_id", "other_id")
+
+
 def _field_visible(field: str) -> Any:
     return lambda info: bool_expression(visibility.field_visible_q(viewer_of(info), field))
 
@@ -415,6 +431,19 @@ class MemberType(PkNode):
         value = getattr(self, "_wn_connection_count", None)
         if value is None:
             value = visibility.connections_of(viewer_of(info), self.pk).count()  # type: ignore[attr-defined]
+        return value
+
+    @strawberry_django.field(
+        annotate={
+            "_wn_mutual_count": lambda info: mutual_connection_count_expression(viewer_of(info))
+        },
+        description="Number of members connected to both the viewer and this member, through "
+        "edges the viewer may know of (0 for visitors and for the viewer's own profile).",
+    )
+    def mutual_connection_count(self, info: Info) -> int:
+        value = getattr(self, "_wn_mutual_count", None)
+        if value is None:
+            value = visibility.mutual_connections(viewer_of(info), self.pk).count()  # type: ignore[attr-defined]
         return value
 
     @strawberry_django.field(

@@ -66,6 +66,7 @@ query($first: Int!) {
     pageInfo { hasNextPage endCursor }
     edges { node {
       id name headline location url email phone openTo degree connectionStatus connectionCount
+      mutualConnectionCount
       industry { name }
       photo(spec: "fill-64x64") { url width }
       positions(current: true) { title verified company { name url } }

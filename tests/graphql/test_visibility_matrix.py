@@ -311,6 +311,22 @@ class NetworkVisibilityMatrixTests(MatrixBase):
                 self.assertEqual(company["employees"]["totalCount"], len(employees))
                 self.assertEqual(company["employeeCount"], len(employees))
 
+    def test_mutual_connection_count_agrees_with_the_mutual_connections_list(self):
+        query = """{ members(first: 50) { edges { node { slug mutualConnectionCount
+            mutualConnections { totalCount } } } } }"""
+        for role in (VISITOR, "alice", "bob", "carol", "dave", "eve", "editor"):
+            for edge in self.data(role, query)["members"]["edges"]:
+                node = edge["node"]
+                with self.subTest(role=role, member=node["slug"]):
+                    self.assertEqual(
+                        node["mutualConnectionCount"], node["mutualConnections"]["totalCount"]
+                    )
+        counts = {
+            e["node"]["slug"]: e["node"]["mutualConnectionCount"]
+            for e in self.data("dave", query)["members"]["edges"]
+        }
+        self.assertEqual(counts["alice"], 1)  # bob
+
     def test_mutual_connections_use_only_visible_edges(self):
         query = (
             '{ member(slug: "alice") { mutualConnections { totalCount edges { node { slug } } } } }'

@@ -49,6 +49,20 @@ class CompanyAdminPageAdminTests(AdminData):
         self.assertNotContains(response, "Globex Widgets")
         self.assertNotContains(response, "Initech Widgets")
 
+    def test_company_admin_admin_api_lists_and_finds_only_their_company(self):
+        # The sidebar's page explorer reads this API.
+        self.login(self.company_admin)
+        url = reverse("wagtailadmin_api:pages:listing")
+        for params in (
+            {"child_of": self.company_index.pk, "for_explorer": 1},
+            {"search": "Widgets"},
+        ):
+            titles = [item["title"] for item in self.client.get(url, params).json()["items"]]
+            self.assertEqual(titles, ["Acme Widgets"], params)
+        for company in (self.globex, self.initech):
+            detail = reverse("wagtailadmin_api:pages:detail", args=[company.pk])
+            self.assertEqual(self.client.get(detail).status_code, 404, company)
+
     def test_editor_search_finds_every_company(self):
         self.login(self.editor)
         response = self.client.get(reverse("wagtailadmin_pages:search"), {"q": "Widgets"})

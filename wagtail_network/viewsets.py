@@ -344,8 +344,12 @@ class ReportViewSet(NetworkSnippetViewSet):
         "reporter",
         "target_member",
         "target_company",
-        "target_endorsement",
-        "target_recommendation",
+        # A reported endorsement or recommendation is shown by who and what.
+        "target_endorsement__endorser",
+        "target_endorsement__member",
+        "target_endorsement__skill",
+        "target_recommendation__author",
+        "target_recommendation__member",
     )
     list_display = [
         "__str__",

@@ -321,13 +321,22 @@ class ListingQueryCountTests(AdminData):
 
     def grow(self, n: int) -> None:
         from tests.factories import MemberPageFactory, PositionFactory
-        from wagtail_network.models import Endorsement
+        from wagtail_network.models import Endorsement, Recommendation, Report
 
         for i in range(n):
             member = MemberPageFactory(parent=self.member_index, title=f"Grown {n}-{i}")
             connect(member, self.alice)
-            Endorsement.objects.create(endorser=member, member=self.alice, skill=self.skill)
+            endorsement = Endorsement.objects.create(
+                endorser=member, member=self.alice, skill=self.skill
+            )
+            recommendation = Recommendation.objects.create(
+                author=member, member=self.alice, relationship="other", text="Good."
+            )
             PositionFactory(member=member, company=self.acme, title="Engineer")
+            Report.objects.create(reporter=member, target_endorsement=endorsement, reason="spam")
+            Report.objects.create(
+                reporter=self.alice, target_recommendation=recommendation, reason="spam"
+            )
 
     def test_relation_listings_run_a_constant_number_of_queries(self):
         cases = [
@@ -335,6 +344,9 @@ class ListingQueryCountTests(AdminData):
             (self.editor, snippet_url("connection"), {"export": "csv"}),
             (self.moderator, snippet_url("endorsement"), None),
             (self.moderator, snippet_url("endorsement"), {"export": "xlsx"}),
+            (self.moderator, snippet_url("recommendation"), None),
+            (self.moderator, snippet_url("report"), None),
+            (self.moderator, snippet_url("report"), {"export": "csv"}),
             (self.company_admin, reverse("wagtail_network_positions:index"), None),
             (self.company_admin, reverse("wagtail_network_positions:index"), {"export": "csv"}),
         ]

@@ -138,6 +138,9 @@ class NetworkGraphQLView(GraphQLView):
             request.api_token = api_token
             request.network_auth = AUTH_TOKEN
         elif getattr(request, "user", None) is not None and request.user.is_authenticated:
+            # The session user arrives as Django's lazy proxy; resolvers and services
+            # get the user object itself (``type(user)`` and identity checks work).
+            request.user = getattr(request.user, "_wrapped", request.user)
             request.api_token = None
             request.network_auth = AUTH_SESSION
             if request.method not in ("GET", "HEAD", "OPTIONS", "TRACE") and not _csrf_passes(

@@ -320,8 +320,15 @@ class ListingQueryCountTests(AdminData):
         return len(queries)
 
     def grow(self, n: int) -> None:
-        from tests.factories import MemberPageFactory, PositionFactory
-        from wagtail_network.models import Endorsement, Recommendation, Report
+        from tests.factories import CompanyPageFactory, MemberPageFactory, PositionFactory
+        from wagtail_network.models import (
+            Block,
+            CompanyRelationship,
+            Endorsement,
+            Follow,
+            Recommendation,
+            Report,
+        )
 
         for i in range(n):
             member = MemberPageFactory(parent=self.member_index, title=f"Grown {n}-{i}")
@@ -337,6 +344,12 @@ class ListingQueryCountTests(AdminData):
             Report.objects.create(
                 reporter=self.alice, target_recommendation=recommendation, reason="spam"
             )
+            Follow.objects.create(member=member, company=self.acme)
+            Block.objects.create(blocker=member, blocked=self.bob)
+            other = CompanyPageFactory(parent=self.company_index, title=f"Other {n}-{i}")
+            CompanyRelationship.objects.create(
+                from_company=self.acme, to_company=other, kind="client", confirmed_by_editor=True
+            )
 
     def test_relation_listings_run_a_constant_number_of_queries(self):
         cases = [
@@ -347,6 +360,10 @@ class ListingQueryCountTests(AdminData):
             (self.moderator, snippet_url("recommendation"), None),
             (self.moderator, snippet_url("report"), None),
             (self.moderator, snippet_url("report"), {"export": "csv"}),
+            (self.superuser, snippet_url("follow"), None),
+            (self.superuser, snippet_url("block"), {"export": "csv"}),
+            (self.company_admin, reverse(RELATIONSHIPS_URL), None),
+            (self.company_admin, reverse(RELATIONSHIPS_URL), {"export": "csv"}),
             (self.company_admin, reverse("wagtail_network_positions:index"), None),
             (self.company_admin, reverse("wagtail_network_positions:index"), {"export": "csv"}),
         ]

@@ -96,10 +96,12 @@ def check_page_visible(request: HttpRequest, page: Any) -> None:
     rights preview a page, and previews do not go through ``serve``.
     """
     user = getattr(request, "user", None)
+    # The request lets a password-protected section admit a visitor who entered
+    # its password in this session, as Wagtail itself does before serving.
     if isinstance(page, MemberPage):
-        visible = visibility.members_visible_to(user)
+        visible = visibility.members_visible_to(user, request=request)
     elif isinstance(page, CompanyPage):
-        visible = visibility.companies_visible_to(user)
+        visible = visibility.companies_visible_to(user, request=request)
     else:  # pragma: no cover - only the two profile types call this
         return
     if not visible.filter(pk=page.pk).exists():

@@ -129,15 +129,17 @@ def can_moderate(user: Any) -> bool:
 # --------------------------------------------------------------------------
 
 
-def _restriction_q(user: Any) -> Q:
+def _restriction_q(user: Any, request: Any = None) -> Q:
     """Pages inside a private section the user may not enter (Wagtail's view restrictions).
 
-    Password restrictions are never passed by the API or the directories: they
-    belong to a browser session on that page alone.
+    A password restriction passes only for a ``request`` whose session entered
+    that section's password (Wagtail's own test); lists and the API, which ask
+    without a request, never pass it.
     """
     from wagtail.models import Page, PageViewRestriction
 
-    cache = _cache(user) if user is not None else {}
+    # Answers that depend on a request's session are not memoised on the user.
+    cache = _cache(user) if user is not None and request is None else {}
     if "restriction_q" in cache:
         return cache["restriction_q"]
     q = Q()
@@ -146,6 +148,12 @@ def _restriction_q(user: Any) -> Q:
         "groups"
     ):
         kind = restriction.restriction_type
+        if (
+            kind == PageViewRestriction.PASSWORD
+            and request is not None
+            and restriction.accept_request(request)
+        ):
+            continue
         if kind == PageViewRestriction.LOGIN and is_authenticated(user):
             continue
         if kind == PageViewRestriction.GROUPS and is_authenticated(user):
@@ -156,13 +164,13 @@ def _restriction_q(user: Any) -> Q:
             if group_ids & {g.pk for g in restriction.groups.all()}:
                 continue
         q |= Page.objects.descendant_of_q(restriction.page, inclusive=True)
-    if user is not None:
+    if user is not None and request is None:
         cache["restriction_q"] = q
     return q
 
 
-def _pages_visible(queryset: QuerySet, user: Any) -> QuerySet:
-    restricted = _restriction_q(user)
+def _pages_visible(queryset: QuerySet, user: Any, request: Any = None) -> QuerySet:
+    restricted = _restriction_q(user, request)
     queryset = queryset.filter(live=True)
     if restricted:
         queryset = queryset.exclude(restricted)
@@ -251,7 +259,9 @@ def profile_visible_q(user: Any, prefix: str = "") -> Q:
     )
 
 
-def members_visible_to(user: Any, queryset: QuerySet | None = None) -> QuerySet:
+def members_visible_to(
+    user: Any, queryset: QuerySet | None = None, *, request: Any = None
+) -> QuerySet:
     """Member pages the viewer may see at all.
 
     Live, outside private sections the viewer may not enter, not hidden by a
@@ -260,7 +270,7 @@ def members_visible_to(user: Any, queryset: QuerySet | None = None) -> QuerySet:
     """
     qs = queryset if queryset is not None else MemberPage.objects.all()
     me = viewer_member_id(user)
-    visible = _pages_visible(qs, user).filter(profile_visible_q(user))
+    visible = _pages_visible(qs, user, request).filter(profile_visible_q(user))
     if me is not None:
         visible = visible.exclude(pk__in=blocked_member_ids(user)) | qs.filter(pk=me)
     return visible
@@ -273,9 +283,7 @@ def pages_visible_to(user: Any, queryset: QuerySet) -> QuerySet:
     The queryset keeps its own rules (live, view restrictions) for other page types.
     """
     hidden_members = MemberPage.objects.exclude(pk__in=members_visible_to(user).values("pk"))
-    hidden_companies = CompanyPage.objects.exclude(
-        pk__in=companies_visible_to(user).values("pk")
-    )
+    hidden_companies = CompanyPage.objects.exclude(pk__in=companies_visible_to(user).values("pk"))
     return queryset.exclude(pk__in=hidden_members.values("pk")).exclude(
         pk__in=hidden_companies.values("pk")
     )
@@ -396,11 +404,13 @@ def administered_companies(user: Any) -> QuerySet:
     )
 
 
-def companies_visible_to(user: Any, queryset: QuerySet | None = None) -> QuerySet:
+def companies_visible_to(
+    user: Any, queryset: QuerySet | None = None, *, request: Any = None
+) -> QuerySet:
     """Company pages the viewer may see: live and outside private sections they
     may not enter; company admins also see their own drafts."""
     qs = queryset if queryset is not None else CompanyPage.objects.all()
-    visible = _pages_visible(qs, user)
+    visible = _pages_visible(qs, user, request)
     if is_authenticated(user):
         visible = visible | qs.filter(pk__in=administered_companies(user).values("pk"))
     return visible

@@ -50,3 +50,32 @@ class PageAPIVisibilityTests(TestCase):
         Block.objects.create(blocker=self.public, blocked=self.viewer)
         self.client.force_login(self.u_viewer)
         self.assertNotIn("Open Olga", self.titles(self.client.get(LIST_URL)))
+
+
+class PasswordSectionTests(TestCase):
+    """Wagtail's password-protected sections: the session that entered the
+    password sees the profiles in it; lists and the API never pass the password."""
+
+    @classmethod
+    def setUpTestData(cls):
+        from wagtail.models import PageViewRestriction
+
+        cls.directory = MemberIndexPageFactory(parent=site_root())
+        cls.member = MemberPageFactory(parent=cls.directory, title="Secret Sam")
+        cls.restriction = PageViewRestriction.objects.create(
+            page=cls.directory, restriction_type=PageViewRestriction.PASSWORD, password="open"
+        )
+
+    def test_profile_in_password_section_served_after_password_entered(self):
+        url = self.member.url
+        before = self.client.get(url)
+        self.assertNotContains(before, "Secret Sam", status_code=200)  # the password form
+        self.client.post(
+            f"/_util/authenticate_with_password/{self.restriction.pk}/{self.member.pk}/",
+            {"password": "open", "return_url": url},
+        )
+        self.assertContains(self.client.get(url), "Secret Sam")
+
+    def test_password_section_never_listed_by_page_api(self):
+        response = self.client.get(LIST_URL)
+        self.assertNotIn("Secret Sam", {item["title"] for item in response.json()["items"]})

@@ -4,6 +4,7 @@ from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.api.v2.router import WagtailAPIRouter
+from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from wagtail_network.api import NetworkPagesAPIViewSet
@@ -17,6 +18,8 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v2/", api_router.urls),
+    # Lists only what an anonymous visitor may see (MemberPage.get_sitemap_urls).
+    path("sitemap.xml", sitemap),
     # The site's own sign-in for members, separate from the Wagtail admin's login.
     path(
         "accounts/login/",

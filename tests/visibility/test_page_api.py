@@ -79,3 +79,20 @@ class PasswordSectionTests(TestCase):
     def test_password_section_never_listed_by_page_api(self):
         response = self.client.get(LIST_URL)
         self.assertNotIn("Secret Sam", {item["title"] for item in response.json()["items"]})
+
+
+class SitemapTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        directory = MemberIndexPageFactory(parent=site_root())
+        cls.public = MemberPageFactory(parent=directory, title="Public Pia")
+        cls.private = MemberPageFactory(
+            parent=directory, title="Private Piet", profile_visibility="connections"
+        )
+
+    def test_sitemap_lists_public_profiles_only(self):
+        response = self.client.get("/sitemap.xml")
+        self.assertEqual(response.status_code, 200)
+        body = response.content.decode()
+        self.assertIn(self.public.slug, body)
+        self.assertNotIn(self.private.slug, body)

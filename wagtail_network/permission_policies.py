@@ -173,6 +173,26 @@ def group_page_permissions(user: Any) -> QuerySet:
     return GroupPagePermission.objects.filter(group__user=user).select_related("page", "permission")
 
 
+def deletes_only_through_company_grant(user: Any, page: Any) -> bool:
+    """Whether deleting (or moving) ``page`` would rest on a company-admin grant alone.
+
+    Wagtail lets anyone who may edit a leaf page delete it; company admins edit
+    and publish their company, but removing it from the network is an editor's
+    decision. True when the user's Wagtail group page permissions do not cover
+    ``page`` (superusers and editors are never limited here).
+    """
+    if not visibility.is_authenticated(user) or user.is_superuser:
+        return False
+    for row in group_page_permissions(user):
+        if row.permission.codename in (
+            "add_page",
+            "change_page",
+            "bulk_delete_page",
+        ) and page.path.startswith(row.page.path):
+            return False
+    return True
+
+
 def is_company_admin(user: Any) -> bool:
     """Whether the user administers at least one company (per-object grant)."""
     if not visibility.is_authenticated(user):

@@ -110,3 +110,39 @@ from . import privacy_admin  # noqa: E402
 hooks.register("register_admin_urls", privacy_admin.admin_urls)
 hooks.register("register_page_header_buttons", privacy_admin.member_privacy_buttons)
 hooks.register("register_log_actions", privacy_admin.register_log_actions)
+
+
+def _refuse_company_admin_removal(request, pages):
+    from django.shortcuts import redirect
+    from wagtail.admin import messages
+
+    for page in pages:
+        if permission_policies.deletes_only_through_company_grant(request.user, page):
+            messages.error(
+                request,
+                _("Company admins cannot delete or move company pages; ask an editor."),
+            )
+            return redirect("wagtailadmin_pages:edit", page.pk)
+    return None
+
+
+@hooks.register("before_delete_page")
+def keep_company_pages_from_company_admins(request, page):
+    """Company admins edit and publish their company but do not delete it."""
+    return _refuse_company_admin_removal(request, [page])
+
+
+@hooks.register("before_move_page")
+def keep_company_pages_in_place(request, page, destination=None):
+    return _refuse_company_admin_removal(request, [page])
+
+
+@hooks.register("before_bulk_action")
+def keep_company_pages_from_bulk_removal(request, action_type, objects, action_class_instance):
+    from wagtail.models import Page as BasePage
+
+    if action_type not in ("delete", "move"):
+        return None
+    return _refuse_company_admin_removal(
+        request, [obj for obj in objects if isinstance(obj, BasePage)]
+    )

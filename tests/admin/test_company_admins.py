@@ -263,3 +263,31 @@ class CompanyAdminsButtonTests(AdminData):
         self.assertNotContains(
             response, reverse("wagtail_network_company_admins:company", args=[self.acme.pk])
         )
+
+
+class CompanyAdminCannotDeleteTests(AdminData):
+    def test_company_admin_cannot_delete_their_company_page(self):
+        self.login(self.company_admin)
+        url = reverse("wagtailadmin_pages:delete", args=[self.acme.pk])
+        for method in (self.client.get, self.client.post):
+            response = method(url)
+            self.assertEqual(response.status_code, 302)
+            self.assertEqual(
+                response["Location"], reverse("wagtailadmin_pages:edit", args=[self.acme.pk])
+            )
+        self.assertTrue(CompanyPage.objects.filter(pk=self.acme.pk).exists())
+
+    def test_company_admin_cannot_bulk_delete_their_company_page(self):
+        self.login(self.company_admin)
+        url = (
+            reverse("wagtail_bulk_action", args=["wagtailcore", "page", "delete"])
+            + f"?id={self.acme.pk}"
+        )
+        self.client.post(url)
+        self.assertTrue(CompanyPage.objects.filter(pk=self.acme.pk).exists())
+
+    def test_editor_can_still_delete_a_company_page(self):
+        self.login(self.editor)
+        response = self.client.post(reverse("wagtailadmin_pages:delete", args=[self.globex.pk]))
+        self.assertEqual(response.status_code, 302)
+        self.assertFalse(CompanyPage.objects.filter(pk=self.globex.pk).exists())

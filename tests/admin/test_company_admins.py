@@ -291,3 +291,12 @@ class CompanyAdminCannotDeleteTests(AdminData):
         response = self.client.post(reverse("wagtailadmin_pages:delete", args=[self.globex.pk]))
         self.assertEqual(response.status_code, 302)
         self.assertFalse(CompanyPage.objects.filter(pk=self.globex.pk).exists())
+
+
+class CompanyAdminsScreenInputTests(AdminData):
+    def test_revoke_with_malformed_user_id_is_an_error_message_not_a_crash(self):
+        self.login(self.editor)
+        url = reverse("wagtail_network_company_admins:company", args=[self.acme.pk])
+        response = self.client.post(url, {"revoke": "not-a-number"}, follow=True)
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(self.company_admin, policies.company_admins(self.acme))

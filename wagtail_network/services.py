@@ -35,6 +35,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
@@ -1698,8 +1699,9 @@ def update_my_profile(user: Any, /, **fields: Any) -> MemberPage:
     with _title_as_name(fields), transaction.atomic():
         # One profile per user even when two requests join at once: the second
         # waits for the first and then edits the profile it created.
+        # (The user model from settings, not type(user): request.user is a lazy proxy.)
         list(
-            type(user)
+            get_user_model()
             ._default_manager.select_for_update()
             .filter(pk=user.pk)
             .values_list("pk", flat=True)

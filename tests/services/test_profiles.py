@@ -140,6 +140,13 @@ def test_positions_are_replaced_with_validation(alice, company):
         services.update_my_profile(alice.user, positions=[{"title": "Nowhere"}])
 
 
+def test_profile_update_accepts_request_user_lazy_proxy(alice):
+    from django.utils.functional import SimpleLazyObject
+
+    lazy = SimpleLazyObject(lambda: alice.user)
+    assert services.update_my_profile(lazy, headline="Lazy").headline == "Lazy"
+
+
 def test_profile_update_needs_a_signed_in_user(db):
     with raises(ErrorCode.UNAUTHENTICATED):
         services.update_my_profile(AnonymousUser(), headline="x")

@@ -39,8 +39,13 @@ RecommendationRelationshipEnum = strawberry.enum(
 
 
 def _is_party(info: Info, *member_ids: int) -> bool:
-    me = visibility.viewer_member_id(viewer_of(info))
-    return me is not None and me in member_ids
+    """The viewer is one of ``member_ids``, or an editor or moderator (who review
+    these objects and must see their real state)."""
+    user = viewer_of(info)
+    me = visibility.viewer_member_id(user)
+    if me is not None and me in member_ids:
+        return True
+    return visibility.sees_everything(user) or visibility.can_moderate(user)
 
 
 @strawberry_django.type(
@@ -62,7 +67,8 @@ class EndorsementType(PkNode):
 
     @strawberry_django.field(
         only=["state", "member_id", "endorser_id"],
-        description="Moderation state; told only to the two members (others see LIVE).",
+        description="Moderation state; told only to the two members, editors and moderators "
+        "(others see LIVE).",
     )
     def state(self, info: Info) -> EndorsementStateEnum:  # type: ignore[valid-type]
         if _is_party(info, self.member_id, self.endorser_id):  # type: ignore[attr-defined]
@@ -71,7 +77,8 @@ class EndorsementType(PkNode):
 
     @strawberry_django.field(
         only=["is_hidden", "member_id"],
-        description="Hidden from the profile by its recipient; told only to the recipient.",
+        description="Hidden from the profile by its recipient; told only to the recipient, "
+        "editors and moderators.",
     )
     def is_hidden(self, info: Info) -> bool:
         return bool(_is_party(info, self.member_id) and self.is_hidden)  # type: ignore[attr-defined]
@@ -99,7 +106,8 @@ class RecommendationType(PkNode):
 
     @strawberry_django.field(
         only=["state", "member_id", "author_id"],
-        description="Publication state; told only to author and recipient (others see PUBLISHED).",
+        description="Publication state; told only to author, recipient, editors and moderators "
+        "(others see PUBLISHED).",
     )
     def state(self, info: Info) -> RecommendationStateEnum:  # type: ignore[valid-type]
         if _is_party(info, self.member_id, self.author_id):  # type: ignore[attr-defined]
@@ -108,7 +116,8 @@ class RecommendationType(PkNode):
 
     @strawberry_django.field(
         only=["is_hidden", "member_id"],
-        description="Hidden from the profile by its recipient; told only to the recipient.",
+        description="Hidden from the profile by its recipient; told only to the recipient, "
+        "editors and moderators.",
     )
     def is_hidden(self, info: Info) -> bool:
         return bool(_is_party(info, self.member_id) and self.is_hidden)  # type: ignore[attr-defined]

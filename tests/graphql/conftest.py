@@ -69,7 +69,8 @@ def build_world() -> World:
     * dave: e-mail only_me, connection list connections-only; connected to bob.
     * eve: blocked by alice; connected to bob; analyst at Acme, positions only_me.
     * drafty: unpublished profile. nobody: signed in without a profile.
-    * editor: may see private profiles. companyadmin: guardian grant on Acme.
+    * editor: may see private profiles. moderator: may moderate (no profile).
+    * companyadmin: guardian grant on Acme.
     * hidden_co: a draft company administered by companyadmin.
     """
     from django.contrib.auth.models import Permission
@@ -143,6 +144,8 @@ def build_world() -> World:
     w.u_nobody = UserFactory(username="nobody")
     w.u_editor = UserFactory(username="editor")
     w.u_editor.user_permissions.add(Permission.objects.get(codename="view_private_profiles"))
+    w.u_moderator = UserFactory(username="moderator")
+    w.u_moderator.user_permissions.add(Permission.objects.get(codename="moderate_network"))
     w.u_companyadmin = UserFactory(username="companyadmin")
     assign_perm("wagtail_network.change_companypage", w.u_companyadmin, w.acme)
     assign_perm("wagtail_network.change_companypage", w.u_companyadmin, w.hidden_co)

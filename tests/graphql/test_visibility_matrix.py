@@ -497,6 +497,40 @@ class EndorsementVisibilityMatrixTests(MatrixBase):
                 edges = self.data(role, query)["member"]["recommendationsReceived"]["edges"]
                 self.assertEqual(sorted(e["node"]["text"] for e in edges), texts)
 
+    def test_pending_recommendation_reaches_only_its_parties_editors_and_moderators(self):
+        query = "query($id: ID!) { node(id: $id) { ... on Recommendation { text state } } }"
+        gid = self.gid("Recommendation", self.w.pending_recommendation)
+        expected = {
+            "alice": True,
+            "carol": True,
+            "editor": True,
+            "moderator": True,
+            "bob": False,
+            "dave": False,
+            "companyadmin": False,
+            VISITOR: False,
+        }
+        for role, visible in expected.items():
+            with self.subTest(role=role):
+                node = self.data(role, query, {"id": gid})["node"]
+                self.assertEqual(node is not None, visible)
+                if visible:
+                    self.assertEqual(
+                        node["state"],
+                        "PENDING_RECIPIENT",
+                    )
+
+    def test_moderator_sees_hidden_endorsements_but_not_hidden_profiles(self):
+        query = (
+            "query($id: ID!) { node(id: $id) { ... on Endorsement { "
+            "isHidden endorser { slug } member { slug } } } }"
+        )
+        node = self.data(
+            "moderator", query, {"id": self.gid("Endorsement", self.w.hidden_endorsement)}
+        )["node"]
+        # bob (members only) is not visible to a moderator without a profile.
+        self.assertEqual(node, {"isHidden": True, "endorser": None, "member": {"slug": "alice"}})
+
     def test_endorser_profile_reached_through_an_endorsement_obeys_visibility(self):
         query = (
             "query($id: ID!) { node(id: $id) { ... on Endorsement { endorser { slug email } "

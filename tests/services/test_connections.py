@@ -468,3 +468,16 @@ def test_failed_operations_write_nothing(alice, bob, carol):
         with pytest.raises(NetworkError):
             failure()
     assert snapshot() == before
+
+
+def test_services_accept_request_user_as_a_lazy_proxy(alice, bob, carol):
+    from django.utils.functional import SimpleLazyObject
+
+    def lazy(member):
+        return SimpleLazyObject(lambda: member.user)
+
+    services.request_connection(lazy(alice), bob)
+    assert services.accept_connection(lazy(bob), alice).state == ConnectionState.ACCEPTED
+    services.block_member(lazy(carol), alice)
+    assert services.connection_status(lazy(alice), bob) == ConnectionStatus.CONNECTED
+    assert services.remove_connection(lazy(alice), bob).state == ConnectionState.REMOVED

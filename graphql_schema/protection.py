@@ -14,8 +14,8 @@ call time):
   list by its size argument (or :data:`LIST_DEFAULT_SIZE`), a mutation field
   costs :data:`MUTATION_COST`. A request above ``GRAPHQL_MAX_COST`` is refused
   (``COST_EXCEEDED``) and so is one that would take the client over
-  ``GRAPHQL_COST_PER_MINUTE`` (``THROTTLED``); the client is the token, else the
-  signed-in user, else the IP address, counted in Django's cache (Redis in
+  ``GRAPHQL_COST_PER_MINUTE`` (``THROTTLED``); the client is the signed-in user
+  (session or any of their tokens), else the IP address, counted in Django's cache (Redis in
   production, so every app server shares the count). Every response reports
   ``extensions.cost = {requested, remaining, limit, resetAt}``;
 * :class:`ErrorMasking` — unexpected exceptions reach the client as
@@ -295,10 +295,8 @@ def operation_cost(execution_context: Any) -> int:
 
 
 def client_key(request: Any) -> str:
-    """Whose budget a request spends: the token, else the user, else the IP address."""
-    token = getattr(request, "api_token", None)
-    if token is not None:
-        return f"token:{token.pk}"
+    """Whose budget a request spends: the signed-in user (however authenticated, so
+    that minting more tokens buys no more budget), else the IP address."""
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return f"user:{user.pk}"

@@ -262,3 +262,19 @@ class MalformedRequests(TestCase):
         _status, body = post(MEMBERS, {"n": "ten"})
         assert body["data"] is None and "Int" in body["errors"][0]["message"]
         assert "Traceback" not in str(body)
+
+
+class BudgetPerUser(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.n = build_net()
+
+    def test_session_and_tokens_of_one_user_share_one_budget(self):
+        from wagtail.models import APIToken
+
+        first = APIToken.create_token(user=self.n.u_alice, name="a")[1]
+        second = APIToken.create_token(user=self.n.u_alice, name="b")[1]
+        with network(GRAPHQL_COST_PER_MINUTE=25):
+            assert "errors" not in post(MEMBERS, {"n": 10}, token=first)[1]
+            assert "errors" not in post(MEMBERS, {"n": 10}, user=self.n.u_alice)[1]
+            assert codes(post(MEMBERS, {"n": 10}, token=second)[1]) == ["THROTTLED"]

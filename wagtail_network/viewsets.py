@@ -39,6 +39,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from . import permission_policies as policies
 from . import visibility
+from .admin_import import ImportViewSet
 from .admin_views import (
     CompanyAdminsViewSet,
     ConfirmPositionView,
@@ -617,6 +618,7 @@ class NetworkViewSetGroup(SnippetViewSetGroup):
         CompanyRelationshipViewSet,
         PositionViewSet,
         CompanyAdminsViewSet,
+        ImportViewSet,
     )
 
 

@@ -18,6 +18,7 @@ from tests.factories import connect
 from wagtail_network.models import Position
 
 NETWORK_ITEMS = {
+    "network-import",
     "network-moderation",
     "network-skills",
     "network-industries",

@@ -449,17 +449,30 @@ class ErrorMasking(MaskErrors):
         )
 
     def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
-        processed = super()._process_errors(errors)
         suggestions = bool(get_setting("GRAPHQL_FIELD_SUGGESTIONS"))
-        for error in processed:
-            if not suggestions and " Did you mean " in error.message:
-                error.message = error.message.split(" Did you mean ")[0].strip()
+        result = []
+        for error in super()._process_errors(errors):
             original = error.original_error
-            if isinstance(original, NetworkError | ProtectionError) and not (
-                error.extensions or {}
-            ).get("code"):
-                error.extensions = {**(error.extensions or {}), "code": str(original.code)}
-        return processed
+            message = error.message
+            if not suggestions and " Did you mean " in message:
+                message = message.split(" Did you mean ")[0].strip()
+            extensions = dict(error.extensions or {})
+            if isinstance(original, NetworkError | ProtectionError):
+                extensions.setdefault("code", str(original.code))
+            if message != error.message or extensions != (error.extensions or {}):
+                # A copy, never an edit: validation errors are shared between
+                # requests by strawberry's ValidationCache.
+                error = GraphQLError(
+                    message,
+                    nodes=error.nodes,
+                    source=error.source,
+                    positions=error.positions,
+                    path=error.path,
+                    original_error=original,
+                    extensions=extensions or None,
+                )
+            result.append(error)
+        return result
 
 
 def protection_extensions() -> list[type[SchemaExtension]]:

@@ -20,13 +20,16 @@ import strawberry_django
 from django.db.models import (
     Case,
     CharField,
+    Count,
     Exists,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
     QuerySet,
     Value,
     When,
+    Window,
 )
 from strawberry.types import Info
 from strawberry_django.optimizer import optimize
@@ -193,6 +196,146 @@ def _live_endorsements(info: Info) -> Prefetch:
         "pk", "member_id", "skill_id", "endorser_id", "state", "is_hidden"
     )
     return Prefetch("endorsements_received", queryset=queryset, to_attr="_wn_endorsements")
+
+
+#: Node fields a batched ``connections`` page can answer from the member row
+#: itself, and the per-row viewer facts it adds as annotations when selected.
+_FLAT_NODE_FIELDS = {
+    "__typename",
+    "id",
+    "slug",
+    "name",
+    "headline",
+    "city",
+    "country",
+    "location",
+    "languages",
+    "openTo",
+    "bio",
+    "url",
+    "joinedAt",
+}
+_NODE_ANNOTATIONS: dict[str, tuple[str, Any]] = {
+    "connectionStatus": ("_wn_status", lambda user: connection_status_expression(user)),
+    "degree": ("_wn_degree", lambda user: degree_expression(user)),
+    "connectionCount": (
+        "_wn_connection_count",
+        lambda user: visible_connection_count_expression(user),
+    ),
+    "mutualConnectionCount": (
+        "_wn_mutual_count",
+        lambda user: mutual_connection_count_expression(user),
+    ),
+    "email": (
+        "_wn_email_visible",
+        lambda user: bool_expression(visibility.field_visible_q(user, "email")),
+    ),
+    "phone": (
+        "_wn_phone_visible",
+        lambda user: bool_expression(visibility.field_visible_q(user, "phone")),
+    ),
+}
+
+
+def _names(selections: Any) -> set[str]:
+    """Field names in a selection set, looking through fragments."""
+    names: set[str] = set()
+    for selection in selections or []:
+        name = getattr(selection, "name", None)
+        if hasattr(selection, "arguments") and name is not None:  # a field
+            names.add(name)
+        else:  # inline fragment or fragment spread
+            names |= _names(selection.selections)
+    return names
+
+
+def _node_selections(selections: Any, path: tuple[str, ...]) -> list[Any]:
+    found: list[Any] = []
+    for selection in selections or []:
+        name = getattr(selection, "name", None)
+        if hasattr(selection, "arguments") and name is not None:
+            if name == path[0]:
+                found += (
+                    list(selection.selections or [])
+                    if len(path) == 1
+                    else _node_selections(selection.selections, path[1:])
+                )
+        else:
+            found += _node_selections(selection.selections, path)
+    return found
+
+
+def _batch_plan(info: Info) -> tuple[str, int, set[str]] | None:
+    """How a ``connections`` selection can be answered for a whole list of members
+    at once: its response key, the rows from the start its page needs (one more,
+    to tell ``hasNextPage``) and the annotated node fields it asks for. ``None``
+    when it cannot (backward paging, or nodes asking for nested objects or lists,
+    which the optimizer handles better per member)."""
+    from strawberry.relay.utils import from_base64
+
+    selected = info.selected_fields[0] if info.selected_fields else None
+    if selected is None:
+        return None
+    arguments = selected.arguments or {}
+    if arguments.get("last") is not None or arguments.get("before") is not None:
+        return None
+    node_fields = _names(_node_selections(selected.selections, ("edges", "node")))
+    annotated = node_fields & _NODE_ANNOTATIONS.keys()
+    if node_fields - _FLAT_NODE_FIELDS - annotated:
+        return None
+    first = arguments.get("first")
+    first = MAX_PAGE_SIZE if first is None else min(max(int(first), 0), MAX_PAGE_SIZE)
+    offset = 0
+    after = arguments.get("after")
+    if after is not None:
+        try:
+            offset = int(from_base64(after)[1]) + 1
+        except Exception:  # noqa: BLE001 - the connection refuses it as INVALID_ARGUMENT
+            return None
+    return f"_wn_conn_{selected.alias or selected.name}", offset + first + 1, annotated
+
+
+def _connections_prefetch(info: Info) -> Prefetch:
+    """Each listed member's visible connections, a page's worth per member, in two
+    queries for a whole list of members: the edges (a window per member, with the
+    member's total as ``_wn_total``) and the connected members with the viewer
+    facts the page asks for."""
+    plan = _batch_plan(info)
+    if plan is None:
+        # Nothing to batch: an empty prefetch runs no query.
+        return Prefetch("edges", queryset=ConnectionEdge.objects.none(), to_attr="_wn_conn_none")
+    to_attr, limit, annotated = plan
+    user = viewer_of(info)
+    others = MemberPage.objects.annotate(
+        **{_NODE_ANNOTATIONS[name][0]: _NODE_ANNOTATIONS[name][1](user) for name in annotated}
+    )
+    edges = (
+        visibility.edges_visible_to(user, ConnectionEdge.objects.all())
+        .annotate(
+            _wn_total=Window(Count("pk"), partition_by=[F("member_id")]),
+            _wn_other_title=F("other__title"),
+        )
+        .prefetch_related(Prefetch("other", queryset=others))
+        .order_by("_wn_other_title", "other_id")
+    )
+    return Prefetch("edges", queryset=edges[:limit], to_attr=to_attr)
+
+
+def _prefetched_connections(member: Any, info: Info) -> list[Any] | None:
+    """The batched page for ``member``, when :func:`_connections_prefetch` made one."""
+    plan = _batch_plan(info)
+    if plan is None:
+        return None
+    edges = getattr(member, plan[0], None)
+    if edges is None:
+        return None
+    nodes = []
+    for edge in edges:
+        node = edge.other
+        # DjangoListConnection reads totalCount from the first node.
+        node._strawberry_total_count = edge._wn_total
+        nodes.append(node)
+    return nodes
 
 
 # --------------------------------------------------------------------------
@@ -479,10 +622,14 @@ class MemberType(PkNode):
 
     @strawberry_django.connection(
         NetworkConnection["MemberType"],
+        prefetch_related=[_connections_prefetch],
         description="The member's connections, through edges the viewer may know of "
         "(empty when the member hides the list from the viewer).",
     )
     def connections(self, info: Info) -> Iterable[MemberType]:
+        prefetched = _prefetched_connections(self, info)
+        if prefetched is not None:
+            return prefetched  # type: ignore[return-value]
         return visibility.connections_of(viewer_of(info), self.pk).order_by("title", "pk")  # type: ignore[attr-defined,return-value]
 
     @strawberry_django.connection(

@@ -121,6 +121,17 @@ query($first: Int!) {
 }
 """
 
+EMPLOYEE_CONNECTIONS = """
+query($first: Int!) {
+  company(slug: "bigco") {
+    employees(first: $first) {
+      edges { node { name connections(first: 5) {
+        totalCount edges { node { id name connectionStatus degree url } } } } }
+    }
+  }
+}
+"""
+
 ENDORSEMENTS = """
 query($first: Int!) {
   member(slug: "hub") {
@@ -282,6 +293,14 @@ class QueryCountTests(TestCase):
     def test_company_employees_query_count_is_constant(self):
         self.measure(
             "company employees", EMPLOYEES, user=self.u_viewer, path=("company", "employees")
+        )
+
+    def test_employees_connections_nested_query_count_is_constant(self):
+        self.measure(
+            "company employees with their connections",
+            EMPLOYEE_CONNECTIONS,
+            user=self.u_viewer,
+            path=("company", "employees"),
         )
 
     def test_endorsements_and_recommendations_query_count_is_constant(self):

@@ -278,6 +278,47 @@ class NetworkVisibilityMatrixTests(MatrixBase):
         self.assertEqual(self.connections("editor", "alice"), ["bob", "carol"])
         self.assertEqual(self.connections("carol", "alice"), ["bob", "carol"])
 
+    def test_connection_pages_walked_by_cursor_match_the_whole_list(self):
+        query = """query($after: String) { member(slug: "bob") {
+            connections(first: 1, after: $after) {
+              totalCount pageInfo { hasNextPage endCursor } edges { node { slug } } } } }"""
+        for role in ("alice", "bob", "dave", "eve", "editor"):
+            with self.subTest(role=role):
+                whole = self.connections(role, "bob")
+                walked, after = [], None
+                while True:
+                    page = self.data(role, query, {"after": after})["member"]["connections"]
+                    self.assertEqual(page["totalCount"], len(whole))
+                    walked += [e["node"]["slug"] for e in page["edges"]]
+                    if not page["pageInfo"]["hasNextPage"]:
+                        break
+                    after = page["pageInfo"]["endCursor"]
+                self.assertEqual(walked, whole)
+
+    def test_batched_nested_connections_carry_the_viewers_own_facts(self):
+        query = """fragment Facts on Member { slug connectionStatus degree email }
+            { company(slug: "acme") { employees { edges { node { slug
+                connections { totalCount edges { node { ...Facts } } } } } } } }"""
+        single = "query($s: String!) { member(slug: $s) { slug connectionStatus degree email } }"
+        for role in ("alice", "carol", "dave", "editor"):
+            company = self.data(role, query)["company"]
+            for employee in company["employees"]["edges"]:
+                for edge in employee["node"]["connections"]["edges"]:
+                    node = edge["node"]
+                    with self.subTest(role=role, member=node["slug"]):
+                        direct = self.data(role, single, {"s": node["slug"]})["member"]
+                        self.assertEqual(node, direct)
+
+    def test_aliased_connection_selections_page_independently(self):
+        data = self.data(
+            "editor",
+            """{ member(slug: "bob") { one: connections(first: 1) { edges { node { slug } } }
+                 all: connections(first: 10) { totalCount edges { node { slug } } } } }""",
+        )["member"]
+        self.assertEqual(len(data["one"]["edges"]), 1)
+        self.assertEqual(data["all"]["totalCount"], 3)
+        self.assertEqual(len(data["all"]["edges"]), 3)
+
     def test_blocked_member_missing_from_connection_lists(self):
         # eve may see bob's list, but alice (who blocked her) is not in it for her.
         self.assertEqual(self.connections("eve", "bob"), ["dave", "eve"])

@@ -23,8 +23,10 @@ from strawberry_django.optimizer import DjangoOptimizerExtension, optimize
 from .companies import CompanyQuery, CompanyRelationshipType, CompanyType
 from .endorsements import EndorsementType, RecommendationType
 from .members import MemberQuery, MemberType, PositionType
+from .mutations import Mutation
 from .mutations.tokens import TokenQuery
 from .network import BlockedMemberType, InvitationType
+from .protection import protection_extensions
 from .relay import MAX_PAGE_SIZE
 from .viewer import ViewerQuery
 from .vocab import IndustryType, SkillType, VocabularyQuery
@@ -96,21 +98,13 @@ QUERY_TYPES: tuple[type, ...] = (
 Query = merge_types("Query", QUERY_TYPES)
 
 
-def _mutation_type() -> type | None:
-    try:
-        from .mutations import Mutation
-    except ImportError:  # pragma: no cover - the mutations package ships with the app
-        return None
-    return Mutation
-
-
 def _extensions() -> list[Any]:
-    extensions: list[Any] = [DjangoOptimizerExtension, ParserCache, ValidationCache]
-    try:
-        from .protection import protection_extensions
-    except ImportError:  # pragma: no cover
-        return extensions
-    return [*protection_extensions(), *extensions]
+    return [
+        *protection_extensions(),
+        DjangoOptimizerExtension,
+        ParserCache,
+        ValidationCache,
+    ]
 
 
 def build_schema(
@@ -123,7 +117,7 @@ def build_schema(
     merged ``query``/``mutation`` types and extra ``types``."""
     return strawberry.Schema(
         query=query,
-        mutation=mutation if mutation is not None else _mutation_type(),
+        mutation=mutation if mutation is not None else Mutation,
         types=list(types),
         extensions=extensions if extensions is not None else _extensions(),
         config=StrawberryConfig(

@@ -29,7 +29,9 @@ from .models import (
     Block,
     CompanyPage,
     CompanyRelationship,
+    Connection,
     ConnectionEdge,
+    ConnectionState,
     Endorsement,
     EndorsementState,
     FieldVisibility,
@@ -270,10 +272,30 @@ def members_visible_to(
     """
     qs = queryset if queryset is not None else MemberPage.objects.all()
     me = viewer_member_id(user)
-    visible = _pages_visible(qs, user, request).filter(profile_visible_q(user))
+    admitted = profile_visible_q(user)
+    if me is not None and admitted != Q():
+        # An open invitation discloses each side's profile to the other, as on
+        # LinkedIn: the invited member must see who invites them to answer, and
+        # the inviter must see whom to withdraw from.
+        admitted |= Q(pk__in=_invitation_partner_ids(me))
+    visible = _pages_visible(qs, user, request).filter(admitted)
     if me is not None:
         visible = visible.exclude(pk__in=blocked_member_ids(user)) | qs.filter(pk=me)
     return visible
+
+
+def _invitation_partner_ids(me: int) -> QuerySet:
+    """Members with an open (pending or ignored) invitation to or from ``me``."""
+    open_states = (ConnectionState.PENDING, ConnectionState.IGNORED)
+    return (
+        Connection.objects.filter(Q(requester_id=me) | Q(recipient_id=me), state__in=open_states)
+        .annotate(
+            partner_id=Case(
+                When(requester_id=me, then=F("recipient_id")), default=F("requester_id")
+            )
+        )
+        .values("partner_id")
+    )
 
 
 def pages_visible_to(user: Any, queryset: QuerySet) -> QuerySet:

@@ -321,3 +321,44 @@ class ContentVisibilityTests(VisibilityFixture):
             v.positions_visible_to(fresh(self.u_alice)).filter(member=self.carol).exists()
         )
         self.assertTrue(Position.objects.filter(member=self.carol).exists())
+
+
+class InvitationDisclosureTests(VisibilityFixture):
+    """An open invitation discloses each side's profile to the other."""
+
+    def invite(self, requester, recipient, state="pending"):
+        from wagtail_network.models import Connection
+
+        low, high = sorted([requester, recipient], key=lambda p: p.pk)
+        return Connection.objects.create(
+            member_low=low, member_high=high, requester=requester, recipient=recipient, state=state
+        )
+
+    def test_invited_member_sees_inviter_with_hidden_profile(self):
+        # Carol's profile is for connections only; Dave is not connected to her.
+        self.invite(self.carol, self.dave)
+        self.assertIn("Carol", self.visible(self.u_dave))
+
+    def test_inviter_still_sees_member_who_ignored_the_invitation(self):
+        self.invite(self.dave, self.carol, state="ignored")
+        self.assertIn("Carol", self.visible(self.u_dave))
+
+    def test_withdrawn_invitation_discloses_nothing(self):
+        self.invite(self.carol, self.dave, state="withdrawn")
+        self.assertNotIn("Carol", self.visible(self.u_dave))
+
+    def test_invitation_does_not_disclose_to_third_parties(self):
+        self.invite(self.carol, self.dave)
+        self.assertNotIn("Carol", self.visible(self.u_bob))
+
+    def test_invitation_discloses_profile_not_its_connection_level_fields(self):
+        self.invite(self.alice, self.dave)
+        # Alice's phone is for connections: an invitation is not a connection.
+        self.assertFalse(v.can_see_field(fresh(self.u_dave), self.alice, "phone"))
+
+    def test_accepting_invitation_from_hidden_profile_works(self):
+        from wagtail_network import services
+
+        self.invite(self.carol, self.dave)
+        connection = services.accept_connection(fresh(self.u_dave), self.carol.pk)
+        self.assertEqual(connection.state, "accepted")

@@ -197,7 +197,7 @@ def is_company_admin(user: Any) -> bool:
     """Whether the user administers at least one company (per-object grant)."""
     if not visibility.is_authenticated(user):
         return False
-    cache = visibility._cache(user)
+    cache = visibility.viewer_cache(user)
     if "is_company_admin" not in cache:
         cache["is_company_admin"] = visibility.administered_companies(user).exists()
     return cache["is_company_admin"]

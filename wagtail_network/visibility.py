@@ -62,8 +62,10 @@ _NOTHING = Q(pk__in=[])
 # --------------------------------------------------------------------------
 
 
-def _cache(user: Any) -> dict:
-    """Per-user memo, living as long as the user object (one request)."""
+def viewer_cache(user: Any) -> dict:
+    """Per-user memo, living as long as the user object (one request); other
+    modules keep their own per-request answers about the viewer here too, so that
+    :func:`clear_viewer_cache` forgets them all at once."""
     cache = getattr(user, _CACHE_ATTR, None)
     if cache is None:
         cache = {}
@@ -92,7 +94,7 @@ def viewer_member(user: Any) -> MemberPage | None:
     """The viewer's own member profile (live or not), or ``None``."""
     if not is_authenticated(user):
         return None
-    cache = _cache(user)
+    cache = viewer_cache(user)
     if "member" not in cache:
         cache["member"] = MemberPage.objects.filter(user_id=user.pk).first()
     return cache["member"]
@@ -113,7 +115,7 @@ def sees_everything(user: Any) -> bool:
     """Editors and moderators: every profile and field, regardless of choices."""
     if not is_authenticated(user):
         return False
-    cache = _cache(user)
+    cache = viewer_cache(user)
     if "privileged" not in cache:
         cache["privileged"] = bool(user.is_superuser or user.has_perm(VIEW_PRIVATE_PERMISSION))
     return cache["privileged"]
@@ -141,7 +143,7 @@ def _restriction_q(user: Any, request: Any = None) -> Q:
     from wagtail.models import Page, PageViewRestriction
 
     # Answers that depend on a request's session are not memoised on the user.
-    cache = _cache(user) if user is not None and request is None else {}
+    cache = viewer_cache(user) if user is not None and request is None else {}
     if "restriction_q" in cache:
         return cache["restriction_q"]
     q = Q()
@@ -298,16 +300,17 @@ def _invitation_partner_ids(me: int) -> QuerySet:
     )
 
 
-def pages_visible_to(user: Any, queryset: QuerySet) -> QuerySet:
-    """Narrow a queryset of *any* pages (e.g. Wagtail's page API or site search)
-    so that member and company pages obey this rule set; other pages pass through.
-
-    The queryset keeps its own rules (live, view restrictions) for other page types.
-    """
-    hidden_members = MemberPage.objects.exclude(pk__in=members_visible_to(user).values("pk"))
-    hidden_companies = CompanyPage.objects.exclude(pk__in=companies_visible_to(user).values("pk"))
-    return queryset.exclude(pk__in=hidden_members.values("pk")).exclude(
-        pk__in=hidden_companies.values("pk")
+def pages_visible_to(user: Any, queryset: QuerySet, *, request: Any = None) -> QuerySet:
+    """Narrow a queryset of *any* pages (Wagtail's page API, choosers, site search)
+    to what the viewer may see: member and company pages by this rule set, every
+    other page by Wagtail's own rules (live, outside private sections)."""
+    network_pages = Q(pk__in=MemberPage.objects.values("pk")) | Q(
+        pk__in=CompanyPage.objects.values("pk")
+    )
+    return queryset.filter(
+        Q(pk__in=_pages_visible(queryset.exclude(network_pages), user, request).values("pk"))
+        | Q(pk__in=members_visible_to(user, request=request).values("pk"))
+        | Q(pk__in=companies_visible_to(user, request=request).values("pk"))
     )
 
 
@@ -353,7 +356,7 @@ def is_connected(user: Any, member: MemberPage | int) -> bool:
     member_id = member if isinstance(member, int) else member.pk
     if me is None or me == member_id:
         return False
-    cache = _cache(user).setdefault("connected", {})
+    cache = viewer_cache(user).setdefault("connected", {})
     if member_id not in cache:
         cache[member_id] = ConnectionEdge.objects.filter(member_id=me, other_id=member_id).exists()
     return cache[member_id]
@@ -558,5 +561,6 @@ __all__ = [
     "recommendations_visible_to",
     "relationships_visible_to",
     "sees_everything",
+    "viewer_cache",
     "viewer_member",
 ]

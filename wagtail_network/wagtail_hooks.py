@@ -60,19 +60,11 @@ def limit_page_chooser(pages, request):
     user = request.user
     if user.is_superuser or permission_policies.group_page_permissions(user).exists():
         return pages
-    from .models import CompanyPage, MemberPage
 
-    allowed = Q(pk__in=visibility.companies_visible_to(user).values("pk")) | Q(
-        pk__in=visibility.members_visible_to(user).values("pk")
-    )
+    allowed = Q(pk__in=visibility.pages_visible_to(user, Page.objects.all()).values("pk"))
     if permission_policies.is_company_admin(user):
         policy = permission_policies.page_permission_policy
         allowed |= Q(pk__in=policy.explorable_instances(user).values("pk"))
-    # Every other page by Wagtail's own rules (live, outside private sections).
-    other = Page.objects.exclude(pk__in=CompanyPage.objects.values("pk")).exclude(
-        pk__in=MemberPage.objects.values("pk")
-    )
-    allowed |= Q(pk__in=visibility._pages_visible(other, user).values("pk"))
     return pages.filter(allowed)
 
 

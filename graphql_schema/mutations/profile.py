@@ -223,6 +223,11 @@ def _enum_value(value: Any) -> Any:
     return getattr(value, "value", value)
 
 
+def _industry_pk(industry_id: strawberry.ID | None) -> int | None:
+    """The industry a sent ``industryId`` names; null clears it."""
+    return decode_id(industry_id, "Industry", "industryId") if industry_id is not None else None
+
+
 def profile_fields(input: UpdateMyProfileInput) -> dict[str, Any]:
     """The service-layer keyword arguments for the fields the client sent."""
     fields: dict[str, Any] = {}
@@ -236,11 +241,7 @@ def profile_fields(input: UpdateMyProfileInput) -> dict[str, Any]:
     if _set(input.languages):
         fields["languages"] = ", ".join(s.strip() for s in input.languages or [] if s.strip())
     if _set(input.industry_id):
-        fields["industry"] = (
-            decode_id(input.industry_id, "Industry", "industryId")
-            if input.industry_id is not None
-            else None
-        )
+        fields["industry"] = _industry_pk(input.industry_id)
     if _set(input.skill_ids):
         fields["skills"] = [
             decode_id(value, "Skill", f"skillIds.{i}")
@@ -305,11 +306,7 @@ def company_fields(input: UpdateCompanyInput) -> dict[str, Any]:
     if _set(input.size_range):
         fields["size_range"] = _enum_value(input.size_range) or ""
     if _set(input.industry_id):
-        fields["industry"] = (
-            decode_id(input.industry_id, "Industry", "industryId")
-            if input.industry_id is not None
-            else None
-        )
+        fields["industry"] = _industry_pk(input.industry_id)
     return fields
 
 

@@ -191,6 +191,11 @@ class PositionFilterSet(WagtailFilterSet):
 # --------------------------------------------------------------------------
 
 
+def state_column() -> StatusTagColumn:
+    """The "State" column of a listing whose rows have a ``state`` choice field."""
+    return StatusTagColumn("state", label=_("State"), accessor="get_state_display", primary=None)
+
+
 class NetworkSnippetViewSet(SnippetViewSet):
     """Base for the network's snippet viewsets: scoped listings, export, no copy."""
 
@@ -250,7 +255,7 @@ class ConnectionViewSet(NetworkSnippetViewSet):
     list_display = [
         "requester",
         "recipient",
-        StatusTagColumn("state", label=_("State"), accessor="get_state_display", primary=None),
+        state_column(),
         DateColumn("created_at", label=_("Invited at"), sort_key="created_at"),
     ]
     list_filter = None
@@ -279,7 +284,7 @@ class EndorsementViewSet(NetworkSnippetViewSet):
     list_display = [
         "__str__",
         "skill",
-        StatusTagColumn("state", label=_("State"), accessor="get_state_display", primary=None),
+        state_column(),
         "is_hidden",
         DateColumn("created_at", label=_("Created"), sort_key="created_at"),
     ]
@@ -307,7 +312,7 @@ class RecommendationViewSet(NetworkSnippetViewSet):
     list_display = [
         "__str__",
         "relationship",
-        StatusTagColumn("state", label=_("State"), accessor="get_state_display", primary=None),
+        state_column(),
         "is_hidden",
         DateColumn("created_at", label=_("Written"), sort_key="created_at"),
     ]
@@ -356,7 +361,7 @@ class ReportViewSet(NetworkSnippetViewSet):
         "__str__",
         "reporter",
         Column("target", label=_("Reported")),
-        StatusTagColumn("state", label=_("State"), accessor="get_state_display", primary=None),
+        state_column(),
         DateColumn("created_at", label=_("Reported at"), sort_key="created_at"),
     ]
     filterset_class = ReportFilterSet

@@ -18,17 +18,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 import strawberry_django
 from django.db.models import (
-    Case,
-    CharField,
     Count,
-    Exists,
     F,
     IntegerField,
     OuterRef,
     Prefetch,
     QuerySet,
     Value,
-    When,
     Window,
 )
 from strawberry.types import Info
@@ -36,11 +32,9 @@ from strawberry_django.optimizer import optimize
 from wagtail.rich_text import expand_db_html
 
 from wagtail_network import visibility
+from wagtail_network.graph import connection_status_expression, degree_expression
 from wagtail_network.models import (
-    Block,
-    Connection,
     ConnectionEdge,
-    ConnectionState,
     Education,
     Endorsement,
     EndorsementState,
@@ -50,14 +44,13 @@ from wagtail_network.models import (
     Position,
     Skill,
 )
+from wagtail_network.sql import bool_expression, count_subquery
 
 from .images import DEFAULT_SPEC, SPEC_DESCRIPTION, RenditionType, image_prefetch, rendition_of
 from .relay import (
     MAX_PAGE_SIZE,
     NetworkConnection,
     PkNode,
-    bool_expression,
-    count_subquery,
     page_url,
     viewer_of,
     visible_fk,
@@ -99,66 +92,6 @@ class ConnectionStatusEnum(enum.Enum):
 # --------------------------------------------------------------------------
 # Per-row viewer facts as SQL expressions
 # --------------------------------------------------------------------------
-
-
-def connection_status_expression(user: Any) -> Any:
-    """The viewer's :class:`ConnectionStatusEnum` towards each row, in SQL."""
-    me = visibility.viewer_member_id(user)
-    if me is None:
-        return Value("NONE", output_field=CharField())
-    pending_sent = Connection.objects.filter(
-        requester_id=me,
-        recipient_id=OuterRef("pk"),
-        state__in=[ConnectionState.PENDING, ConnectionState.IGNORED],
-    )
-    received = Connection.objects.filter(requester_id=OuterRef("pk"), recipient_id=me)
-    return Case(
-        When(pk=me, then=Value("SELF")),
-        When(
-            Exists(ConnectionEdge.objects.filter(member_id=me, other_id=OuterRef("pk"))),
-            then=Value("CONNECTED"),
-        ),
-        When(
-            Exists(Block.objects.filter(blocker_id=me, blocked_id=OuterRef("pk"))),
-            then=Value("BLOCKED"),
-        ),
-        When(Exists(pending_sent), then=Value("PENDING_SENT")),
-        When(
-            Exists(received.filter(state=ConnectionState.PENDING)),
-            then=Value("PENDING_RECEIVED"),
-        ),
-        When(Exists(received.filter(state=ConnectionState.IGNORED)), then=Value("IGNORED")),
-        default=Value("NONE"),
-        output_field=CharField(),
-    )
-
-
-def degree_expression(user: Any) -> Any:
-    """1, 2 or 3 when the row is that many hops from the viewer over *all*
-    accepted connections, else NULL. A deliberate disclosure (PRODUCT.md): it
-    describes the viewer's own network, as LinkedIn does."""
-    me = visibility.viewer_member_id(user)
-    if me is None:
-        return Value(None, output_field=IntegerField())
-    first = ConnectionEdge.objects.filter(member_id=me).values("other_id")
-    second = ConnectionEdge.objects.filter(member_id__in=first).values("other_id")
-    return Case(
-        When(pk=me, then=Value(None)),
-        When(
-            Exists(ConnectionEdge.objects.filter(member_id=me, other_id=OuterRef("pk"))),
-            then=Value(1),
-        ),
-        When(
-            Exists(ConnectionEdge.objects.filter(member_id__in=first, other_id=OuterRef("pk"))),
-            then=Value(2),
-        ),
-        When(
-            Exists(ConnectionEdge.objects.filter(member_id__in=second, other_id=OuterRef("pk"))),
-            then=Value(3),
-        ),
-        default=Value(None),
-        output_field=IntegerField(),
-    )
 
 
 def visible_connection_count_expression(user: Any) -> Any:

@@ -13,20 +13,11 @@ from typing import Any
 import strawberry
 import strawberry_django
 from django.db.models import (
-    BooleanField,
-    Case,
-    Count,
     Exists,
-    IntegerField,
     OuterRef,
-    Q,
     QuerySet,
-    Subquery,
-    Value,
-    When,
 )
 from django.db.models.fields.related_descriptors import ForwardManyToOneDescriptor
-from django.db.models.functions import Coalesce
 from django.utils.translation import gettext
 from graphql import GraphQLError
 from strawberry import relay
@@ -34,6 +25,8 @@ from strawberry.relay.utils import from_base64
 from strawberry.types import Info
 from strawberry_django.fields.field import StrawberryDjangoField
 from strawberry_django.relay import DjangoListConnection
+
+from wagtail_network.sql import bool_expression, count_subquery
 
 #: Hard cap on every list that is not a paged connection (and on ``first``).
 MAX_PAGE_SIZE = 100
@@ -70,34 +63,6 @@ class PkNode(relay.Node):
     @classmethod
     def resolve_id(cls, root: Any, *, info: Info) -> str:
         return str(root.pk)
-
-
-def bool_expression(q: Q) -> Any:
-    """``q`` as a boolean SQL expression usable in ``annotate()``.
-
-    An empty ``Q()`` means "everyone" (Django refuses it in ``When``), so it becomes
-    a constant; a ``Q`` that can never match compiles to ``FALSE`` inside ``Case``.
-    """
-    if q == Q():
-        return Value(True, output_field=BooleanField())
-    return Case(When(q, then=Value(True)), default=Value(False), output_field=BooleanField())
-
-
-def count_subquery(queryset: QuerySet, group_field: str, count_field: str = "pk") -> Any:
-    """A correlated ``COUNT`` subquery (``queryset`` must already be filtered on an
-    ``OuterRef``), 0 when no row matches.
-
-    Measured on this stack (NOTES.md): a correlated subquery is an order of
-    magnitude cheaper than ``Count()`` over a join, which groups the whole table
-    before the page's LIMIT applies.
-    """
-    counted = (
-        queryset.order_by()
-        .values(group_field)
-        .annotate(_n=Count(count_field, distinct=True))
-        .values("_n")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
 def exists(queryset: QuerySet) -> Exists:

@@ -49,6 +49,7 @@ from .models import (
     RecommendationState,
     Skill,
 )
+from .sql import count_subquery
 
 if TYPE_CHECKING:
     from .models import CompanyIndexPage, MemberIndexPage
@@ -120,16 +121,6 @@ def _user(request: HttpRequest) -> Any:
 def _param(request: HttpRequest, name: str, max_length: int = 100) -> str:
     """A stripped query-string value, cut to a sane length (bad input never errors)."""
     return (request.GET.get(name) or "").strip()[:max_length]
-
-
-def _count_subquery(queryset: QuerySet, group_field: str) -> Coalesce:
-    """``COUNT(*)`` of ``queryset`` as a correlated scalar subquery (0 when empty).
-
-    A correlated subquery counts only the rows of the page being shown; a
-    ``Count()`` over a join would group the whole table before LIMIT (NOTES.md).
-    """
-    counted = queryset.order_by().values(group_field).annotate(n=Count("pk")).values("n")[:1]
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
 def _live_endorsements(user: Any) -> QuerySet:
@@ -270,7 +261,7 @@ def _member_cards(user: Any) -> Any:
                 Prefetch("positions", queryset=current_positions, to_attr="visible_positions"),
             )
             .annotate(
-                endorsement_count=_count_subquery(
+                endorsement_count=count_subquery(
                     _live_endorsements(user).filter(member_id=OuterRef("pk")), "member_id"
                 )
             )
@@ -390,7 +381,7 @@ def _company_cards(user: Any) -> Any:
             .prefetch_related("logo__renditions")
             .annotate(
                 employee_count=Coalesce(employee_count, Value(0)),
-                follower_count=_count_subquery(
+                follower_count=count_subquery(
                     Follow.objects.filter(company_id=OuterRef("pk"), member_id__in=visible_members),
                     "company_id",
                 ),
@@ -545,7 +536,7 @@ def member_page_context(request: HttpRequest, page: MemberPage) -> dict[str, Any
     else:
         skills = list(
             page.skills.annotate(
-                endorsement_count=_count_subquery(
+                endorsement_count=count_subquery(
                     _live_endorsements(user).filter(member_id=page.pk, skill_id=OuterRef("pk")),
                     "skill_id",
                 )

@@ -16,10 +16,29 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 
 from . import visibility
-from .models import LIVE_CONNECTION_STATES, Block, Connection, ConnectionEdge, MemberPage
+from .models import (
+    LIVE_CONNECTION_STATES,
+    Block,
+    Connection,
+    ConnectionEdge,
+    ConnectionState,
+    ConnectionStatus,
+    MemberPage,
+)
 
 #: Most suggestions ever handed out at once.
 SUGGESTION_CAP = 100
@@ -29,56 +48,113 @@ def _pk(value: Any) -> int:
     return int(value.pk if hasattr(value, "pk") else value)
 
 
-def degrees(user: Any, member_ids: Iterable[Any]) -> dict[int, int | None]:
-    """For each member id: 1, 2 or 3 (hops from the viewer), or ``None``.
+def connection_status_expression(user: Any) -> Any:
+    """How each row (a member) stands to the viewer, as one SQL expression.
 
-    At most three queries, whatever the number of ids: direct neighbours among the
-    ids; ids adjacent to a neighbour (2nd degree); ids adjacent to a member
-    adjacent to a neighbour (3rd degree). The viewer itself, anonymous viewers
-    and viewers without a profile get ``None``.
+    Values are :class:`~wagtail_network.models.ConnectionStatus`. This is the only
+    implementation of the rule: :func:`connection_statuses`, the pages and GraphQL's
+    ``connectionStatus`` all annotate it. An ignored invitation reads
+    ``PENDING_SENT`` to its sender (an ignore is never disclosed); ``BLOCKED`` is
+    only ever told to the blocker. Anonymous viewers and viewers without a profile
+    get ``NONE`` for everyone.
     """
-    ids = {_pk(i) for i in member_ids}
-    result: dict[int, int | None] = dict.fromkeys(ids)
     me = visibility.viewer_member_id(user)
     if me is None:
-        return result
-    remaining = ids - {me}
-    if not remaining:
-        return result
-    mine = ConnectionEdge.objects.filter(member_id=me).values("other_id")
-
-    first = set(
-        ConnectionEdge.objects.filter(member_id=me, other_id__in=remaining).values_list(
-            "other_id", flat=True
-        )
+        return Value(ConnectionStatus.NONE, output_field=CharField())
+    pending_sent = Connection.objects.filter(
+        requester_id=me,
+        recipient_id=OuterRef("pk"),
+        state__in=[ConnectionState.PENDING, ConnectionState.IGNORED],
     )
-    for pk in first:
-        result[pk] = 1
-    remaining -= first
-    if not remaining:
-        return result
-
-    second = set(
-        ConnectionEdge.objects.filter(member_id__in=mine, other_id__in=remaining)
-        .values_list("other_id", flat=True)
-        .distinct()
+    received = Connection.objects.filter(requester_id=OuterRef("pk"), recipient_id=me)
+    return Case(
+        When(pk=me, then=Value(ConnectionStatus.SELF)),
+        When(
+            Exists(ConnectionEdge.objects.filter(member_id=me, other_id=OuterRef("pk"))),
+            then=Value(ConnectionStatus.CONNECTED),
+        ),
+        When(
+            Exists(Block.objects.filter(blocker_id=me, blocked_id=OuterRef("pk"))),
+            then=Value(ConnectionStatus.BLOCKED),
+        ),
+        When(Exists(pending_sent), then=Value(ConnectionStatus.PENDING_SENT)),
+        When(
+            Exists(received.filter(state=ConnectionState.PENDING)),
+            then=Value(ConnectionStatus.PENDING_RECEIVED),
+        ),
+        When(
+            Exists(received.filter(state=ConnectionState.IGNORED)),
+            then=Value(ConnectionStatus.IGNORED),
+        ),
+        default=Value(ConnectionStatus.NONE),
+        output_field=CharField(),
     )
-    for pk in second:
-        result[pk] = 2
-    remaining -= second
-    if not remaining:
-        return result
 
-    # x is 3rd degree when one of x's neighbours is a neighbour of one of mine.
-    friends_of_friends = ConnectionEdge.objects.filter(member_id__in=mine).values("other_id")
-    third = set(
-        ConnectionEdge.objects.filter(member_id__in=remaining, other_id__in=friends_of_friends)
-        .values_list("member_id", flat=True)
-        .distinct()
+
+def degree_expression(user: Any) -> Any:
+    """1, 2 or 3 when the row is that many hops from the viewer over *all* accepted
+    connections, else NULL, as one SQL expression (the only implementation of the
+    rule; :func:`degrees`, the pages and GraphQL's ``degree`` annotate it).
+
+    A deliberate disclosure (PRODUCT.md): it describes the viewer's own network, as
+    LinkedIn does. The viewer itself, anonymous viewers and viewers without a
+    profile get NULL.
+    """
+    me = visibility.viewer_member_id(user)
+    if me is None:
+        return Value(None, output_field=IntegerField())
+    first = ConnectionEdge.objects.filter(member_id=me).values("other_id")
+    second = ConnectionEdge.objects.filter(member_id__in=first).values("other_id")
+    return Case(
+        When(pk=me, then=Value(None)),
+        When(
+            Exists(ConnectionEdge.objects.filter(member_id=me, other_id=OuterRef("pk"))),
+            then=Value(1),
+        ),
+        When(
+            Exists(ConnectionEdge.objects.filter(member_id__in=first, other_id=OuterRef("pk"))),
+            then=Value(2),
+        ),
+        When(
+            Exists(ConnectionEdge.objects.filter(member_id__in=second, other_id=OuterRef("pk"))),
+            then=Value(3),
+        ),
+        default=Value(None),
+        output_field=IntegerField(),
     )
-    for pk in third:
-        result[pk] = 3
-    return result
+
+
+def _annotated(user: Any, member_ids: Iterable[Any], expression: Any) -> dict[int, Any]:
+    ids = {_pk(i) for i in member_ids}
+    if not ids:
+        return {}
+    found = dict(
+        MemberPage.objects.filter(pk__in=ids)
+        .annotate(_wn_value=expression)
+        .values_list("pk", "_wn_value")
+    )
+    return {pk: found.get(pk) for pk in ids}
+
+
+def connection_statuses(user: Any, member_ids: Iterable[Any]) -> dict[int, str]:
+    """How each of ``member_ids`` stands to the viewer (see
+    :func:`connection_status_expression`), in one query. Ids of no member read ``NONE``."""
+    found = _annotated(user, member_ids, connection_status_expression(user))
+    return {pk: value or ConnectionStatus.NONE for pk, value in found.items()}
+
+
+def connection_status(user: Any, member: Any) -> str:
+    """How ``member`` stands to the viewer (see :func:`connection_status_expression`)."""
+    pk = _pk(member)
+    return connection_statuses(user, [pk])[pk]
+
+
+def degrees(user: Any, member_ids: Iterable[Any]) -> dict[int, int | None]:
+    """For each member id: 1, 2 or 3 (hops from the viewer), or ``None``, in one
+    query (see :func:`degree_expression`)."""
+    if visibility.viewer_member_id(user) is None:
+        return dict.fromkeys({_pk(i) for i in member_ids})
+    return _annotated(user, member_ids, degree_expression(user))
 
 
 def degree(user: Any, member: Any) -> int | None:
@@ -155,4 +231,12 @@ def suggested_members(user: Any, limit: int | None = 10) -> QuerySet:
     )
 
 
-__all__ = ["degree", "degrees", "suggested_members"]
+__all__ = [
+    "connection_status",
+    "connection_status_expression",
+    "connection_statuses",
+    "degree",
+    "degree_expression",
+    "degrees",
+    "suggested_members",
+]

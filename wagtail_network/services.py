@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
 from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
@@ -45,7 +44,7 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 from wagtail.log_actions import registry as log_registry
 
-from . import log_actions, visibility
+from . import graph, log_actions, visibility
 from .conf import get_setting
 from .errors import ErrorCode, NetworkError
 from .models import (
@@ -58,7 +57,6 @@ from .models import (
     ConnectionEdge,
     ConnectionEvent,
     ConnectionState,
-    ConnectionStatus,
     Education,
     Endorsement,
     EndorsementState,
@@ -527,68 +525,12 @@ def invitations_sent(user: Any):
     return Connection.objects.filter(requester_id=me, state__in=OPEN_INVITATION_STATES)
 
 
-def connection_statuses(user: Any, member_ids: Iterable[Any]) -> dict[int, str]:
-    """How each of ``member_ids`` stands to the user, in at most two queries.
-
-    Values are :class:`~wagtail_network.models.ConnectionStatus`. Anonymous users
-    and users without a profile get ``NONE`` for everyone. This describes the
-    viewer's own network and is always given (a deliberate disclosure, as on
-    LinkedIn); callers only ask about members the viewer can already see.
-    """
-    ids = {_pk(i) for i in member_ids}
-    result = {pk: ConnectionStatus.NONE for pk in ids}
-    me = visibility.viewer_member_id(user)
-    if me is None or not ids:
-        return result
-    if me in ids:
-        result[me] = ConnectionStatus.SELF
-    others = ids - {me}
-    if not others:
-        return result
-    rows = Connection.objects.filter(state__in=LIVE_CONNECTION_STATES).filter(
-        Q(member_low_id=me, member_high_id__in=others)
-        | Q(member_high_id=me, member_low_id__in=others)
-    )
-    for requester_id, recipient_id, state in rows.values_list(
-        "requester_id", "recipient_id", "state"
-    ):
-        other = recipient_id if requester_id == me else requester_id
-        if state == ConnectionState.ACCEPTED:
-            result[other] = ConnectionStatus.CONNECTED
-        elif requester_id == me:
-            # Ignored reads as pending to the sender.
-            result[other] = ConnectionStatus.PENDING_SENT
-        elif state == ConnectionState.IGNORED:
-            result[other] = ConnectionStatus.IGNORED
-        else:
-            result[other] = ConnectionStatus.PENDING_RECEIVED
-    for blocked_id in Block.objects.filter(blocker_id=me, blocked_id__in=others).values_list(
-        "blocked_id", flat=True
-    ):
-        result[blocked_id] = ConnectionStatus.BLOCKED
-    return result
-
-
-def connection_status(user: Any, member: Any) -> str:
-    """How ``member`` stands to the user (see :func:`connection_statuses`)."""
-    pk = _pk(member, "member")
-    return connection_statuses(user, [pk])[pk]
-
-
-def degree(user: Any, member: Any) -> int | None:
-    """1, 2 or 3 when ``member`` is that many hops from the user, else ``None``.
-
-    Re-exported from :mod:`wagtail_network.graph`.
-    """
-    from .graph import degree as _degree
-
-    return _degree(user, member)
-
-
-def degrees(user: Any, member_ids: Iterable[Any]) -> dict[int, int | None]:
-    from .graph import degrees as _degrees
-
-    return _degrees(user, member_ids)
+# One SQL expression decides a member's standing and degree (wagtail_network.graph);
+# these names stay here because the service layer is where callers look for them.
+connection_statuses = graph.connection_statuses
+connection_status = graph.connection_status
+degrees = graph.degrees
+degree = graph.degree
 
 
 # --------------------------------------------------------------------------

@@ -424,6 +424,17 @@ def test_connection_status_for_each_state(alice, bob, carol, make_member):
     }
 
 
+def test_an_ignore_reads_pending_to_the_inviter_and_ignored_to_the_recipient(alice, bob):
+    services.request_connection(alice.user, bob)
+    services.ignore_connection(bob.user, alice)
+    assert services.connection_status(alice.user, bob) == ConnectionStatus.PENDING_SENT
+    assert services.connection_status(bob.user, alice) == ConnectionStatus.IGNORED
+
+
+def test_connection_status_of_an_unknown_id_is_none(alice):
+    assert services.connection_statuses(alice.user, [987_654]) == {987_654: ConnectionStatus.NONE}
+
+
 def test_blocked_member_never_reads_blocked_status(alice, bob):
     services.block_member(alice.user, bob)
     assert services.connection_status(bob.user, alice) == ConnectionStatus.NONE
@@ -442,9 +453,9 @@ def test_connection_statuses_run_in_constant_queries(alice, make_member, django_
     large = [m.pk for m in members] + list(range(10_000, 10_100))
     alice_user = alice.user
     services.connection_statuses(alice_user, [])  # memoise the viewer's member
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         services.connection_statuses(alice_user, small)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         result = services.connection_statuses(alice_user, large)
     assert len(result) == 112
 

@@ -9,15 +9,17 @@ from wagtail import hooks
 from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
 
-from . import permission_policies, visibility
+from . import visibility
+from .admin import policies as permission_policies
 
 # First, before any viewset or view asks for a policy: Wagtail refuses to register
 # one for a model once it has built a fallback policy for it.
 permission_policies.register_policies()
 
 from . import log_actions  # noqa: E402
-from .admin_views import NetworkSummaryPanel  # noqa: E402
-from .viewsets import BULK_ACTIONS, NetworkViewSetGroup  # noqa: E402
+from .admin import privacy as privacy_admin  # noqa: E402
+from .admin.dashboard import NetworkSummaryPanel  # noqa: E402
+from .admin.menu import BULK_ACTIONS, NetworkViewSetGroup  # noqa: E402
 
 register_snippet(NetworkViewSetGroup)
 
@@ -96,9 +98,7 @@ def company_admins_button(page, user, view_name=None, next_url=None):
     )
 
 
-# Privacy rights for editors: export or erase a member (wagtail_network/privacy_admin.py).
-from . import privacy_admin  # noqa: E402
-
+# Privacy rights for editors: export or erase a member (wagtail_network/admin/privacy.py).
 hooks.register("register_admin_urls", privacy_admin.admin_urls)
 hooks.register("register_page_header_buttons", privacy_admin.member_privacy_buttons)
 hooks.register("register_log_actions", privacy_admin.register_log_actions)

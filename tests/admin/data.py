@@ -22,7 +22,7 @@ from tests.factories import (
     UserFactory,
     site_root,
 )
-from wagtail_network import permission_policies as policies
+from wagtail_network.admin import policies
 from wagtail_network.models import CompanyRelationship, CompanyRelationshipKind
 
 

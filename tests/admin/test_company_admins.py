@@ -11,7 +11,7 @@ from wagtail.models import Page
 from wagtail.test.utils.form_data import querydict_from_html
 
 from tests.admin.data import AdminData
-from wagtail_network import permission_policies as policies
+from wagtail_network.admin import policies
 from wagtail_network.models import CompanyPage
 
 

@@ -7,6 +7,7 @@ of them in the admin, and every such action is in Wagtail's audit log."
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlencode
 
 from django.urls import reverse
@@ -195,6 +196,108 @@ class ModerationTests(ModerationData):
         self.login(self.superuser)
         url = reverse("wagtailsnippets_wagtail_network_endorsement:add")
         self.assertEqual(self.client.get(url).status_code, 302)
+
+
+class DecisionsOnlyThroughTheServiceTests(ModerationData):
+    """The edit forms show the state but never change it: a decision is made with
+    an action that calls the service (its checks and its one audit entry)."""
+
+    def entries(self, obj, action: str):
+        return ModelLogEntry.objects.filter(
+            content_type__model=obj._meta.model_name, object_id=str(obj.pk), action=action
+        )
+
+    def test_endorsement_edit_form_does_not_change_the_state(self):
+        self.login(self.moderator)
+        pending = self.pending[0]
+        url = reverse("wagtailsnippets_wagtail_network_endorsement:edit", args=[pending.pk])
+        self.assertNotContains(self.client.get(url), 'name="state"')
+        self.client.post(url, {"state": EndorsementState.LIVE})
+        self.assertEqual(Endorsement.objects.get(pk=pending.pk).state, EndorsementState.PENDING)
+        self.assertFalse(self.entries(pending, "wagtail_network.endorsement.approve").exists())
+
+    def test_recommendation_edit_form_does_not_change_the_state(self):
+        self.login(self.moderator)
+        url = reverse(
+            "wagtailsnippets_wagtail_network_recommendation:edit", args=[self.recommendation.pk]
+        )
+        self.assertNotContains(self.client.get(url), 'name="state"')
+        self.client.post(
+            url,
+            {
+                "text": "Great colleague.",
+                "relationship": "same_team",
+                "state": RecommendationState.PUBLISHED,
+            },
+        )
+        self.assertEqual(
+            Recommendation.objects.get(pk=self.recommendation.pk).state,
+            RecommendationState.PENDING_MODERATION,
+        )
+
+    def test_reports_have_no_edit_form(self):
+        self.login(self.moderator)
+        url = reverse("wagtailsnippets_wagtail_network_report:edit", args=[self.report.pk])
+        self.assertNotEqual(self.client.get(url).status_code, 200)
+        self.client.post(url, {"state": ReportState.RESOLVED, "resolution_note": "x"})
+        report = Report.objects.get(pk=self.report.pk)
+        self.assertEqual((report.state, report.resolution_note), (ReportState.OPEN, ""))
+        inspect = reverse("wagtailsnippets_wagtail_network_report:inspect", args=[self.report.pk])
+        self.assertEqual(self.client.get(inspect).status_code, 200)
+
+    def decision_ids(self, response, model: str, action: str) -> set[int]:
+        """Ids of the rows whose menu links to ``action``'s confirmation page."""
+        url = reverse("wagtail_bulk_action", args=["wagtail_network", model, action])
+        pattern = re.escape(url) + r"\?[^\"]*?id=(\d+)"
+        return {int(pk) for pk in re.findall(pattern, response.content.decode())}
+
+    def test_listing_offers_the_decisions_on_rows_awaiting_one(self):
+        self.login(self.moderator)
+        response = self.client.get(reverse("wagtailsnippets_wagtail_network_endorsement:list"))
+        pending = {e.pk for e in self.pending}
+        self.assertEqual(self.decision_ids(response, "endorsement", "approve"), pending)
+        self.assertEqual(self.decision_ids(response, "endorsement", "reject"), pending)
+        response = self.client.get(reverse("wagtailsnippets_wagtail_network_report:list"))
+        self.assertEqual(self.decision_ids(response, "report", "resolve"), {self.report.pk})
+
+    def test_listing_offers_no_decisions_to_editors(self):
+        self.login(self.editor)
+        response = self.client.get(reverse("wagtailsnippets_wagtail_network_endorsement:list"))
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(self.decision_ids(response, "endorsement", "approve"), set())
+
+    def test_one_decision_is_logged_once_with_its_moderator(self):
+        self.login(self.moderator)
+        cases = [
+            (self.pending[0], "endorsement", "approve", "wagtail_network.endorsement.approve"),
+            (
+                self.recommendation,
+                "recommendation",
+                "reject",
+                "wagtail_network.recommendation.reject",
+            ),
+            (self.report, "report", "dismiss", "wagtail_network.report.resolve"),
+        ]
+        for obj, model, action, logged_action in cases:
+            self.client.post(bulk_url(model, action, [obj]))
+            entries = self.entries(obj, logged_action)
+            self.assertEqual(entries.count(), 1, model)
+            self.assertEqual(entries.get().user, self.moderator, model)
+
+    def test_a_refused_decision_writes_nothing(self):
+        # A rejected recommendation goes back through its author, not a moderator.
+        Recommendation.objects.filter(pk=self.recommendation.pk).update(
+            state=RecommendationState.REJECTED
+        )
+        self.login(self.moderator)
+        self.client.post(bulk_url("recommendation", "approve", [self.recommendation]))
+        self.assertEqual(
+            Recommendation.objects.get(pk=self.recommendation.pk).state,
+            RecommendationState.REJECTED,
+        )
+        self.assertFalse(
+            self.entries(self.recommendation, "wagtail_network.recommendation.approve").exists()
+        )
 
 
 class BulkDeleteAuditTests(ModerationData):

@@ -11,7 +11,8 @@ module holds the plugin's policies and registers them with
   without this policy guardian grants change nothing in the page admin.
 * :class:`ModerationPermissionPolicy` for endorsements, recommendations and
   reports: the ``moderate_network`` permission lets moderators list and change
-  them, next to Django's model permissions.
+  them, next to Django's model permissions (reports are never edited in a form:
+  :class:`ReportPermissionPolicy`).
 * :class:`CompanyRelationshipPermissionPolicy`: company admins may list (and
   export) the relationships that concern the companies they administer, and no
   others.
@@ -37,8 +38,8 @@ from wagtail.permission_policies import BasePermissionPolicy, ModelPermissionPol
 from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.permissions import policy_registry
 
-from . import visibility
-from .models import (
+from .. import visibility
+from ..models import (
     Block,
     CompanyPage,
     CompanyRelationship,
@@ -265,6 +266,20 @@ class ModerationPermissionPolicy(ModelPermissionPolicy):
         return super().user_has_permission(user, action)
 
 
+class ReportPermissionPolicy(ModerationPermissionPolicy):
+    """Moderators list and inspect reports; nobody edits one in a form.
+
+    A report's only changeable fields are its state and resolution note, which
+    are the moderator's decision: that is made with the Resolve and Dismiss
+    actions, through ``services.resolve_report`` (its checks and audit entry).
+    """
+
+    def user_has_permission(self, user: Any, action: str) -> bool:
+        if action == "change":
+            return False
+        return super().user_has_permission(user, action)
+
+
 class ReadOnlyRelationPermissionPolicy(ModelPermissionPolicy):
     """Connections, follows and blocks are made by members through the service
     layer (which keeps the adjacency and history in step); the admin lists,
@@ -385,7 +400,9 @@ class PositionReviewPolicy(BasePermissionPolicy):
 
 page_permission_policy = CompanyAdminPagePermissionPolicy()
 moderation_policies = {
-    model: ModerationPermissionPolicy(model) for model in (Endorsement, Recommendation, Report)
+    Endorsement: ModerationPermissionPolicy(Endorsement),
+    Recommendation: ModerationPermissionPolicy(Recommendation),
+    Report: ReportPermissionPolicy(Report),
 }
 read_only_policies = {
     model: ReadOnlyRelationPermissionPolicy(model) for model in (Connection, Follow, Block)

@@ -26,9 +26,9 @@ from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.log_actions import log
 
-from . import privacy, visibility
-from .errors import NetworkError
-from .models import MemberPage
+from .. import privacy, visibility
+from ..errors import NetworkError
+from ..models import MemberPage
 
 
 def can_run_privacy_actions(user: Any, member: MemberPage) -> bool:

@@ -35,8 +35,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 
-from . import permission_policies as policies
-from .models import (
+from ..models import (
     CompanyIndexPage,
     CompanyPage,
     CompanySize,
@@ -45,6 +44,7 @@ from .models import (
     MemberPage,
     Skill,
 )
+from . import policies
 
 COMPANIES = "companies"
 MEMBERS = "members"

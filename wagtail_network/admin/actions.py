@@ -1,0 +1,166 @@
+"""Bases of the admin actions that write: each runs one service-layer call.
+
+A bulk action (:class:`ServiceBulkAction`) calls the service once per selected
+item; a one-object action (:class:`ServiceActionView`) asks for confirmation and
+calls it once. The service checks the permission, validates, writes in a
+transaction and logs; an item it refuses (a typed :class:`NetworkError`) is
+reported and nothing is written for it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django.views.generic import TemplateView
+from wagtail.admin import messages
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
+
+from .. import visibility
+from ..errors import NetworkError
+
+
+class NetworkBulkAction(SnippetBulkAction):
+    """A bulk action on one network model, confirmed on a page listing the items."""
+
+    template_name = "wagtail_network/admin/bulk_confirm.html"
+    #: Shown above the list of items on the confirmation page.
+    question = ""
+    button_label = _("Confirm")
+
+    def user_may_act(self) -> bool:
+        """Whether the user may use this action at all (checked before any item is
+        read, so that nobody learns which items exist from the confirmation page)."""
+        return True
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.user_may_act():
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            {
+                "action_title": self.display_name,
+                "question": self.question,
+                "button_label": self.button_label,
+                "form_template": "wagtailadmin/bulk_actions/confirmation/form_with_fields.html",
+            }
+        )
+        return context
+
+    def get_execution_context(self):
+        return {**super().get_execution_context(), "user": self.request.user}
+
+    def get_success_message(self, num_parent_objects, num_child_objects):
+        failures = getattr(self, "failures", [])
+        message = ngettext(
+            "%(count)d %(model)s done.", "%(count)d %(model)s done.", num_parent_objects
+        ) % {
+            "count": num_parent_objects,
+            "model": (
+                self.model._meta.verbose_name
+                if num_parent_objects == 1
+                else self.model._meta.verbose_name_plural
+            ),
+        }
+        if failures:
+            messages.warning(
+                self.request,
+                _("Skipped %(count)d: %(reasons)s")
+                % {
+                    "count": len(failures),
+                    "reasons": "; ".join(f"{obj}: {error.message}" for obj, error in failures),
+                },
+            )
+        return message
+
+
+class ServiceBulkAction(NetworkBulkAction):
+    """Runs one service-layer call per item; an item the service refuses (a typed
+    :class:`NetworkError`) is skipped and reported, the others go through."""
+
+    def user_may_act(self) -> bool:
+        return visibility.can_moderate(self.request.user)
+
+    def check_perm(self, obj) -> bool:
+        return visibility.can_moderate(self.request.user)
+
+    def call_service(self, user: Any, obj: Any) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    @classmethod
+    def execute_action(cls, objects, user=None, **kwargs):
+        action = kwargs["self"]
+        action.failures = []
+        done = 0
+        for obj in objects:
+            try:
+                with transaction.atomic():
+                    action.call_service(user, obj)
+            except NetworkError as error:
+                action.failures.append((obj, error))
+            else:
+                done += 1
+        return done, 0
+
+
+class ServiceActionView(WagtailAdminTemplateMixin, TemplateView):
+    """GET asks for confirmation, POST runs one service-layer call on one object.
+
+    The object is looked up in ``get_queryset(user)`` (the user's scope): anything
+    outside it answers 404, as a missing object does. A :class:`NetworkError` from
+    the service becomes an error message; nothing is written then.
+    """
+
+    template_name = "wagtail_network/admin/confirm_action.html"
+    header_icon = "check"
+    #: ``(user) -> QuerySet`` of objects the action may be asked for.
+    get_queryset: Any = None
+    #: ``(user, obj) -> Any``: the service call.
+    service: Any = None
+    page_title = ""
+    question = ""
+    button_label = _("Confirm")
+    success_message = ""
+    index_url_name = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            raise PermissionDenied
+        self.object = type(self).get_queryset(request.user).filter(pk=kwargs["pk"]).first()
+        if self.object is None:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_subtitle(self):
+        return str(self.object)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            {
+                "object": self.object,
+                "question": self.question,
+                "button_label": self.button_label,
+                "cancel_url": reverse(self.index_url_name),
+            }
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        try:
+            with transaction.atomic():
+                type(self).service(request.user, self.object)
+        except NetworkError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, str(self.success_message) % {"object": self.object})
+        return HttpResponseRedirect(reverse(self.index_url_name))

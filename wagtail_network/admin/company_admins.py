@@ -1,0 +1,205 @@
+"""The "Company admins" screens: list, grant and revoke company-admin rights.
+
+Guardian grants do not show in Wagtail's Users and Groups screens, so these
+screens list each company's grants and let editors grant and revoke them; both
+go through :mod:`wagtail_network.services.roles`, which checks who may, and
+writes the audit-log entry.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse, reverse_lazy
+from django.utils.functional import cached_property
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+from wagtail.admin import messages
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.viewsets.base import ViewSet
+from wagtail.log_actions import log
+
+from ..models import CompanyPage
+from . import policies
+
+
+class GrantCompanyAdminForm(forms.Form):
+    user = forms.CharField(
+        label=_("User"),
+        max_length=254,
+        help_text=_("Username or e-mail address of an existing user."),
+    )
+
+    def clean_user(self):
+        value = self.cleaned_data["user"].strip()
+        User = get_user_model()
+        lookup = Q(**{User.USERNAME_FIELD: value})
+        if "@" in value:
+            lookup |= Q(email__iexact=value)
+        users = list(User._default_manager.filter(lookup, is_active=True)[:2])
+        if len(users) != 1:
+            raise forms.ValidationError(
+                _("No single active user matches “%(value)s”."), params={"value": value}
+            )
+        return users[0]
+
+
+class CompanyAdminsIndexView(WagtailAdminTemplateMixin, TemplateView):
+    """Companies whose admins the user may manage, with their number of admins."""
+
+    template_name = "wagtail_network/admin/company_admins_index.html"
+    page_title = _("Company admins")
+    header_icon = "group"
+    paginate_by = 50
+
+    def dispatch(self, request, *args, **kwargs):
+        if not policies.can_manage_company_admins(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
+
+    def get_context_data(self, **kwargs):
+        from guardian.shortcuts import get_user_obj_perms_model
+
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.get("q", "").strip()
+        companies = policies.companies_user_can_manage_admins_for(self.request.user)
+        if query:
+            companies = companies.filter(title__icontains=query)
+        # One query for all admin counts on the page (object_pk is a text column).
+        grants = get_user_obj_perms_model(CompanyPage).objects.filter(
+            permission__codename=policies.COMPANY_ADMIN_CODENAME,
+            permission__content_type__app_label=CompanyPage._meta.app_label,
+        )
+        page = Paginator(companies.order_by("title"), self.paginate_by).get_page(
+            self.request.GET.get("p")
+        )
+        counts = dict(
+            grants.filter(object_pk__in=[str(c.pk) for c in page.object_list])
+            .values_list("object_pk")
+            .annotate(n=Count("pk"))
+        )
+        context.update(
+            {
+                "page_obj": page,
+                "companies": [(c, counts.get(str(c.pk), 0)) for c in page.object_list],
+                "query": query,
+            }
+        )
+        return context
+
+
+class CompanyAdminsView(WagtailAdminTemplateMixin, TemplateView):
+    """One company's admins: list, grant, revoke (POST), each in the audit log."""
+
+    template_name = "wagtail_network/admin/company_admins.html"
+    page_title = _("Company admins")
+    header_icon = "group"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.company = get_object_or_404(CompanyPage, pk=kwargs["pk"])
+        if not policies.can_manage_company_admins(request.user, self.company):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_subtitle(self):
+        return self.company.title
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse("wagtail_network_company_admins:index"), "label": _("Company admins")},
+            {"url": "", "label": self.company.title},
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("form", GrantCompanyAdminForm())
+        context.update(
+            {
+                "company": self.company,
+                "admins": policies.company_admins(self.company),
+                "edit_url": reverse("wagtailadmin_pages:edit", args=[self.company.pk]),
+            }
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if "revoke" in request.POST:
+            User = get_user_model()
+            raw = request.POST.get("revoke", "")
+            user = User._default_manager.filter(pk=raw).first() if raw.isdigit() else None
+            if (
+                user is None
+                or not policies.company_admins(self.company).filter(pk=user.pk).exists()
+            ):
+                messages.error(request, gettext("That user is not an admin of this company."))
+            else:
+                with transaction.atomic():
+                    policies.revoke_company_admin(user, self.company)
+                    log(
+                        instance=self.company,
+                        action="wagtail_network.company_admin.revoke",
+                        user=request.user,
+                        data={"user_id": user.pk, "username": user.get_username()},
+                    )
+                messages.success(
+                    request,
+                    gettext("%(user)s is no longer an admin of %(company)s.")
+                    % {"user": user.get_username(), "company": self.company.title},
+                )
+            return HttpResponseRedirect(request.path)
+        form = GrantCompanyAdminForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        user = form.cleaned_data["user"]
+        with transaction.atomic():
+            policies.grant_company_admin(user, self.company)
+            log(
+                instance=self.company,
+                action="wagtail_network.company_admin.grant",
+                user=request.user,
+                data={"user_id": user.pk, "username": user.get_username()},
+            )
+        messages.success(
+            request,
+            gettext("%(user)s is now an admin of %(company)s.")
+            % {"user": user.get_username(), "company": self.company.title},
+        )
+        return HttpResponseRedirect(request.path)
+
+
+class CompanyAdminsMenuItem(MenuItem):
+    def is_shown(self, request) -> bool:
+        return policies.can_manage_company_admins(request.user)
+
+
+class CompanyAdminsViewSet(ViewSet):
+    """The "Company admins" screens, in the Network menu for editors."""
+
+    name = "wagtail_network_company_admins"
+    url_prefix = "network/company-admins"
+    icon = "group"
+    menu_label = _("Company admins")
+    menu_name = "network-company-admins"
+    menu_url = reverse_lazy("wagtail_network_company_admins:index")
+
+    @cached_property
+    def menu_item_class(self):
+        return CompanyAdminsMenuItem
+
+    def get_urlpatterns(self):
+        return [
+            path("", CompanyAdminsIndexView.as_view(), name="index"),
+            path("<int:pk>/", CompanyAdminsView.as_view(), name="company"),
+        ]

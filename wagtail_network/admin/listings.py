@@ -1,0 +1,95 @@
+"""Policy-scoped listings: what every network listing, export and inspect view shows.
+
+Every listing here is scoped by the model's registered permission policy
+(:mod:`wagtail_network.admin.policies`), and the CSV/XLSX export of a listing
+exports exactly the rows the listing shows, so nobody exports what they may not
+see.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.contrib.admin.utils import unquote
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import DateRangePickerWidget
+from wagtail.admin.ui.tables import StatusTagColumn
+from wagtail.permissions import policy_registry
+from wagtail.snippets.views import snippets as snippet_views
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+ANY_ACTION = ("add", "change", "delete", "view")
+
+
+def scoped_queryset(model: type, user: Any, queryset: QuerySet | None = None) -> QuerySet:
+    """Rows of ``model`` the user may act on at all, according to its registered policy."""
+    qs = queryset if queryset is not None else model._default_manager.all()
+    policy = policy_registry.get_by_type(model)
+    allowed = policy.instances_user_has_any_permission_for(user, ANY_ACTION)
+    return qs.filter(pk__in=allowed.values("pk"))
+
+
+class ScopedIndexMixin:
+    """An index view (and its export) that lists only rows the policy allows."""
+
+    select_related: tuple[str, ...] = ()
+
+    def get_base_queryset(self):
+        qs = super().get_base_queryset()
+        if self.select_related:
+            qs = qs.select_related(*self.select_related)
+        return scoped_queryset(self.model, self.request.user, qs)
+
+
+class ScopedObjectMixin:
+    """A single-object view that answers 404 for rows outside the user's scope."""
+
+    def get_object(self, queryset=None):
+        pk = unquote(str(self.kwargs.get(getattr(self, "pk_url_kwarg", "pk"))))
+        return get_object_or_404(scoped_queryset(self.model, self.request.user), pk=pk)
+
+
+class CreatedFilterMixin(django_filters.FilterSet):
+    created_at = django_filters.DateFromToRangeFilter(
+        label=_("Created"), widget=DateRangePickerWidget
+    )
+
+
+def state_column() -> StatusTagColumn:
+    """The "State" column of a listing whose rows have a ``state`` choice field."""
+    return StatusTagColumn("state", label=_("State"), accessor="get_state_display", primary=None)
+
+
+class NetworkSnippetViewSet(SnippetViewSet):
+    """Base for the network's snippet viewsets: scoped listings, export, no copy."""
+
+    copy_view_enabled = False
+    list_per_page = 50
+    #: Relations to join in listings (``__str__`` of a row names both members).
+    select_related: tuple[str, ...] = ()
+    # Relations are searched with the database, not the page search backend.
+    search_backend_name = None
+    #: Extra mixins of the index view, before the scoping one.
+    index_view_mixins: tuple[type, ...] = ()
+    #: Extra attributes of the index view class.
+    index_view_attrs: dict[str, Any] = {}
+
+    @cached_property
+    def index_view_class(self):
+        return type(
+            f"{self.model.__name__}IndexView",
+            (*self.index_view_mixins, ScopedIndexMixin, snippet_views.IndexView),
+            {"select_related": self.select_related, **self.index_view_attrs},
+        )
+
+    @cached_property
+    def inspect_view_class(self):
+        return type(
+            f"{self.model.__name__}InspectView",
+            (ScopedObjectMixin, snippet_views.InspectView),
+            {},
+        )

@@ -115,6 +115,19 @@ ACTIONS: dict[str, tuple[Any, Any]] = {
         _("Join the network"),
         _("Member profile created by its member"),
     ),
+    # Vocabularies and company admins (editors' admin writes)
+    "wagtail_network.vocabulary.merge": (
+        _("Merge duplicate terms"),
+        _("Duplicate term merged into this one"),
+    ),
+    "wagtail_network.company_admin.grant": (
+        _("Grant company admin"),
+        _("Company admin rights granted"),
+    ),
+    "wagtail_network.company_admin.revoke": (
+        _("Revoke company admin"),
+        _("Company admin rights revoked"),
+    ),
 }
 
 

@@ -11,6 +11,7 @@ from wagtail.snippets.models import register_snippet
 
 from . import visibility
 from .admin import policies as permission_policies
+from .services import roles
 
 # First, before any viewset or view asks for a policy: Wagtail refuses to register
 # one for a model once it has built a fallback policy for it.
@@ -31,25 +32,8 @@ for _action in BULK_ACTIONS:
 
 @hooks.register("register_log_actions")
 def register_log_actions(actions) -> None:
-    """The service layer's actions, plus the admin's own."""
+    """Every action the service layer logs (admin writes go through it too)."""
     log_actions.register(actions)
-    admin_actions = {
-        "wagtail_network.vocabulary.merge": (
-            _("Merge duplicate terms"),
-            _("Duplicate term merged into this one"),
-        ),
-        "wagtail_network.company_admin.grant": (
-            _("Grant company admin"),
-            _("Company admin rights granted"),
-        ),
-        "wagtail_network.company_admin.revoke": (
-            _("Revoke company admin"),
-            _("Company admin rights revoked"),
-        ),
-    }
-    for action, (label, message) in admin_actions.items():
-        if action not in actions.formatters:
-            actions.register_action(action, label, message)
 
 
 @hooks.register("construct_page_chooser_queryset")
@@ -60,7 +44,7 @@ def limit_page_chooser(pages, request):
     ancestors needed to reach them. They never see another company's draft or a
     hidden profile here. Superusers and editors keep Wagtail's unfiltered chooser."""
     user = request.user
-    if user.is_superuser or permission_policies.group_page_permissions(user).exists():
+    if user.is_superuser or roles.group_page_permissions(user).exists():
         return pages
 
     allowed = Q(pk__in=visibility.pages_visible_to(user, Page.objects.all()).values("pk"))
@@ -88,7 +72,7 @@ def company_admins_button(page, user, view_name=None, next_url=None):
 
     if page.specific_class is not CompanyPage:
         return
-    if not permission_policies.can_manage_company_admins(user, page):
+    if not roles.can_manage_company_admins(user, page):
         return
     yield Button(
         _("Company admins"),

@@ -22,8 +22,8 @@ from tests.factories import (
     UserFactory,
     site_root,
 )
-from wagtail_network.admin import policies
 from wagtail_network.models import CompanyRelationship, CompanyRelationshipKind
+from wagtail_network.services import roles
 
 
 def page_perm(codename: str) -> Permission:
@@ -35,7 +35,7 @@ class AdminData(TestCase):
 
     @classmethod
     def setUpTestData(cls):
-        groups = policies.ensure_role_groups()
+        groups = roles.ensure_role_groups()
         cls.root = site_root()
         cls.company_index = CompanyIndexPageFactory(parent=cls.root)
         cls.member_index = MemberIndexPageFactory(parent=cls.root)
@@ -48,7 +48,7 @@ class AdminData(TestCase):
         cls.superuser = UserFactory(username="root", is_superuser=True, is_staff=True)
 
         cls.editor = UserFactory(username="editor")
-        cls.editor.groups.add(groups[policies.EDITORS_GROUP])
+        cls.editor.groups.add(groups[roles.EDITORS_GROUP])
         wagtail_editors = Group.objects.create(name="Site editors")
         for codename in ("add_page", "change_page", "publish_page"):
             GroupPagePermission.objects.create(
@@ -57,10 +57,10 @@ class AdminData(TestCase):
         cls.editor.groups.add(wagtail_editors)
 
         cls.moderator = UserFactory(username="moderator")
-        cls.moderator.groups.add(groups[policies.MODERATORS_GROUP])
+        cls.moderator.groups.add(groups[roles.MODERATORS_GROUP])
 
         cls.company_admin = UserFactory(username="acmeadmin")
-        policies.grant_company_admin(cls.company_admin, cls.acme)
+        roles.grant_company_admin(cls.superuser, cls.company_admin, cls.acme)
 
         cls.global_perm_user = UserFactory(username="globalperm")
         cls.global_perm_user.user_permissions.add(

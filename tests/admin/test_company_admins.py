@@ -13,6 +13,7 @@ from wagtail.test.utils.form_data import querydict_from_html
 from tests.admin.data import AdminData
 from wagtail_network.admin import policies
 from wagtail_network.models import CompanyPage
+from wagtail_network.services import roles
 
 
 class CompanyAdminPageAdminTests(AdminData):
@@ -161,11 +162,11 @@ class CompanyAdminPageAdminTests(AdminData):
         self.assertIn("Initech Widgets", content)
 
     def test_revoked_company_admin_loses_the_company(self):
-        policies.revoke_company_admin(self.company_admin, self.acme)
+        roles.revoke_company_admin(self.superuser, self.company_admin, self.acme)
         self.login(self.company_admin)
         response = self.client.get(reverse("wagtailadmin_pages:edit", args=[self.acme.pk]))
         self.assertEqual(response.status_code, 302)
-        self.assertFalse(self.company_admin.groups.filter(name=policies.COMPANY_ADMINS_GROUP))
+        self.assertFalse(self.company_admin.groups.filter(name=roles.COMPANY_ADMINS_GROUP))
 
     def test_company_admin_pages_menu_is_shown(self):
         self.login(self.company_admin)
@@ -198,8 +199,8 @@ class CompanyAdminsScreenTests(AdminData):
         self.login(self.editor)
         response = self.client.post(self.url(self.globex), {"user": "bob@example.com"})
         self.assertEqual(response.status_code, 302)
-        self.assertIn(self.bob_user, policies.company_admins(self.globex))
-        self.assertTrue(self.bob_user.groups.filter(name=policies.COMPANY_ADMINS_GROUP).exists())
+        self.assertIn(self.bob_user, roles.company_admins(self.globex))
+        self.assertTrue(self.bob_user.groups.filter(name=roles.COMPANY_ADMINS_GROUP).exists())
         self.assertTrue(
             PageLogEntry.objects.filter(
                 page=self.globex, action="wagtail_network.company_admin.grant"
@@ -210,20 +211,20 @@ class CompanyAdminsScreenTests(AdminData):
         self.login(self.editor)
         response = self.client.post(self.url(self.acme), {"revoke": self.company_admin.pk})
         self.assertEqual(response.status_code, 302)
-        self.assertFalse(policies.company_admins(self.acme).exists())
+        self.assertFalse(roles.company_admins(self.acme).exists())
 
     def test_grant_to_unknown_user_is_a_form_error_and_writes_nothing(self):
         self.login(self.editor)
         response = self.client.post(self.url(self.globex), {"user": "nobody"})
         self.assertEqual(response.status_code, 200)
         self.assertFalse(response.context["form"].is_valid())
-        self.assertFalse(policies.company_admins(self.globex).exists())
+        self.assertFalse(roles.company_admins(self.globex).exists())
 
     def test_company_admin_cannot_appoint_company_admins(self):
         self.login(self.company_admin)
         response = self.client.post(self.url(self.acme), {"user": "bob"})
         self.assertNotEqual(response.status_code, 200)
-        self.assertNotIn(self.bob_user, policies.company_admins(self.acme))
+        self.assertNotIn(self.bob_user, roles.company_admins(self.acme))
         response = self.client.get(reverse("wagtail_network_company_admins:index"))
         self.assertNotEqual(response.status_code, 200)
 
@@ -299,4 +300,4 @@ class CompanyAdminsScreenInputTests(AdminData):
         url = reverse("wagtail_network_company_admins:company", args=[self.acme.pk])
         response = self.client.post(url, {"revoke": "not-a-number"}, follow=True)
         self.assertEqual(response.status_code, 200)
-        self.assertIn(self.company_admin, policies.company_admins(self.acme))
+        self.assertIn(self.company_admin, roles.company_admins(self.acme))

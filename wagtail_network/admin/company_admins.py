@@ -12,7 +12,6 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -25,10 +24,10 @@ from wagtail.admin import messages
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
-from wagtail.log_actions import log
 
+from ..errors import ErrorCode, NetworkError
 from ..models import CompanyPage
-from . import policies
+from ..services import roles
 
 
 class GrantCompanyAdminForm(forms.Form):
@@ -61,7 +60,7 @@ class CompanyAdminsIndexView(WagtailAdminTemplateMixin, TemplateView):
     paginate_by = 50
 
     def dispatch(self, request, *args, **kwargs):
-        if not policies.can_manage_company_admins(request.user):
+        if not roles.can_manage_company_admins(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -73,12 +72,12 @@ class CompanyAdminsIndexView(WagtailAdminTemplateMixin, TemplateView):
 
         context = super().get_context_data(**kwargs)
         query = self.request.GET.get("q", "").strip()
-        companies = policies.companies_user_can_manage_admins_for(self.request.user)
+        companies = roles.companies_user_can_manage_admins_for(self.request.user)
         if query:
             companies = companies.filter(title__icontains=query)
         # One query for all admin counts on the page (object_pk is a text column).
         grants = get_user_obj_perms_model(CompanyPage).objects.filter(
-            permission__codename=policies.COMPANY_ADMIN_CODENAME,
+            permission__codename=roles.COMPANY_ADMIN_CODENAME,
             permission__content_type__app_label=CompanyPage._meta.app_label,
         )
         page = Paginator(companies.order_by("title"), self.paginate_by).get_page(
@@ -108,7 +107,7 @@ class CompanyAdminsView(WagtailAdminTemplateMixin, TemplateView):
 
     def dispatch(self, request, *args, **kwargs):
         self.company = get_object_or_404(CompanyPage, pk=kwargs["pk"])
-        if not policies.can_manage_company_admins(request.user, self.company):
+        if not roles.can_manage_company_admins(request.user, self.company):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -128,7 +127,7 @@ class CompanyAdminsView(WagtailAdminTemplateMixin, TemplateView):
         context.update(
             {
                 "company": self.company,
-                "admins": policies.company_admins(self.company),
+                "admins": roles.company_admins(self.company),
                 "edit_url": reverse("wagtailadmin_pages:edit", args=[self.company.pk]),
             }
         )
@@ -139,20 +138,15 @@ class CompanyAdminsView(WagtailAdminTemplateMixin, TemplateView):
             User = get_user_model()
             raw = request.POST.get("revoke", "")
             user = User._default_manager.filter(pk=raw).first() if raw.isdigit() else None
-            if (
-                user is None
-                or not policies.company_admins(self.company).filter(pk=user.pk).exists()
-            ):
-                messages.error(request, gettext("That user is not an admin of this company."))
-            else:
-                with transaction.atomic():
-                    policies.revoke_company_admin(user, self.company)
-                    log(
-                        instance=self.company,
-                        action="wagtail_network.company_admin.revoke",
-                        user=request.user,
-                        data={"user_id": user.pk, "username": user.get_username()},
+            try:
+                if user is None:
+                    raise NetworkError(
+                        ErrorCode.NOT_FOUND, gettext("That user is not an admin of this company.")
                     )
+                roles.revoke_company_admin(request.user, user, self.company)
+            except NetworkError as error:
+                messages.error(request, error.message)
+            else:
                 messages.success(
                     request,
                     gettext("%(user)s is no longer an admin of %(company)s.")
@@ -160,28 +154,25 @@ class CompanyAdminsView(WagtailAdminTemplateMixin, TemplateView):
                 )
             return HttpResponseRedirect(request.path)
         form = GrantCompanyAdminForm(request.POST)
-        if not form.is_valid():
-            return self.render_to_response(self.get_context_data(form=form))
-        user = form.cleaned_data["user"]
-        with transaction.atomic():
-            policies.grant_company_admin(user, self.company)
-            log(
-                instance=self.company,
-                action="wagtail_network.company_admin.grant",
-                user=request.user,
-                data={"user_id": user.pk, "username": user.get_username()},
-            )
-        messages.success(
-            request,
-            gettext("%(user)s is now an admin of %(company)s.")
-            % {"user": user.get_username(), "company": self.company.title},
-        )
-        return HttpResponseRedirect(request.path)
+        if form.is_valid():
+            user = form.cleaned_data["user"]
+            try:
+                roles.grant_company_admin(request.user, user, self.company)
+            except NetworkError as error:
+                form.add_error("user", error.message)
+            else:
+                messages.success(
+                    request,
+                    gettext("%(user)s is now an admin of %(company)s.")
+                    % {"user": user.get_username(), "company": self.company.title},
+                )
+                return HttpResponseRedirect(request.path)
+        return self.render_to_response(self.get_context_data(form=form))
 
 
 class CompanyAdminsMenuItem(MenuItem):
     def is_shown(self, request) -> bool:
-        return policies.can_manage_company_admins(request.user)
+        return roles.can_manage_company_admins(request.user)
 
 
 class CompanyAdminsViewSet(ViewSet):

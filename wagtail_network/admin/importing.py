@@ -44,7 +44,7 @@ from ..models import (
     MemberPage,
     Skill,
 )
-from . import policies
+from ..services import roles
 
 COMPANIES = "companies"
 MEMBERS = "members"
@@ -330,7 +330,7 @@ def can_import(user: Any, kind: str | None = None) -> bool:
     if user.is_superuser:
         return True
     kinds = [kind] if kind else [COMPANIES, MEMBERS]
-    rows = list(policies.group_page_permissions(user))
+    rows = list(roles.group_page_permissions(user))
     for each in kinds:
         model = CompanyIndexPage if each == COMPANIES else MemberIndexPage
         directory = model.objects.order_by("path").first()

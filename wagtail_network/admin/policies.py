@@ -20,20 +20,16 @@ module holds the plugin's policies and registers them with
 Which rows a user may *see* is still decided by :mod:`wagtail_network.visibility`;
 the policies only compose its querysets.
 
-Roles (see ``docs/how-to/admin.md``): :func:`ensure_role_groups` creates the
-"Network editors", "Network moderators" and "Company admins" groups, and
-:func:`grant_company_admin` / :func:`revoke_company_admin` manage the guardian
-grants that make someone the admin of one company.
+Roles, their groups and the company-admin grants are written by
+:mod:`wagtail_network.services.roles`; this module only answers questions.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import Group, Permission
 from django.db.models import Q, QuerySet
-from django.utils.translation import gettext_lazy as _
-from wagtail.models import AbstractPage, GroupPagePermission
+from wagtail.models import AbstractPage
 from wagtail.permission_policies import BasePermissionPolicy, ModelPermissionPolicy
 from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.permissions import policy_registry
@@ -50,20 +46,11 @@ from ..models import (
     Recommendation,
     Report,
 )
-
-#: The guardian permission that makes a user the admin of one company.
-COMPANY_ADMIN_PERMISSION = visibility.COMPANY_ADMIN_PERMISSION
-COMPANY_ADMIN_CODENAME = COMPANY_ADMIN_PERMISSION.split(".", 1)[1]
+from ..services.roles import COMPANY_ADMIN_CODENAME, group_page_permissions
 
 #: Page actions a company admin holds on their company and the pages below it,
 #: spelled as Wagtail's page permission codenames (``<action>_page``).
 COMPANY_ADMIN_PAGE_CODENAMES = ("change_page", "publish_page")
-
-#: Names of the groups created by :func:`ensure_role_groups`.
-EDITORS_GROUP = "Network editors"
-MODERATORS_GROUP = "Network moderators"
-COMPANY_ADMINS_GROUP = "Company admins"
-
 
 # --------------------------------------------------------------------------
 # Pages: Wagtail's group page permissions + guardian grants on companies
@@ -167,13 +154,6 @@ def company_admin_ids_of_ancestors(page: Any) -> set[int]:
     return set(grants.values_list("user_id", flat=True))
 
 
-def group_page_permissions(user: Any) -> QuerySet:
-    """The user's page permissions from Wagtail groups alone (no guardian grants)."""
-    if not user.is_active or user.is_anonymous:
-        return GroupPagePermission.objects.none()
-    return GroupPagePermission.objects.filter(group__user=user).select_related("page", "permission")
-
-
 def deletes_only_through_company_grant(user: Any, page: Any) -> bool:
     """Whether deleting (or moving) ``page`` would rest on a company-admin grant alone.
 
@@ -202,44 +182,6 @@ def is_company_admin(user: Any) -> bool:
     if "is_company_admin" not in cache:
         cache["is_company_admin"] = visibility.administered_companies(user).exists()
     return cache["is_company_admin"]
-
-
-def can_manage_company_admins(user: Any, company: CompanyPage | None = None) -> bool:
-    """Who may grant and revoke company-admin rights: superusers and editors.
-
-    An editor here is someone whose *Wagtail group* page permissions let them edit
-    the company (or, without ``company``, edit some company page). A company
-    admin's own guardian grant does not count: admins do not appoint admins.
-    """
-    if not visibility.is_authenticated(user):
-        return False
-    if user.is_superuser:
-        return True
-    rows = [
-        row
-        for row in group_page_permissions(user)
-        if row.permission.codename in ("change_page", "add_page")
-    ]
-    if company is None:
-        return any(
-            CompanyPage.objects.filter(path__startswith=row.page.path).exists()
-            or row.page.depth == 1
-            for row in rows
-        )
-    return any(company.path.startswith(row.page.path) for row in rows)
-
-
-def companies_user_can_manage_admins_for(user: Any) -> QuerySet:
-    """Company pages whose admins the user may grant and revoke."""
-    if not visibility.is_authenticated(user):
-        return CompanyPage.objects.none()
-    if user.is_superuser:
-        return CompanyPage.objects.all()
-    q = Q(pk__in=[])
-    for row in group_page_permissions(user):
-        if row.permission.codename in ("change_page", "add_page"):
-            q |= Q(path__startswith=row.page.path)
-    return CompanyPage.objects.filter(q)
 
 
 # --------------------------------------------------------------------------
@@ -395,7 +337,7 @@ class PositionReviewPolicy(BasePermissionPolicy):
 
 
 # --------------------------------------------------------------------------
-# Registration and roles
+# Registration
 # --------------------------------------------------------------------------
 
 page_permission_policy = CompanyAdminPagePermissionPolicy()
@@ -430,118 +372,3 @@ def register_policies() -> None:
     ):
         if policy_registry.get_by_type(model, fallback=False) is not policy:
             register_permission_policy(model, policy, exact_class=True)
-
-
-def grant_company_admin(user: Any, company: CompanyPage) -> None:
-    """Make ``user`` an admin of ``company`` (a guardian per-object grant).
-
-    Admin login needs ``wagtailadmin.access_admin`` as well: the user is added to
-    the shared "Company admins" group, which holds only that permission.
-    """
-    from guardian.shortcuts import assign_perm
-
-    assign_perm(COMPANY_ADMIN_PERMISSION, user, company)
-    user.groups.add(ensure_role_groups()[COMPANY_ADMINS_GROUP])
-    visibility.clear_viewer_cache(user)
-    _forget_page_permissions(user)
-
-
-def revoke_company_admin(user: Any, company: CompanyPage) -> None:
-    """Take ``user``'s admin rights on ``company`` away; once they administer no
-    company, they also leave the "Company admins" group."""
-    from guardian.shortcuts import remove_perm
-
-    remove_perm(COMPANY_ADMIN_PERMISSION, user, company)
-    visibility.clear_viewer_cache(user)
-    _forget_page_permissions(user)
-    if not visibility.administered_companies(user).exists():
-        user.groups.remove(*Group.objects.filter(name=COMPANY_ADMINS_GROUP))
-    visibility.clear_viewer_cache(user)
-
-
-def company_admins(company: CompanyPage) -> QuerySet:
-    """Users holding a direct company-admin grant on ``company``."""
-    from django.contrib.auth import get_user_model
-    from guardian.shortcuts import get_user_obj_perms_model
-
-    UserObjectPermission = get_user_obj_perms_model(company)
-    user_ids = UserObjectPermission.objects.filter(
-        permission__codename=COMPANY_ADMIN_CODENAME,
-        permission__content_type__app_label=CompanyPage._meta.app_label,
-        object_pk=str(company.pk),
-    ).values("user_id")
-    return get_user_model()._default_manager.filter(pk__in=user_ids).order_by("username")
-
-
-def _forget_page_permissions(user: Any) -> None:
-    for attr in (
-        CompanyAdminPagePermissionPolicy.permission_cache_name,
-        PagePermissionPolicy.permission_cache_name,
-        PagePermissionPolicy._explorable_root_instance_cache_name,
-    ):
-        if hasattr(user, attr):
-            delattr(user, attr)
-
-
-#: Model permissions of each role group, as ``app_label.codename``.
-ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
-    EDITORS_GROUP: (
-        "wagtailadmin.access_admin",
-        "wagtail_network.view_private_profiles",
-        "wagtail_network.add_skill",
-        "wagtail_network.change_skill",
-        "wagtail_network.delete_skill",
-        "wagtail_network.add_industry",
-        "wagtail_network.change_industry",
-        "wagtail_network.delete_industry",
-        "wagtail_network.view_connection",
-        "wagtail_network.view_follow",
-        "wagtail_network.view_block",
-        "wagtail_network.change_endorsement",
-        "wagtail_network.delete_endorsement",
-        "wagtail_network.change_recommendation",
-        "wagtail_network.delete_recommendation",
-        "wagtail_network.view_report",
-        "wagtail_network.add_companyrelationship",
-        "wagtail_network.change_companyrelationship",
-        "wagtail_network.delete_companyrelationship",
-    ),
-    MODERATORS_GROUP: (
-        "wagtailadmin.access_admin",
-        "wagtail_network.view_private_profiles",
-        "wagtail_network.moderate_network",
-        "wagtail_network.delete_endorsement",
-        "wagtail_network.delete_recommendation",
-        "wagtail_network.view_connection",
-        "wagtail_network.view_block",
-    ),
-    # Company admins' real rights are guardian grants on their companies; the
-    # group only lets them sign in to the admin.
-    COMPANY_ADMINS_GROUP: ("wagtailadmin.access_admin",),
-}
-
-
-def ensure_role_groups() -> dict[str, Group]:
-    """Create (or complete) the role groups with the permissions of :data:`ROLE_PERMISSIONS`.
-
-    Editors additionally need Wagtail page permissions on the directories; those
-    are Wagtail's own ``GroupPagePermission`` rows, which the host site grants in
-    Settings → Groups (the demo data does it for the example site).
-    """
-    groups: dict[str, Group] = {}
-    for name, perms in ROLE_PERMISSIONS.items():
-        group, _created = Group.objects.get_or_create(name=name)
-        wanted = Q(pk__in=[])
-        for perm in perms:
-            app_label, codename = perm.split(".", 1)
-            wanted |= Q(content_type__app_label=app_label, codename=codename)
-        group.permissions.add(*Permission.objects.filter(wanted))
-        groups[name] = group
-    return groups
-
-
-ROLE_DESCRIPTIONS = {
-    EDITORS_GROUP: _("Edit company and member pages, skills and industries."),
-    MODERATORS_GROUP: _("Review endorsements, recommendations and reports."),
-    COMPANY_ADMINS_GROUP: _("Sign in to the admin; rights on companies are granted per company."),
-}

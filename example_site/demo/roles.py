@@ -6,10 +6,14 @@
 | editor        | group "Network editors": page add/edit/publish on both directories,   |
 |               | vocabularies, images, ``wagtail_network.view_private_profiles``       |
 | moderator     | group "Network moderators": ``moderate_network``,                     |
-|               | ``view_private_profiles``, admin access, the relation models          |
+|               | ``view_private_profiles``, admin access, connections and blocks       |
 | companyadmin  | group "Company admins" (admin access only) plus guardian object       |
 |               | grants ``change_companypage`` on one or two companies                 |
 | anna, bram    | plain users linked to member pages; sign in on /accounts/login/       |
+
+The groups and their model permissions are the plugin's
+(``wagtail_network.services.roles.ROLE_PERMISSIONS``); the demo adds the page and
+image permissions an editor needs on this site.
 """
 
 from __future__ import annotations
@@ -22,14 +26,13 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 
+from wagtail_network.services import roles
+from wagtail_network.services.roles import COMPANY_ADMINS_GROUP, EDITORS_GROUP, MODERATORS_GROUP
+
 DEFAULT_PASSWORD = "network-demo"
 #: Accounts the demo creates have addresses in this (reserved) domain; ``--reset``
 #: and password changes touch only those, never an account someone made by hand.
 DEMO_EMAIL_DOMAIN = "demo.example"
-
-EDITORS_GROUP = "Network editors"
-MODERATORS_GROUP = "Network moderators"
-COMPANY_ADMINS_GROUP = "Company admins"
 
 #: Usernames of the role accounts the demo creates (and ``--reset`` removes).
 ROLE_USERNAMES = ("admin", "editor", "moderator", "companyadmin", "anna", "bram")
@@ -72,22 +75,14 @@ def _permissions(codenames: Iterable[str]) -> list[Permission]:
 
 
 def ensure_groups(directories: Iterable[Page] = ()) -> dict[str, Group]:
-    """Create (or complete) the three demo groups; idempotent."""
-    editors, _ = Group.objects.get_or_create(name=EDITORS_GROUP)
-    editors.permissions.add(
-        *_permissions(
-            [
-                "wagtailadmin.access_admin",
-                "wagtail_network.view_private_profiles",
-                "wagtail_network.add_skill",
-                "wagtail_network.change_skill",
-                "wagtail_network.delete_skill",
-                "wagtail_network.add_industry",
-                "wagtail_network.change_industry",
-                "wagtail_network.delete_industry",
-            ]
-        )
-    )
+    """Create (or complete) the plugin's role groups, plus what this site grants editors.
+
+    The groups and their model permissions are the plugin's one declaration
+    (``services.roles.ensure_role_groups``); the site adds only Wagtail's own rows:
+    page permissions on the directories and image permissions. Idempotent.
+    """
+    groups = roles.ensure_role_groups()
+    editors = groups[EDITORS_GROUP]
     page_perms = _permissions(
         ["wagtailcore.add_page", "wagtailcore.change_page", "wagtailcore.publish_page"]
     )
@@ -103,36 +98,7 @@ def ensure_groups(directories: Iterable[Page] = ()) -> dict[str, Group]:
         GroupCollectionPermission.objects.get_or_create(
             group=editors, collection=root_collection, permission=perm
         )
-
-    moderators, _ = Group.objects.get_or_create(name=MODERATORS_GROUP)
-    moderators.permissions.add(
-        *_permissions(
-            [
-                "wagtailadmin.access_admin",
-                "wagtail_network.moderate_network",
-                "wagtail_network.view_private_profiles",
-                "wagtail_network.view_endorsement",
-                "wagtail_network.change_endorsement",
-                "wagtail_network.delete_endorsement",
-                "wagtail_network.view_recommendation",
-                "wagtail_network.change_recommendation",
-                "wagtail_network.delete_recommendation",
-                "wagtail_network.view_report",
-                "wagtail_network.change_report",
-                "wagtail_network.view_connection",
-            ]
-        )
-    )
-
-    # Admin login and nothing else: what a company admin may edit comes only from
-    # per-object guardian grants.
-    company_admins, _ = Group.objects.get_or_create(name=COMPANY_ADMINS_GROUP)
-    company_admins.permissions.set(_permissions(["wagtailadmin.access_admin"]))
-    return {
-        EDITORS_GROUP: editors,
-        MODERATORS_GROUP: moderators,
-        COMPANY_ADMINS_GROUP: company_admins,
-    }
+    return groups
 
 
 def hash_password(password: str) -> str:
@@ -186,8 +152,8 @@ def is_demo_account(user) -> bool:
 
 
 def grant_company_admin(user, companies: Iterable[Page]) -> None:
-    """Per-object rights on each company, stored by django-guardian."""
-    from guardian.shortcuts import assign_perm
-
+    """Make ``user`` the admin of each company, through the plugin's service (a
+    guardian grant, the "Company admins" group and an audit entry per company; the
+    loader is setup code, so the entries have no acting user)."""
     for company in companies:
-        assign_perm("wagtail_network.change_companypage", user, company)
+        roles.grant_company_admin(None, user, company)

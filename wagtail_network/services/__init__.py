@@ -25,7 +25,8 @@ the row re-read.
 
 The package holds one module per aggregate (``connections``, ``relations`` for
 blocks and follows, ``endorsements`` with recommendations, ``companies`` with
-positions and relationships, ``reports``, ``profiles``); every public function is
+positions and relationships, ``reports``, ``profiles``, ``roles`` for role groups
+and company-admin grants, ``vocabulary`` for merging terms); every public function is
 re-exported here, so callers write ``services.request_connection(...)``.
 
 The rules and error codes are documented in ``docs/concepts/connections.md``.
@@ -93,6 +94,12 @@ from .reports import (
     report_content,
     resolve_report,
 )
+from .roles import (
+    ensure_role_groups,
+    grant_company_admin,
+    revoke_company_admin,
+)
+from .vocabulary import merge_terms
 
 __all__ = [
     "COMPANY_FIELDS",
@@ -119,11 +126,14 @@ __all__ = [
     "delete_endorsement",
     "delete_recommendation",
     "endorse_skill",
+    "ensure_role_groups",
     "follow_company",
+    "grant_company_admin",
     "ignore_connection",
     "invitation_state_for",
     "invitations_received",
     "invitations_sent",
+    "merge_terms",
     "moderate_endorsement",
     "moderate_recommendation",
     "plain_text_to_rich_text",
@@ -134,6 +144,7 @@ __all__ = [
     "request_connection",
     "resolve_report",
     "respond_to_recommendation",
+    "revoke_company_admin",
     "set_endorsement_hidden",
     "unblock_member",
     "unfollow_company",

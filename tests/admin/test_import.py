@@ -8,10 +8,13 @@ documented columns".
 from __future__ import annotations
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
 from django.urls import reverse
+from wagtail.models import PageLogEntry
 
 from tests.admin.data import AdminData
-from tests.factories import IndustryFactory, SkillFactory
+from tests.factories import IndustryFactory, MemberIndexPageFactory, SkillFactory
+from wagtail_network.admin import importing
 from wagtail_network.models import CompanyPage, MemberPage
 
 URL = "wagtail_network_import:index"
@@ -24,7 +27,7 @@ def upload(text: str, *, bom: bool = False, encoding: str = "utf-8") -> SimpleUp
     return SimpleUploadedFile("import.csv", data, content_type="text/csv")
 
 
-class CsvImportTests(AdminData):
+class CsvImportData(AdminData):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
@@ -35,6 +38,8 @@ class CsvImportTests(AdminData):
         self.login(user or self.editor)
         return self.client.post(reverse(URL), {"kind": kind, "file": file})
 
+
+class CsvImportTests(CsvImportData):
     def test_import_companies_from_dutch_excel_semicolons_with_bom(self):
         text = (
             "slug;name;industry;size_range;founded_year;city;website\n"
@@ -129,3 +134,88 @@ class CsvImportTests(AdminData):
             self.assertEqual(response.status_code, 302, user)
             self.assertNotEqual(response["Location"], reverse(URL))
         self.assertFalse(CompanyPage.objects.filter(slug="sneaky").exists())
+
+
+class CsvImportThroughTheServicesTests(CsvImportData):
+    """The apply step writes through the same services as every other profile and
+    company write: the member directory setting, free slugs, permission checks and
+    one audit entry per write, with the importing editor."""
+
+    def entries(self, page, action):
+        return PageLogEntry.objects.filter(page_id=page.pk, action=action)
+
+    def test_csv_imported_member_lands_in_the_member_directory_setting(self):
+        alumni = MemberIndexPageFactory(parent=self.root, title="Alumni", slug="alumni")
+        with override_settings(WAGTAIL_NETWORK={"MEMBER_DIRECTORY": "alumni"}):
+            response = self.post("members", upload("email,name\nold.hand@example.com,Old Hand\n"))
+        self.assertEqual(response.status_code, 302, getattr(response, "context", None))
+        member = MemberPage.objects.get(contact_email="old.hand@example.com")
+        self.assertEqual(member.get_parent().pk, alumni.pk)
+
+    def test_csv_imported_members_get_free_slugs_like_joining_members(self):
+        text = "email,name\nsam.a@example.com,Alice\nsam.b@example.com,Alice\n"
+        self.assertEqual(self.post("members", upload(text)).status_code, 302)
+        slugs = set(
+            MemberPage.objects.filter(title="Alice")
+            .exclude(pk=self.alice.pk)
+            .values_list("slug", flat=True)
+        )
+        self.assertEqual(len(slugs), 2)
+        self.assertNotIn(self.alice.slug, slugs)
+
+    def test_every_imported_write_is_logged_once_with_the_editor(self):
+        text = f"email,name\n{self.alice.contact_email},Alice Updated\nnew@example.com,New One\n"
+        self.assertEqual(self.post("members", upload(text)).status_code, 302)
+        new = MemberPage.objects.get(contact_email="new@example.com")
+        for page, action in ((new, "wagtail.create"), (self.alice, "wagtail.edit")):
+            entries = self.entries(page, action)
+            self.assertEqual(entries.count(), 1, action)
+            self.assertEqual(entries.get().user, self.editor, action)
+        text = f"slug,name\n{self.acme.slug},Acme BV\nnew-co,New Co\n"
+        self.assertEqual(self.post("companies", upload(text)).status_code, 302)
+        new_co = CompanyPage.objects.get(slug="new-co")
+        for page, action in ((new_co, "wagtail.create"), (self.acme, "wagtail.edit")):
+            entries = self.entries(page, action)
+            self.assertEqual(entries.count(), 1, action)
+            self.assertEqual(entries.get().user, self.editor, action)
+
+    def test_imported_update_of_a_draft_profile_keeps_it_a_draft(self):
+        # The services' rule for every edit: drafts stay drafts (the import used to
+        # publish them, which would approve a profile waiting for an editor).
+        MemberPage.objects.filter(pk=self.bob.pk).update(
+            live=False, contact_email="bob.draft@example.com"
+        )
+        self.post("members", upload("email,name,headline\nbob.draft@example.com,Bob,Baker\n"))
+        bob = MemberPage.objects.get(pk=self.bob.pk)
+        self.assertFalse(bob.live)
+        self.assertEqual(bob.get_latest_revision_as_object().headline, "Baker")
+
+    def test_a_row_the_service_refuses_writes_nothing(self):
+        rows, errors = importing.parse(
+            "members", b"email,name\nfirst@example.com,First\nsecond@example.com,Second\n"
+        )
+        self.assertEqual(errors, [])
+        before = PageLogEntry.objects.count()
+        # The moderator may not add pages to the directory: the service refuses.
+        with self.assertRaises(importing.ImportRowError) as refused:
+            importing.apply("members", rows, self.moderator)
+        self.assertEqual(refused.exception.error.row, 2)
+        self.assertFalse(
+            MemberPage.objects.filter(contact_email__endswith="@example.com")
+            .filter(title__in=["First", "Second"])
+            .exists()
+        )
+        self.assertEqual(PageLogEntry.objects.count(), before)
+
+    def test_a_refused_row_is_reported_with_its_line(self):
+        # An existing profile the editor may not publish: another directory, no rights there.
+        other_root = MemberIndexPageFactory(parent=None, title="Elsewhere", slug="elsewhere")
+        outsider = MemberPage(title="Out", slug="out", contact_email="out@example.com")
+        other_root.add_child(instance=outsider)
+        response = self.post(
+            "members", upload("email,name\nok@example.com,Ok\nout@example.com,X\n")
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual([(e.row, e.column) for e in response.context["row_errors"]], [(3, "")])
+        self.assertFalse(MemberPage.objects.filter(contact_email="ok@example.com").exists())
+        self.assertEqual(MemberPage.objects.get(pk=outsider.pk).title, "Out")

@@ -6,9 +6,12 @@ writes semicolons), detected from the header line. A downloadable template lists
 the documented columns. If any row is invalid, nothing is written and every error
 is shown with its row number and column.
 
-New pages go under the first live company (member) directory and are published
-through Wagtail revisions, so they have history and an audit trail like pages
-edited by hand; existing pages get a new published revision.
+Writing goes through the service layer (``services.create_company``,
+``update_company`` and ``save_member_profile``), like every other page write:
+new companies go under the first live company directory, new members under the
+member directory (setting ``MEMBER_DIRECTORY``, as for members who join); new pages
+are published, existing ones get a new revision, published if they are live. Each
+write is checked, revisioned and in the audit log with the importing editor.
 """
 
 from __future__ import annotations
@@ -35,6 +38,8 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 
+from .. import services
+from ..errors import NetworkError
 from ..models import (
     CompanyIndexPage,
     CompanyPage,
@@ -44,7 +49,6 @@ from ..models import (
     MemberPage,
     Skill,
 )
-from ..services import roles
 
 COMPANIES = "companies"
 MEMBERS = "members"
@@ -253,8 +257,28 @@ def parse(kind: str, data: bytes) -> tuple[list[ParsedRow], list[RowError]]:
     return rows, errors
 
 
-def _directory(model: type) -> Any:
-    directory = model.objects.live().order_by("path").first() or model.objects.first()
+class ImportRowError(Exception):
+    """The service layer refused a row: nothing of the file is written."""
+
+    def __init__(self, error: RowError) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+
+#: Service fields named differently from the file's columns, per kind.
+SERVICE_FIELD_COLUMNS = {
+    COMPANIES: {"title": "name"},
+    MEMBERS: {"title": "name", "contact_email": "email"},
+}
+
+
+def _directory(kind: str) -> Any:
+    """Where new pages go: the directory the service layer chooses (for members,
+    setting ``MEMBER_DIRECTORY``, as for members who join)."""
+    if kind == COMPANIES:
+        directory, model = services.company_directory(), CompanyIndexPage
+    else:
+        directory, model = services.member_directory(), MemberIndexPage
     if directory is None:
         raise ImportFileError(
             gettext("Create a %(model)s first.") % {"model": model._meta.verbose_name}
@@ -262,58 +286,50 @@ def _directory(model: type) -> Any:
     return directory
 
 
-def _unique_slug(parent: Any, base: str) -> str:
-    base = (slugify(base, allow_unicode=True) or "member")[:200]
-    taken = set(parent.get_children().filter(slug__startswith=base).values_list("slug", flat=True))
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
-    return slug
+def _existing(kind: str, rows: list[ParsedRow]) -> dict[str, Any]:
+    """Pages the rows update, by key: companies by slug, members by the contact
+    or account e-mail (lower-cased)."""
+    if kind == COMPANIES:
+        return {p.slug: p for p in CompanyPage.objects.filter(slug__in=[r.key for r in rows])}
+    existing: dict[str, Any] = {}
+    emails = [r.key for r in rows]
+    q = Q(contact_email__in=[]) if not emails else Q()
+    for email in emails:
+        q |= Q(contact_email__iexact=email) | Q(user__email__iexact=email)
+    for member in MemberPage.objects.filter(q).select_related("user"):
+        for email in (member.contact_email, getattr(member.user, "email", "")):
+            if email:
+                existing.setdefault(email.lower(), member)
+    return existing
 
 
 def apply(kind: str, rows: list[ParsedRow], user: Any) -> dict[str, int]:
-    """Write valid rows: create or update, publish through revisions, atomically."""
+    """Write valid rows through the service layer, all or nothing.
+
+    Companies: ``services.create_company`` / ``update_company``; members:
+    ``services.save_member_profile``, the path of every other profile write (the
+    member directory, free slugs, revisions, permission checks and audit entries
+    are the services'). A row the service refuses raises :class:`ImportRowError`
+    and the whole file is rolled back.
+    """
     counts = {"created": 0, "updated": 0}
+    _directory(kind)
+    columns = SERVICE_FIELD_COLUMNS[kind]
     with transaction.atomic():
-        if kind == COMPANIES:
-            directory = _directory(CompanyIndexPage)
-            existing = {
-                p.slug: p for p in CompanyPage.objects.filter(slug__in=[r.key for r in rows])
-            }
-        else:
-            directory = _directory(MemberIndexPage)
-            existing = {}
-            emails = [r.key for r in rows]
-            q = Q(contact_email__in=[]) if not emails else Q()
-            for email in emails:
-                q |= Q(contact_email__iexact=email) | Q(user__email__iexact=email)
-            for member in MemberPage.objects.filter(q).select_related("user"):
-                for email in (member.contact_email, getattr(member.user, "email", "")):
-                    if email:
-                        existing.setdefault(email.lower(), member)
+        existing = _existing(kind, rows)
         for row in rows:
-            values = dict(row.values)
-            skills = values.pop("skills", None)
             page = existing.get(row.key)
-            if page is None:
-                model = CompanyPage if kind == COMPANIES else MemberPage
-                page = model(
-                    slug=row.key if kind == COMPANIES else _unique_slug(directory, values["title"]),
-                    owner=user,
-                    **values,
-                )
-                if skills is not None:
-                    page.skills = skills
-                directory.add_child(instance=page)
-                counts["created"] += 1
-            else:
-                page = page.specific
-                for name, value in values.items():
-                    setattr(page, name, value)
-                if skills is not None:
-                    page.skills = skills
-                counts["updated"] += 1
-            page.save_revision(user=user, log_action=True).publish(user=user)
+            try:
+                if kind == MEMBERS:
+                    services.save_member_profile(user, page, **row.values)
+                elif page is None:
+                    services.create_company(user, slug=row.key, **row.values)
+                else:
+                    services.update_company(user, page, **row.values)
+            except NetworkError as error:
+                column = columns.get(error.field or "", error.field or "")
+                raise ImportRowError(RowError(row.line, column, error.message)) from None
+            counts["created" if page is None else "updated"] += 1
     return counts
 
 
@@ -323,23 +339,21 @@ def apply(kind: str, rows: list[ParsedRow], user: Any) -> dict[str, int]:
 
 
 def can_import(user: Any, kind: str | None = None) -> bool:
-    """Superusers, and editors whose Wagtail group page permissions let them add
-    and publish pages in the directory the import writes to."""
+    """Superusers, and editors whose Wagtail page permissions let them add and
+    publish pages in the directory the import writes to (the services check each
+    row again)."""
     if not user.is_authenticated or not user.is_active:
         return False
     if user.is_superuser:
         return True
-    kinds = [kind] if kind else [COMPANIES, MEMBERS]
-    rows = list(roles.group_page_permissions(user))
-    for each in kinds:
-        model = CompanyIndexPage if each == COMPANIES else MemberIndexPage
-        directory = model.objects.order_by("path").first()
+    for each in [kind] if kind else [COMPANIES, MEMBERS]:
+        directory = (
+            services.company_directory() if each == COMPANIES else services.member_directory()
+        )
         if directory is None:
             continue
-        codenames = {
-            row.permission.codename for row in rows if directory.path.startswith(row.page.path)
-        }
-        if {"add_page", "publish_page"} <= codenames:
+        perms = directory.permissions_for_user(user)
+        if perms.can_add_subpage() and perms.can_publish_subpage():
             return True
     return False
 
@@ -394,6 +408,10 @@ class ImportView(WagtailAdminTemplateMixin, TemplateView):
         except ImportFileError as exc:
             form.add_error("file", str(exc))
             return self.render_to_response(self.get_context_data(form=form))
+        except ImportRowError as exc:
+            return self.render_to_response(
+                self.get_context_data(form=form, row_errors=[exc.error], kind=kind)
+            )
         messages.success(
             request,
             gettext("Import done: %(created)d created, %(updated)d updated.") % counts,

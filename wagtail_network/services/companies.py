@@ -1,10 +1,11 @@
 """Positions confirmed by company admins, company-to-company relationships, and
-edits of company pages."""
+company pages created by editors and edited by their admins and editors."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 from .. import visibility
 from ..errors import ErrorCode
 from ..models import (
+    CompanyIndexPage,
     CompanyPage,
     CompanyRelationship,
     CompanyRelationshipKind,
@@ -19,6 +21,7 @@ from ..models import (
     Position,
 )
 from .base import (
+    _changed,
     _error,
     _get_or_create,
     _is_company_admin,
@@ -28,7 +31,13 @@ from .base import (
     _require_user,
     _visible_company,
 )
-from .profiles import _resolve_vocab, _save_and_publish, _title_as_name, plain_text_to_rich_text
+from .profiles import (
+    _resolve_vocab,
+    _save_and_publish,
+    _title_as_name,
+    _validation_from,
+    plain_text_to_rich_text,
+)
 
 
 def _position_for_company_admin(user: Any, position: Any) -> Position:
@@ -218,6 +227,68 @@ COMPANY_FIELDS = frozenset(
 )
 
 
+def _apply_company_fields(page: CompanyPage, fields: dict[str, Any]) -> None:
+    for name, value in fields.items():
+        if name in ("title", "name"):
+            page.title = (value or "").strip()
+        elif name in COMPANY_TEXT_FIELDS:
+            setattr(page, name, (value or "").strip())
+        elif name == "description":
+            page.description = plain_text_to_rich_text(value)
+        elif name == "industry":
+            page.industry = _resolve_vocab(Industry, value, "industry")
+        elif name == "founded_year":
+            page.founded_year = value if value not in ("", None) else None
+        elif name == "specialities":
+            page.specialities.set([str(v).strip() for v in (value or []) if str(v).strip()])
+
+
+def company_directory() -> CompanyIndexPage | None:
+    """The company directory new company pages go under: the first live one (or,
+    with none live, the first one)."""
+    directories = CompanyIndexPage.objects.order_by("path")
+    return directories.live().first() or directories.first()
+
+
+def create_company(user: Any, /, slug: str, **fields: Any) -> CompanyPage:
+    """Create a company page and publish it: editors (e.g. CSV import).
+
+    The page goes under the first live company directory with ``slug`` as its URL
+    identity; the other fields are those of :func:`update_company`. It is owned by
+    the editor and logged as Wagtail's ``wagtail.create`` and ``wagtail.publish``.
+    Who: users whose Wagtail page permissions let them add and publish pages in the
+    directory. Errors: ``UNAUTHENTICATED``, ``INVALID_STATE`` (no company
+    directory), ``PERMISSION_DENIED``, ``VALIDATION`` with ``field`` (e.g. ``slug``
+    already taken).
+    """
+    from wagtail.models import Page
+
+    _require_user(user)
+    unknown = sorted(set(fields) - COMPANY_FIELDS)
+    if unknown:
+        raise _error(ErrorCode.VALIDATION, _("Unknown field."), field=unknown[0])
+    directory = company_directory()
+    if directory is None:
+        raise _error(ErrorCode.INVALID_STATE)
+    perms = directory.permissions_for_user(user)
+    if not (perms.can_add_subpage() and perms.can_publish_subpage()):
+        raise _error(ErrorCode.PERMISSION_DENIED)
+    with _title_as_name(fields), transaction.atomic():
+        # Serialise additions to one directory, as joins do (treebeard's next path).
+        list(Page.objects.select_for_update().filter(pk=directory.pk).values_list("pk", flat=True))
+        directory = CompanyIndexPage.objects.get(pk=directory.pk)
+        page = CompanyPage(slug=slug, owner=user, live=False)
+        _apply_company_fields(page, fields)
+        try:
+            directory.add_child(instance=page)
+        except ValidationError as exc:
+            raise _validation_from(exc) from None
+        # add_child logged the creation (with the owner); no separate edit entry.
+        _save_and_publish(page, user, publish=True, log_action=False)
+    _changed(user)
+    return CompanyPage.objects.get(pk=page.pk)
+
+
 def update_company(user: Any, company: Any, /, **fields: Any) -> CompanyPage:
     """Edit a company page: its admins (guardian grants), editors and superusers.
 
@@ -236,19 +307,7 @@ def update_company(user: Any, company: Any, /, **fields: Any) -> CompanyPage:
     with _title_as_name(fields), transaction.atomic():
         current = CompanyPage.objects.select_for_update(of=("self",)).get(pk=target.pk)
         page = current.get_latest_revision_as_object()
-        for name, value in fields.items():
-            if name in ("title", "name"):
-                page.title = (value or "").strip()
-            elif name in COMPANY_TEXT_FIELDS:
-                setattr(page, name, (value or "").strip())
-            elif name == "description":
-                page.description = plain_text_to_rich_text(value)
-            elif name == "industry":
-                page.industry = _resolve_vocab(Industry, value, "industry")
-            elif name == "founded_year":
-                page.founded_year = value if value not in ("", None) else None
-            elif name == "specialities":
-                page.specialities.set([str(v).strip() for v in (value or []) if str(v).strip()])
+        _apply_company_fields(page, fields)
         page.slug = current.slug
         _save_and_publish(page, user, publish=current.live)
     visibility.clear_viewer_cache(user)

@@ -1,4 +1,5 @@
-"""A member's own profile: joining the network and editing it."""
+"""Member profiles: a member joining the network and editing their own, and an
+editor creating or editing one (:func:`save_member_profile`)."""
 
 from __future__ import annotations
 
@@ -106,15 +107,20 @@ def _resolve_vocab(model: type[models.Model], value: Any, field: str):
     return obj
 
 
-def _member_directory() -> MemberIndexPage:
+def member_directory() -> MemberIndexPage | None:
+    """The member directory new profiles go under (joining, or an editor's import):
+    setting ``MEMBER_DIRECTORY`` (slug or id), else the first live one."""
     setting = get_setting("MEMBER_DIRECTORY")
     qs = MemberIndexPage.objects.all()
     if setting in (None, ""):
-        directory = qs.live().order_by("path").first()
-    elif isinstance(setting, int) or (isinstance(setting, str) and setting.isdigit()):
-        directory = qs.filter(pk=int(setting)).first()
-    else:
-        directory = qs.filter(slug=setting).order_by("path").first()
+        return qs.live().order_by("path").first()
+    if isinstance(setting, int) or (isinstance(setting, str) and setting.isdigit()):
+        return qs.filter(pk=int(setting)).first()
+    return qs.filter(slug=setting).order_by("path").first()
+
+
+def _member_directory() -> MemberIndexPage:
+    directory = member_directory()
     if directory is None:
         raise _error(
             ErrorCode.INVALID_STATE,
@@ -288,11 +294,12 @@ def _carry_verifications(page: MemberPage) -> None:
             position.verified_at, position.verified_by_id = current[position.pk]
 
 
-def _save_and_publish(page, user: Any, publish: bool):
+def _save_and_publish(page, user: Any, publish: bool, log_action: bool | str = True):
     """Save a revision and publish it through Wagtail, so revisions, the audit log
-    and the page signals all record the change."""
+    and the page signals all record the change (``log_action=False`` for a page
+    just created: ``add_child`` logged its creation)."""
     try:
-        revision = page.save_revision(user=user, log_action=True)
+        revision = page.save_revision(user=user, log_action=log_action)
     except ValidationError as exc:
         raise _validation_from(exc) from None
     if publish:
@@ -350,7 +357,46 @@ def update_my_profile(user: Any, /, **fields: Any) -> MemberPage:
     return MemberPage.objects.get(pk=page.pk)
 
 
-def _create_profile(user: Any, fields: dict[str, Any]) -> MemberPage:
+def save_member_profile(editor: Any, member: Any = None, /, **fields: Any) -> MemberPage:
+    """Create (``member=None``) or edit a member profile as an editor (e.g. CSV import).
+
+    The same path as a member's own :func:`update_my_profile`, with the same
+    fields: a new profile goes under the member directory (setting
+    ``MEMBER_DIRECTORY``) with a free slug, is owned by the editor, linked to no
+    account, and published at once (logged as Wagtail's ``wagtail.create`` and
+    ``wagtail.publish``); an edit is a new revision, published when the page is
+    live (drafts stay drafts). Who: users whose Wagtail page permissions let them
+    add and publish pages in the directory (create) or edit, and publish if live,
+    the profile (edit). Errors: ``UNAUTHENTICATED``, ``PERMISSION_DENIED``,
+    ``NOT_FOUND`` (``member``), ``INVALID_STATE`` (no member directory),
+    ``VALIDATION`` with ``field``.
+    """
+    _require_user(editor)
+    unknown = sorted(set(fields) - PROFILE_FIELDS)
+    if unknown:
+        raise _error(ErrorCode.VALIDATION, _("Unknown field."), field=unknown[0])
+    _check_locks(fields, None)
+    with _title_as_name(fields), transaction.atomic():
+        if member is None:
+            perms = _member_directory().permissions_for_user(editor)
+            if not (perms.can_add_subpage() and perms.can_publish_subpage()):
+                raise _error(ErrorCode.PERMISSION_DENIED)
+            page = _create_profile(editor, fields, as_editor=True)
+        else:
+            current = MemberPage.objects.filter(pk=_pk(member, "member")).first()
+            if current is None:
+                raise _error(ErrorCode.NOT_FOUND, field="member")
+            perms = current.permissions_for_user(editor)
+            if not perms.can_edit() or (current.live and not perms.can_publish()):
+                raise _error(ErrorCode.PERMISSION_DENIED)
+            page = _edit_profile(editor, current, fields, as_editor=True)
+    _changed(editor)
+    return MemberPage.objects.get(pk=page.pk)
+
+
+def _create_profile(user: Any, fields: dict[str, Any], *, as_editor: bool = False) -> MemberPage:
+    """A new profile under the member directory: the joining ``user``'s own, or
+    (``as_editor``) one that the editor ``user`` creates for no account."""
     from wagtail.models import Page
 
     directory = _member_directory()
@@ -360,27 +406,35 @@ def _create_profile(user: Any, fields: dict[str, Any]) -> MemberPage:
     list(Page.objects.select_for_update().filter(pk=directory.pk).values_list("pk", flat=True))
     directory = MemberIndexPage.objects.get(pk=directory.pk)
     title = (fields.get("title") or fields.get("name") or "").strip()
-    if not title:
-        title = (user.get_full_name() or user.get_username()).strip()
-    page = MemberPage(title=title, user=user, owner=user, live=False)
+    account = None if as_editor else user
+    if not title and account is not None:
+        title = (account.get_full_name() or account.get_username()).strip()
+    page = MemberPage(title=title, user=account, owner=user, live=False)
     if get_setting("LOCKED_PROFILE_VISIBILITY"):
         page.profile_visibility = get_setting("LOCKED_PROFILE_VISIBILITY")
     for name, audience in (get_setting("LOCKED_FIELD_VISIBILITY") or {}).items():
         setattr(page, f"{name}_visibility", audience)
-    if "contact_email" not in fields and getattr(user, "email", ""):
-        page.contact_email = user.email
+    if "contact_email" not in fields and getattr(account, "email", ""):
+        page.contact_email = account.email
     _apply_profile_fields(page, fields)
     page.slug = _unique_slug(directory, page.title)
     try:
         directory.add_child(instance=page)
     except ValidationError as exc:
         raise _validation_from(exc) from None
+    if as_editor:
+        # As Wagtail's admin does for an editor's new page: the creation (logged by
+        # add_child, with the owner) and the publication, no separate edit entry.
+        _save_and_publish(page, user, publish=True, log_action=False)
+        return page
     _save_and_publish(page, user, publish=bool(get_setting("NEW_PROFILES_LIVE")))
     _log(page, "wagtail_network.profile.join", user, member=page.pk)
     return page
 
 
-def _edit_profile(user: Any, member: MemberPage, fields: dict[str, Any]) -> MemberPage:
+def _edit_profile(
+    user: Any, member: MemberPage, fields: dict[str, Any], *, as_editor: bool = False
+) -> MemberPage:
     _lock_members(member.pk)
     current = MemberPage.objects.get(pk=member.pk)
     page = current.get_latest_revision_as_object()
@@ -388,6 +442,7 @@ def _edit_profile(user: Any, member: MemberPage, fields: dict[str, Any]) -> Memb
     _apply_profile_fields(page, fields)
     # The page's own URL identity is not the member's to change here.
     page.slug = current.slug
-    page.user = user
+    if not as_editor:
+        page.user = user
     _save_and_publish(page, user, publish=current.live)
     return page

@@ -23,9 +23,9 @@ class NetworkSettings(TypedDict, total=False):
     RECOMMENDATION_MODERATION: bool
     #: Profiles created by members go live at once when True, else wait for an editor.
     NEW_PROFILES_LIVE: bool
-    #: The member directory (a MemberIndexPage, by slug or id) under which profiles
-    #: created by members ("joining the network") are placed. ``None``: the first
-    #: live MemberIndexPage.
+    #: The member directory (a MemberIndexPage, by slug or id) under which new
+    #: profiles are placed: members joining the network, and the admin's CSV import.
+    #: ``None``: the first live MemberIndexPage.
     MEMBER_DIRECTORY: str | int | None
     #: Profile visibility given to new profiles: "public", "members" or "connections".
     DEFAULT_PROFILE_VISIBILITY: str

@@ -15,19 +15,17 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import path, reverse, reverse_lazy
-from django.utils.functional import cached_property
+from django.urls import path, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail.admin import messages
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.viewsets.base import ViewSet
 
 from ..errors import ErrorCode, NetworkError
 from ..models import CompanyPage
 from ..services import roles
+from .screens import NetworkScreenView, NetworkScreenViewSet
 
 
 class GrantCompanyAdminForm(forms.Form):
@@ -51,21 +49,14 @@ class GrantCompanyAdminForm(forms.Form):
         return users[0]
 
 
-class CompanyAdminsIndexView(WagtailAdminTemplateMixin, TemplateView):
+class CompanyAdminsIndexView(NetworkScreenView):
     """Companies whose admins the user may manage, with their number of admins."""
 
     template_name = "wagtail_network/admin/company_admins_index.html"
     page_title = _("Company admins")
     header_icon = "group"
     paginate_by = 50
-
-    def dispatch(self, request, *args, **kwargs):
-        if not roles.can_manage_company_admins(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_breadcrumbs_items(self):
-        return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
+    is_allowed = staticmethod(roles.can_manage_company_admins)
 
     def get_context_data(self, **kwargs):
         from guardian.shortcuts import get_user_obj_perms_model
@@ -170,24 +161,14 @@ class CompanyAdminsView(WagtailAdminTemplateMixin, TemplateView):
         return self.render_to_response(self.get_context_data(form=form))
 
 
-class CompanyAdminsMenuItem(MenuItem):
-    def is_shown(self, request) -> bool:
-        return roles.can_manage_company_admins(request.user)
-
-
-class CompanyAdminsViewSet(ViewSet):
+class CompanyAdminsViewSet(NetworkScreenViewSet):
     """The "Company admins" screens, in the Network menu for editors."""
 
     name = "wagtail_network_company_admins"
-    url_prefix = "network/company-admins"
     icon = "group"
     menu_label = _("Company admins")
     menu_name = "network-company-admins"
-    menu_url = reverse_lazy("wagtail_network_company_admins:index")
-
-    @cached_property
-    def menu_item_class(self):
-        return CompanyAdminsMenuItem
+    is_shown_to = staticmethod(roles.can_manage_company_admins)
 
     def get_urlpatterns(self):
         return [

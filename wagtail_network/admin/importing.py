@@ -27,16 +27,12 @@ from django.core.validators import EmailValidator, URLValidator
 from django.db import transaction
 from django.db.models import Q
 from django.http import HttpResponse, HttpResponseRedirect
-from django.urls import path, reverse, reverse_lazy
-from django.utils.functional import cached_property
+from django.urls import path, reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import TemplateView, View
+from django.views.generic import View
 from wagtail.admin import messages
-from wagtail.admin.menu import MenuItem
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.viewsets.base import ViewSet
 
 from .. import services
 from ..errors import NetworkError
@@ -49,6 +45,7 @@ from ..models import (
     MemberPage,
     Skill,
 )
+from .screens import NetworkScreenView, NetworkScreenViewSet
 
 COMPANIES = "companies"
 MEMBERS = "members"
@@ -368,18 +365,11 @@ class ImportForm(forms.Form):
     )
 
 
-class ImportView(WagtailAdminTemplateMixin, TemplateView):
+class ImportView(NetworkScreenView):
     template_name = "wagtail_network/admin/import.html"
     page_title = _("Import companies or members")
     header_icon = "upload"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not can_import(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_breadcrumbs_items(self):
-        return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
+    is_allowed = staticmethod(can_import)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -435,24 +425,14 @@ class TemplateDownloadView(View):
         return response
 
 
-class ImportMenuItem(MenuItem):
-    def is_shown(self, request) -> bool:
-        return can_import(request.user)
-
-
-class ImportViewSet(ViewSet):
+class ImportViewSet(NetworkScreenViewSet):
     """The "Import" entry of the Network menu, for editors."""
 
     name = "wagtail_network_import"
-    url_prefix = "network/import"
     icon = "upload"
     menu_label = _("Import (CSV)")
     menu_name = "network-import"
-    menu_url = reverse_lazy("wagtail_network_import:index")
-
-    @cached_property
-    def menu_item_class(self):
-        return ImportMenuItem
+    is_shown_to = staticmethod(can_import)
 
     def get_urlpatterns(self):
         return [

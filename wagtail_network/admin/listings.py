@@ -16,8 +16,8 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.filters import DateRangePickerWidget
-from wagtail.admin.ui.tables import StatusTagColumn
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.ui.tables import DateColumn, StatusTagColumn
 from wagtail.permissions import policy_registry
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
@@ -93,3 +93,41 @@ class NetworkSnippetViewSet(SnippetViewSet):
             (ScopedObjectMixin, snippet_views.InspectView),
             {},
         )
+
+
+class RelationSnippetViewSet(NetworkSnippetViewSet):
+    """A relation members make (connection, endorsement, report, …): inspected,
+    exported with its id, newest first."""
+
+    inspect_view_enabled = True
+    export_headings = {"pk": _("ID")}
+    ordering = ["-created_at"]
+
+
+def created_filterset(model: type) -> type[WagtailFilterSet]:
+    """A filter set with only the creation-date range, for ``model``."""
+    meta = type("Meta", (), {"model": model, "fields": ["created_at"]})
+    return type(
+        f"{model.__name__}FilterSet", (WagtailFilterSet, CreatedFilterMixin), {"Meta": meta}
+    )
+
+
+class PairSnippetViewSet(RelationSnippetViewSet):
+    """A relation between two pages (a follow, a block): listed, searched and
+    exported by its two sides and its date."""
+
+    #: The field names of the two sides.
+    sides: tuple[str, str] = ("", "")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        first, second = self.sides
+        self.select_related = self.sides
+        self.list_display = [
+            first,
+            second,
+            DateColumn("created_at", label=_("Since"), sort_key="created_at"),
+        ]
+        self.filterset_class = created_filterset(self.model)
+        self.search_fields = [f"{first}__title", f"{second}__title"]
+        self.list_export = ["pk", first, second, "created_at"]
+        super().__init__(*args, **kwargs)

@@ -16,17 +16,12 @@ import django_filters
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.urls import NoReverseMatch, path, reverse, reverse_lazy
-from django.utils.functional import cached_property
+from django.urls import NoReverseMatch, path, reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import TemplateView
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.menus import MenuItem as ListingMenuItem
 from wagtail.admin.ui.tables import Column, DateColumn
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.viewsets.base import ViewSet
 from wagtail.log_actions import log
 from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
 
@@ -43,7 +38,8 @@ from ..models import (
     Skill,
 )
 from .actions import ServiceBulkAction
-from .listings import CreatedFilterMixin, NetworkSnippetViewSet, state_column
+from .listings import CreatedFilterMixin, RelationSnippetViewSet, state_column
+from .screens import NetworkScreenView, NetworkScreenViewSet
 
 # --------------------------------------------------------------------------
 # Listings
@@ -107,15 +103,21 @@ class DecisionButtonsMixin:
         return buttons
 
 
+def shown_state() -> FieldPanel:
+    """The state in an edit form: shown, never changed there. Approving and
+    rejecting are the decision actions, through the service layer (its checks and
+    its audit entry)."""
+    return FieldPanel("state", read_only=True)
+
+
 APPROVE_OR_REJECT = (("approve", _("Approve"), "check"), ("reject", _("Reject"), "cross"))
 
 
-class EndorsementViewSet(NetworkSnippetViewSet):
+class EndorsementViewSet(RelationSnippetViewSet):
     model = Endorsement
     icon = "pick"
     menu_label = _("Endorsements")
     menu_name = "network-endorsements"
-    inspect_view_enabled = True
     select_related = ("endorser", "member", "skill")
     list_display = [
         "__str__",
@@ -129,25 +131,20 @@ class EndorsementViewSet(NetworkSnippetViewSet):
     index_view_attrs = {"awaiting_state": EndorsementState.PENDING, "decisions": APPROVE_OR_REJECT}
     search_fields = ["endorser__title", "member__title", "skill__name"]
     list_export = ["pk", "endorser", "member", "skill", "state", "is_hidden", "created_at"]
-    export_headings = {"pk": _("ID")}
-    ordering = ["-created_at"]
     panels = [
         FieldPanel("endorser", read_only=True),
         FieldPanel("member", read_only=True),
         FieldPanel("skill", read_only=True),
-        # Shown, never changed here: approving and rejecting are the bulk actions,
-        # through the service layer (its checks and audit entry).
-        FieldPanel("state", read_only=True),
+        shown_state(),
         FieldPanel("is_hidden"),
     ]
 
 
-class RecommendationViewSet(NetworkSnippetViewSet):
+class RecommendationViewSet(RelationSnippetViewSet):
     model = Recommendation
     icon = "openquote"
     menu_label = _("Recommendations")
     menu_name = "network-recommendations"
-    inspect_view_enabled = True
     select_related = ("author", "member")
     list_display = [
         "__str__",
@@ -173,26 +170,21 @@ class RecommendationViewSet(NetworkSnippetViewSet):
         "text",
         "created_at",
     ]
-    export_headings = {"pk": _("ID")}
-    ordering = ["-created_at"]
     panels = [
         FieldPanel("author", read_only=True),
         FieldPanel("member", read_only=True),
         FieldPanel("relationship"),
         FieldPanel("text"),
-        # Shown, never changed here: approving and rejecting are the bulk actions,
-        # through the service layer (its checks and audit entry).
-        FieldPanel("state", read_only=True),
+        shown_state(),
         FieldPanel("is_hidden"),
     ]
 
 
-class ReportViewSet(NetworkSnippetViewSet):
+class ReportViewSet(RelationSnippetViewSet):
     model = Report
     icon = "warning"
     menu_label = _("Reports")
     menu_name = "network-reports"
-    inspect_view_enabled = True
     select_related = (
         "reporter",
         "target_member",
@@ -220,7 +212,6 @@ class ReportViewSet(NetworkSnippetViewSet):
     search_fields = ["reporter__title", "target_member__title", "target_company__title", "details"]
     list_export = ["pk", "reporter", "target", "reason", "details", "state", "created_at"]
     export_headings = {"pk": _("ID"), "target": _("Reported")}
-    ordering = ["-created_at"]
     # No edit form: its policy refuses "change" (a report's state and note are the
     # decision, made with the Resolve and Dismiss actions); the inspect view shows it.
 
@@ -230,58 +221,61 @@ class ReportViewSet(NetworkSnippetViewSet):
 # --------------------------------------------------------------------------
 
 
-class ApproveEndorsementsBulkAction(ServiceBulkAction):
-    models = [Endorsement]
+class Approval:
+    """What an approving decision shows; ``approve`` is passed to the service."""
+
     display_name = _("Approve")
     action_type = "approve"
+    button_label = _("Yes, approve")
+    action_priority = 10
+    approve = True
+
+
+class Rejection:
+    """What a rejecting decision shows; ``approve`` is passed to the service."""
+
+    display_name = _("Reject")
+    action_type = "reject"
+    button_label = _("Yes, reject")
+    action_priority = 20
+    classes = {"serious"}
+    approve = False
+
+
+class ModerateEndorsements(ServiceBulkAction):
+    models = [Endorsement]
+    approve = True
+
+    def call_service(self, user, obj):
+        services.moderate_endorsement(user, obj, self.approve)
+
+
+class ModerateRecommendations(ServiceBulkAction):
+    models = [Recommendation]
+    approve = True
+
+    def call_service(self, user, obj):
+        services.moderate_recommendation(user, obj, self.approve)
+
+
+class ApproveEndorsementsBulkAction(Approval, ModerateEndorsements):
     aria_label = _("Approve selected endorsements")
     question = _("Approve these endorsements? They go live on the members' profiles.")
-    button_label = _("Yes, approve")
-    action_priority = 10
-
-    def call_service(self, user, obj):
-        services.moderate_endorsement(user, obj, True)
 
 
-class RejectEndorsementsBulkAction(ServiceBulkAction):
-    models = [Endorsement]
-    display_name = _("Reject")
-    action_type = "reject"
+class RejectEndorsementsBulkAction(Rejection, ModerateEndorsements):
     aria_label = _("Reject selected endorsements")
     question = _("Reject these endorsements? They will not be shown.")
-    button_label = _("Yes, reject")
-    action_priority = 20
-    classes = {"serious"}
-
-    def call_service(self, user, obj):
-        services.moderate_endorsement(user, obj, False)
 
 
-class ApproveRecommendationsBulkAction(ServiceBulkAction):
-    models = [Recommendation]
-    display_name = _("Approve")
-    action_type = "approve"
+class ApproveRecommendationsBulkAction(Approval, ModerateRecommendations):
     aria_label = _("Approve selected recommendations")
     question = _("Approve these recommendations? They go live on the members' profiles.")
-    button_label = _("Yes, approve")
-    action_priority = 10
-
-    def call_service(self, user, obj):
-        services.moderate_recommendation(user, obj, True)
 
 
-class RejectRecommendationsBulkAction(ServiceBulkAction):
-    models = [Recommendation]
-    display_name = _("Reject")
-    action_type = "reject"
+class RejectRecommendationsBulkAction(Rejection, ModerateRecommendations):
     aria_label = _("Reject selected recommendations")
     question = _("Reject these recommendations? They will not be shown.")
-    button_label = _("Yes, reject")
-    action_priority = 20
-    classes = {"serious"}
-
-    def call_service(self, user, obj):
-        services.moderate_recommendation(user, obj, False)
 
 
 class ResolveReportsForm(forms.Form):
@@ -364,7 +358,7 @@ def moderation_links() -> dict[str, str]:
     }
 
 
-class ModerationQueueView(WagtailAdminTemplateMixin, TemplateView):
+class ModerationQueueView(NetworkScreenView):
     """What waits for a moderator: the oldest pending items of each kind, with
     links to the filtered listings where they are approved or rejected in bulk."""
 
@@ -372,14 +366,7 @@ class ModerationQueueView(WagtailAdminTemplateMixin, TemplateView):
     page_title = _("Moderation queue")
     header_icon = "tasks"
     preview_size = 10
-
-    def dispatch(self, request, *args, **kwargs):
-        if not visibility.can_moderate(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_breadcrumbs_items(self):
-        return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
+    is_allowed = staticmethod(visibility.can_moderate)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -421,24 +408,14 @@ class ModerationQueueView(WagtailAdminTemplateMixin, TemplateView):
         return context
 
 
-class ModerationQueueMenuItem(MenuItem):
-    def is_shown(self, request) -> bool:
-        return visibility.can_moderate(request.user)
-
-
-class ModerationQueueViewSet(ViewSet):
+class ModerationQueueViewSet(NetworkScreenViewSet):
     """The "Moderation queue" entry of the Network menu, for moderators."""
 
     name = "wagtail_network_moderation"
-    url_prefix = "network/moderation"
     icon = "tasks"
     menu_label = _("Moderation queue")
     menu_name = "network-moderation"
-    menu_url = reverse_lazy("wagtail_network_moderation:index")
-
-    @cached_property
-    def menu_item_class(self):
-        return ModerationQueueMenuItem
+    is_shown_to = staticmethod(visibility.can_moderate)
 
     def get_urlpatterns(self):
         return [path("", ModerationQueueView.as_view(), name="index")]

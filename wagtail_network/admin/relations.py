@@ -43,7 +43,8 @@ from . import policies
 from .actions import ServiceActionView
 from .listings import (
     CreatedFilterMixin,
-    NetworkSnippetViewSet,
+    PairSnippetViewSet,
+    RelationSnippetViewSet,
     ScopedIndexMixin,
     ScopedObjectMixin,
     state_column,
@@ -62,24 +63,11 @@ class ConnectionFilterSet(WagtailFilterSet, CreatedFilterMixin):
         fields = ["state", "created_at"]
 
 
-class FollowFilterSet(WagtailFilterSet, CreatedFilterMixin):
-    class Meta:
-        model = Follow
-        fields = ["created_at"]
-
-
-class BlockFilterSet(WagtailFilterSet, CreatedFilterMixin):
-    class Meta:
-        model = Block
-        fields = ["created_at"]
-
-
-class ConnectionViewSet(NetworkSnippetViewSet):
+class ConnectionViewSet(RelationSnippetViewSet):
     model = Connection
     icon = "link"
     menu_label = _("Connections")
     menu_name = "network-connections"
-    inspect_view_enabled = True
     select_related = ("requester", "recipient")
     list_display = [
         "requester",
@@ -100,45 +88,22 @@ class ConnectionViewSet(NetworkSnippetViewSet):
         "ended_at",
     ]
     export_headings = {"pk": _("ID"), "requester": _("Invited by"), "recipient": _("Invited")}
-    ordering = ["-created_at"]
 
 
-class FollowViewSet(NetworkSnippetViewSet):
+class FollowViewSet(PairSnippetViewSet):
     model = Follow
     icon = "view"
     menu_label = _("Follows")
     menu_name = "network-follows"
-    inspect_view_enabled = True
-    select_related = ("member", "company")
-    list_display = [
-        "member",
-        "company",
-        DateColumn("created_at", label=_("Since"), sort_key="created_at"),
-    ]
-    filterset_class = FollowFilterSet
-    search_fields = ["member__title", "company__title"]
-    list_export = ["pk", "member", "company", "created_at"]
-    export_headings = {"pk": _("ID")}
-    ordering = ["-created_at"]
+    sides = ("member", "company")
 
 
-class BlockViewSet(NetworkSnippetViewSet):
+class BlockViewSet(PairSnippetViewSet):
     model = Block
     icon = "cross"
     menu_label = _("Blocks")
     menu_name = "network-blocks"
-    inspect_view_enabled = True
-    select_related = ("blocker", "blocked")
-    list_display = [
-        "blocker",
-        "blocked",
-        DateColumn("created_at", label=_("Since"), sort_key="created_at"),
-    ]
-    filterset_class = BlockFilterSet
-    search_fields = ["blocker__title", "blocked__title"]
-    list_export = ["pk", "blocker", "blocked", "created_at"]
-    export_headings = {"pk": _("ID")}
-    ordering = ["-created_at"]
+    sides = ("blocker", "blocked")
 
 
 # --------------------------------------------------------------------------

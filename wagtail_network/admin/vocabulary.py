@@ -20,26 +20,27 @@ from .actions import NetworkBulkAction
 from .listings import NetworkSnippetViewSet
 
 
-class SkillViewSet(NetworkSnippetViewSet):
+class VocabularyViewSet(NetworkSnippetViewSet):
+    """A vocabulary's listing: terms by name, searched and exported with their slug."""
+
+    list_display = ["name", "slug"]
+    search_fields = ["name", "slug", "description"]
+    list_export = ["name", "slug", "description"]
+    ordering = ["name"]
+
+
+class SkillViewSet(VocabularyViewSet):
     model = Skill
     icon = "tag"
     menu_label = _("Skills")
     menu_name = "network-skills"
-    list_display = ["name", "slug"]
-    search_fields = ["name", "slug", "description"]
-    list_export = ["name", "slug", "description"]
-    ordering = ["name"]
 
 
-class IndustryViewSet(NetworkSnippetViewSet):
+class IndustryViewSet(VocabularyViewSet):
     model = Industry
     icon = "site"
     menu_label = _("Industries")
     menu_name = "network-industries"
-    list_display = ["name", "slug"]
-    search_fields = ["name", "slug", "description"]
-    list_export = ["name", "slug", "description"]
-    ordering = ["name"]
 
 
 class MergeTermsForm(forms.Form):

@@ -32,6 +32,7 @@ from .base import (
     _visible_company,
 )
 from .profiles import (
+    _only_known,
     _resolve_vocab,
     _save_and_publish,
     _title_as_name,
@@ -264,9 +265,7 @@ def create_company(user: Any, /, slug: str, **fields: Any) -> CompanyPage:
     from wagtail.models import Page
 
     _require_user(user)
-    unknown = sorted(set(fields) - COMPANY_FIELDS)
-    if unknown:
-        raise _error(ErrorCode.VALIDATION, _("Unknown field."), field=unknown[0])
+    _only_known(fields, COMPANY_FIELDS)
     directory = company_directory()
     if directory is None:
         raise _error(ErrorCode.INVALID_STATE)
@@ -301,9 +300,7 @@ def update_company(user: Any, company: Any, /, **fields: Any) -> CompanyPage:
     target = _visible_company(user, company)
     if not visibility.can_edit_company(user, target):
         raise _error(ErrorCode.PERMISSION_DENIED)
-    unknown = sorted(set(fields) - COMPANY_FIELDS)
-    if unknown:
-        raise _error(ErrorCode.VALIDATION, _("Unknown field."), field=unknown[0])
+    _only_known(fields, COMPANY_FIELDS)
     with _title_as_name(fields), transaction.atomic():
         current = CompanyPage.objects.select_for_update(of=("self",)).get(pk=target.pk)
         page = current.get_latest_revision_as_object()

@@ -90,6 +90,13 @@ def _validation_from(exc: ValidationError, prefix: str = "") -> NetworkError:
     return _error(ErrorCode.VALIDATION, exc.messages[0] if exc.messages else None)
 
 
+def _only_known(fields: dict[str, Any], known: frozenset[str]) -> None:
+    """``VALIDATION`` on the first field (alphabetically) that is not ``known``."""
+    unknown = sorted(set(fields) - known)
+    if unknown:
+        raise _error(ErrorCode.VALIDATION, _("Unknown field."), field=unknown[0])
+
+
 def _resolve_vocab(model: type[models.Model], value: Any, field: str):
     if value in (None, ""):
         return None
@@ -334,9 +341,7 @@ def update_my_profile(user: Any, /, **fields: Any) -> MemberPage:
     visibility).
     """
     _require_user(user)
-    unknown = sorted(set(fields) - PROFILE_FIELDS)
-    if unknown:
-        raise _error(ErrorCode.VALIDATION, _("Unknown field."), field=unknown[0])
+    _only_known(fields, PROFILE_FIELDS)
     _check_locks(fields, None)
     with _title_as_name(fields), transaction.atomic():
         # One profile per user even when two requests join at once: the second
@@ -372,9 +377,7 @@ def save_member_profile(editor: Any, member: Any = None, /, **fields: Any) -> Me
     ``VALIDATION`` with ``field``.
     """
     _require_user(editor)
-    unknown = sorted(set(fields) - PROFILE_FIELDS)
-    if unknown:
-        raise _error(ErrorCode.VALIDATION, _("Unknown field."), field=unknown[0])
+    _only_known(fields, PROFILE_FIELDS)
     _check_locks(fields, None)
     with _title_as_name(fields), transaction.atomic():
         if member is None:

@@ -1,0 +1,213 @@
+"""What every service shares: resolving the actor and targets through the visibility
+rules, row locks, history and audit-log entries, and the one way the viewer's
+cached facts are invalidated after a change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, models, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.log_actions import log
+from wagtail.log_actions import registry as log_registry
+
+from .. import log_actions, visibility
+from ..errors import ErrorCode, NetworkError
+from ..models import (
+    LIVE_CONNECTION_STATES,
+    Block,
+    CompanyPage,
+    Connection,
+    ConnectionEdge,
+    ConnectionEvent,
+    MemberPage,
+    Skill,
+)
+
+
+def _error(code: ErrorCode, message: Any = None, field: str | None = None) -> NetworkError:
+    return NetworkError(code, message, field=field)
+
+
+def _pk(value: Any, field: str | None = None) -> int:
+    """A primary key from an instance or an id; garbage reads as "not found"."""
+    if isinstance(value, models.Model):
+        if value.pk is None:
+            raise _error(ErrorCode.NOT_FOUND, field=field)
+        return int(value.pk)
+    if isinstance(value, bool):
+        raise _error(ErrorCode.NOT_FOUND, field=field)
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise _error(ErrorCode.NOT_FOUND, field=field) from None
+
+
+def _actor(user: Any, *, live: bool = True) -> MemberPage:
+    """The acting user's member profile.
+
+    ``live``: the action reaches other members (inviting, endorsing, …), which a
+    profile still waiting for an editor may not do yet.
+    """
+    if not visibility.is_authenticated(user):
+        raise _error(ErrorCode.UNAUTHENTICATED)
+    member = visibility.viewer_member(user)
+    if member is None:
+        raise _error(ErrorCode.NO_PROFILE)
+    if live and not member.live:
+        raise _error(ErrorCode.NO_PROFILE, _("Your profile is not published yet."))
+    return member
+
+
+def _require_user(user: Any) -> None:
+    if not visibility.is_authenticated(user):
+        raise _error(ErrorCode.UNAUTHENTICATED)
+
+
+def _visible_member(user: Any, member: Any, field: str = "member") -> MemberPage:
+    """The target member, if the user may see it; otherwise ``NOT_FOUND``."""
+    pk = _pk(member, field)
+    target = visibility.members_visible_to(user).filter(pk=pk).first()
+    if target is None:
+        raise _error(ErrorCode.NOT_FOUND, field=field)
+    return target
+
+
+def _visible_company(user: Any, company: Any, field: str = "company") -> CompanyPage:
+    pk = _pk(company, field)
+    target = visibility.companies_visible_to(user).filter(pk=pk).first()
+    if target is None:
+        raise _error(ErrorCode.NOT_FOUND, field=field)
+    return target
+
+
+def _not_found_or(user: Any, member_pk: int, code: ErrorCode) -> NetworkError:
+    """``code`` for a member the user sees, ``NOT_FOUND`` for one they do not.
+
+    Used where the relation row that the action needs is missing: answering
+    "not connected" about an invisible member would confirm that it exists.
+    """
+    if visibility.members_visible_to(user).filter(pk=member_pk).exists():
+        return _error(code)
+    return _error(ErrorCode.NOT_FOUND, field="member")
+
+
+def _resolve_skill(value: Any, field: str = "skill") -> Skill:
+    """A skill from an instance, an id or a slug."""
+    if isinstance(value, Skill):
+        return value
+    qs = Skill.objects.all()
+    skill = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        skill = qs.filter(pk=value).first()
+    elif isinstance(value, str) and value:
+        skill = qs.filter(slug=value).first()
+        if skill is None and value.isdigit():
+            skill = qs.filter(pk=int(value)).first()
+    if skill is None:
+        raise _error(ErrorCode.NOT_FOUND, _("Unknown skill."), field=field)
+    return skill
+
+
+def _lock_members(*pks: int) -> None:
+    """Lock member rows in primary-key order, so that two requests about the same
+    pair serialise instead of racing (and never deadlock on each other)."""
+    list(
+        MemberPage.objects.select_for_update(of=("self",))
+        .filter(pk__in=sorted(set(pks)))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def _ordered(a: int, b: int) -> tuple[int, int]:
+    return (a, b) if a < b else (b, a)
+
+
+def _live_connection(a: int, b: int, *, lock: bool = True) -> Connection | None:
+    low, high = _ordered(a, b)
+    qs = Connection.objects.filter(
+        member_low_id=low, member_high_id=high, state__in=LIVE_CONNECTION_STATES
+    )
+    if lock:
+        qs = qs.select_for_update()
+    return qs.first()
+
+
+def _is_blocked_either_way(a: int, b: int) -> bool:
+    return Block.objects.filter(
+        Q(blocker_id=a, blocked_id=b) | Q(blocker_id=b, blocked_id=a)
+    ).exists()
+
+
+def _event(connection: Connection, actor: MemberPage | None, at=None) -> None:
+    ConnectionEvent.objects.create(
+        connection=connection,
+        actor=actor,
+        state=connection.state,
+        at=at or timezone.now(),
+    )
+
+
+def _log(instance: Any, action: str, user: Any, **data: Any) -> None:
+    # Wagtail validates log entries against its registry of actions. The app's
+    # wagtail_hooks registers ours; registering here too keeps the service layer
+    # working where that hook is not (yet) loaded, e.g. in a host's custom setup.
+    if not log_registry.action_exists(action):
+        log_actions.register(log_registry)
+    log(instance, action, user=user, data=data)
+
+
+def _changed(user: Any) -> None:
+    """Forget the user's memoised visibility answers after a change of their network."""
+    visibility.clear_viewer_cache(user)
+
+
+def _get_or_create(model: type[models.Model], defaults: dict | None = None, **lookup):
+    """``get_or_create`` that survives a concurrent insert of the same row."""
+    obj = model.objects.filter(**lookup).first()
+    if obj is not None:
+        return obj, False
+    try:
+        with transaction.atomic():
+            return model.objects.create(**lookup, **(defaults or {})), True
+    except IntegrityError:
+        obj = model.objects.filter(**lookup).first()
+        if obj is None:
+            raise
+        return obj, False
+
+
+def _connected(a: int, b: int) -> bool:
+    return ConnectionEdge.objects.filter(member_id=a, other_id=b).exists()
+
+
+def _require_moderator(user: Any, visible: bool) -> None:
+    """Moderators only; others get ``PERMISSION_DENIED`` for what they see and
+    ``NOT_FOUND`` for what they do not."""
+    _require_user(user)
+    if not visibility.can_moderate(user):
+        raise _error(ErrorCode.PERMISSION_DENIED if visible else ErrorCode.NOT_FOUND)
+
+
+def _is_company_admin(user: Any, company: CompanyPage) -> bool:
+    """A per-object (guardian) grant on this very company; global permissions do not count."""
+    return visibility.administered_companies(user).filter(pk=company.pk).exists()
+
+
+def _is_editor(user: Any, company: CompanyPage) -> bool:
+    """A Wagtail editor of the company page, other than through a company-admin grant.
+
+    Company admins may also be able to edit their page through Wagtail (the admin
+    wires guardian grants into the page permission policy), so being able to edit
+    the page alone does not make someone an editor here.
+    """
+    if not visibility.is_authenticated(user):
+        return False
+    if user.is_superuser:
+        return True
+    if _is_company_admin(user, company):
+        return False
+    return bool(company.permissions_for_user(user).can_edit())

@@ -1,0 +1,255 @@
+"""Positions confirmed by company admins, company-to-company relationships, and
+edits of company pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .. import visibility
+from ..errors import ErrorCode
+from ..models import (
+    CompanyPage,
+    CompanyRelationship,
+    CompanyRelationshipKind,
+    Industry,
+    Position,
+)
+from .base import (
+    _error,
+    _get_or_create,
+    _is_company_admin,
+    _is_editor,
+    _log,
+    _pk,
+    _require_user,
+    _visible_company,
+)
+from .profiles import _resolve_vocab, _save_and_publish, _title_as_name, plain_text_to_rich_text
+
+
+def _position_for_company_admin(user: Any, position: Any) -> Position:
+    _require_user(user)
+    pk = _pk(position, "position")
+    obj = (
+        visibility.positions_visible_to(user, Position.objects.select_related("company"))
+        .filter(pk=pk)
+        .first()
+    )
+    if obj is None:
+        raise _error(ErrorCode.NOT_FOUND, field="position")
+    if obj.company_id is None or not visibility.can_edit_company(user, obj.company):
+        raise _error(ErrorCode.PERMISSION_DENIED)
+    return obj
+
+
+def confirm_position(user: Any, position: Any) -> Position:
+    """An admin of the position's company (a guardian grant) or an editor confirms
+    that the member works (worked) there. Idempotent.
+
+    Errors: ``NOT_FOUND`` (position not visible), ``PERMISSION_DENIED`` (not an
+    admin of that company, or a free-text company nobody administers).
+    """
+    obj = _position_for_company_admin(user, position)
+    if obj.verified_at is not None:
+        return obj
+    with transaction.atomic():
+        obj.verified_at = timezone.now()
+        obj.verified_by = user
+        Position.objects.filter(pk=obj.pk).update(verified_at=obj.verified_at, verified_by=user)
+        _log(
+            obj,
+            "wagtail_network.position.confirm",
+            user,
+            member=obj.member_id,
+            company=obj.company_id,
+        )
+    return obj
+
+
+def unverify_position(user: Any, position: Any) -> Position:
+    """Withdraw a confirmation (same permission as :func:`confirm_position`)."""
+    obj = _position_for_company_admin(user, position)
+    if obj.verified_at is None:
+        return obj
+    with transaction.atomic():
+        Position.objects.filter(pk=obj.pk).update(verified_at=None, verified_by=None)
+        obj.verified_at = None
+        obj.verified_by = None
+        _log(
+            obj,
+            "wagtail_network.position.unverify",
+            user,
+            member=obj.member_id,
+            company=obj.company_id,
+        )
+    return obj
+
+
+def propose_company_relationship(
+    user: Any, from_company: Any, to_company: Any, kind: str
+) -> CompanyRelationship:
+    """Declare that ``from_company`` is ``kind`` of ``to_company``.
+
+    By an admin of ``from_company`` (confirmed on that side; the other side's
+    admins confirm) or by an editor (confirmed by the editor at once).
+    Idempotent per (from, to, kind). Errors: ``NOT_FOUND``, ``SELF_ACTION``,
+    ``VALIDATION`` (``kind``), ``PERMISSION_DENIED``.
+    """
+    _require_user(user)
+    if kind not in CompanyRelationshipKind.values:
+        raise _error(ErrorCode.VALIDATION, _("Choose a kind of relationship."), field="kind")
+    source = _visible_company(user, from_company, "from_company")
+    target = _visible_company(user, to_company, "to_company")
+    if source.pk == target.pk:
+        raise _error(ErrorCode.SELF_ACTION, field="to_company")
+    is_admin = _is_company_admin(user, source)
+    is_editor = not is_admin and _is_editor(user, source)
+    if not (is_admin or is_editor):
+        raise _error(ErrorCode.PERMISSION_DENIED)
+    with transaction.atomic():
+        rel, created = _get_or_create(
+            CompanyRelationship,
+            defaults={"confirmed_by_from": is_admin, "confirmed_by_editor": is_editor},
+            from_company_id=source.pk,
+            to_company_id=target.pk,
+            kind=kind,
+        )
+        if not created:
+            changed = []
+            if is_admin and not rel.confirmed_by_from:
+                rel.confirmed_by_from = True
+                changed.append("confirmed_by_from")
+            if is_editor and not rel.confirmed_by_editor:
+                rel.confirmed_by_editor = True
+                changed.append("confirmed_by_editor")
+            if not changed:
+                return rel
+            rel.save(update_fields=changed)
+        _log(
+            rel,
+            "wagtail_network.company_relationship.propose",
+            user,
+            from_company=source.pk,
+            to_company=target.pk,
+            kind=kind,
+            as_editor=is_editor,
+        )
+    return rel
+
+
+def _visible_relationship(user: Any, relationship: Any) -> CompanyRelationship:
+    _require_user(user)
+    pk = _pk(relationship, "relationship")
+    obj = (
+        visibility.relationships_visible_to(
+            user, CompanyRelationship.objects.select_related("from_company", "to_company")
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if obj is None:
+        raise _error(ErrorCode.NOT_FOUND, field="relationship")
+    return obj
+
+
+def confirm_company_relationship(user: Any, relationship: Any) -> CompanyRelationship:
+    """Confirm a relationship: an admin of either side confirms for that side, an
+    editor for everyone. Idempotent. Errors: ``NOT_FOUND``, ``PERMISSION_DENIED``."""
+    rel = _visible_relationship(user, relationship)
+    changed = []
+    if _is_company_admin(user, rel.to_company) and not rel.confirmed_by_to:
+        rel.confirmed_by_to = True
+        changed.append("confirmed_by_to")
+    if _is_company_admin(user, rel.from_company) and not rel.confirmed_by_from:
+        rel.confirmed_by_from = True
+        changed.append("confirmed_by_from")
+    is_admin = _is_company_admin(user, rel.to_company) or _is_company_admin(user, rel.from_company)
+    if not is_admin:
+        if not (_is_editor(user, rel.from_company) or _is_editor(user, rel.to_company)):
+            raise _error(ErrorCode.PERMISSION_DENIED)
+        if not rel.confirmed_by_editor:
+            rel.confirmed_by_editor = True
+            changed.append("confirmed_by_editor")
+    if not changed:
+        return rel
+    with transaction.atomic():
+        CompanyRelationship.objects.filter(pk=rel.pk).update(**{name: True for name in changed})
+        _log(rel, "wagtail_network.company_relationship.confirm", user, sides=changed)
+    return rel
+
+
+def remove_company_relationship(user: Any, relationship: Any) -> None:
+    """Remove a relationship (an admin of either side, or an editor)."""
+    rel = _visible_relationship(user, relationship)
+    allowed = any(
+        _is_company_admin(user, c) or _is_editor(user, c)
+        for c in (rel.from_company, rel.to_company)
+    )
+    if not allowed:
+        raise _error(ErrorCode.PERMISSION_DENIED)
+    with transaction.atomic():
+        _log(
+            rel,
+            "wagtail_network.company_relationship.remove",
+            user,
+            from_company=rel.from_company_id,
+            to_company=rel.to_company_id,
+            kind=rel.kind,
+        )
+        rel.delete()
+
+
+#: Plain fields a member may set on their own profile.
+COMPANY_TEXT_FIELDS = (
+    "title",
+    "tagline",
+    "city",
+    "country",
+    "website",
+    "contact_email",
+    "size_range",
+)
+COMPANY_FIELDS = frozenset(
+    COMPANY_TEXT_FIELDS + ("name", "description", "industry", "founded_year", "specialities")
+)
+
+
+def update_company(user: Any, company: Any, /, **fields: Any) -> CompanyPage:
+    """Edit a company page: its admins (guardian grants), editors and superusers.
+
+    ``description`` is plain text; ``industry`` a slug or id; ``specialities`` a
+    list of tags. The change is saved as a revision and published (drafts stay
+    drafts). Errors: ``NOT_FOUND`` (not visible), ``PERMISSION_DENIED`` (visible,
+    not editable), ``VALIDATION`` with ``field``.
+    """
+    _require_user(user)
+    target = _visible_company(user, company)
+    if not visibility.can_edit_company(user, target):
+        raise _error(ErrorCode.PERMISSION_DENIED)
+    unknown = sorted(set(fields) - COMPANY_FIELDS)
+    if unknown:
+        raise _error(ErrorCode.VALIDATION, _("Unknown field."), field=unknown[0])
+    with _title_as_name(fields), transaction.atomic():
+        current = CompanyPage.objects.select_for_update(of=("self",)).get(pk=target.pk)
+        page = current.get_latest_revision_as_object()
+        for name, value in fields.items():
+            if name in ("title", "name"):
+                page.title = (value or "").strip()
+            elif name in COMPANY_TEXT_FIELDS:
+                setattr(page, name, (value or "").strip())
+            elif name == "description":
+                page.description = plain_text_to_rich_text(value)
+            elif name == "industry":
+                page.industry = _resolve_vocab(Industry, value, "industry")
+            elif name == "founded_year":
+                page.founded_year = value if value not in ("", None) else None
+            elif name == "specialities":
+                page.specialities.set([str(v).strip() for v in (value or []) if str(v).strip()])
+        page.slug = current.slug
+        _save_and_publish(page, user, publish=current.live)
+    visibility.clear_viewer_cache(user)
+    return CompanyPage.objects.get(pk=target.pk)

@@ -1,0 +1,372 @@
+"""Skill endorsements and written recommendations, with their moderation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .. import visibility
+from ..conf import get_setting
+from ..errors import ErrorCode
+from ..models import (
+    Endorsement,
+    EndorsementState,
+    MemberPage,
+    Recommendation,
+    RecommendationRelationship,
+    RecommendationState,
+)
+from .base import (
+    _actor,
+    _connected,
+    _error,
+    _get_or_create,
+    _lock_members,
+    _log,
+    _pk,
+    _require_moderator,
+    _require_user,
+    _resolve_skill,
+    _visible_member,
+)
+
+RECOMMENDATION_MAX_LENGTH = 3000
+RECOMMENDATION_ACTIONS = ("accept", "decline", "hide", "unhide")
+
+
+def endorse_skill(user: Any, member: Any, skill: Any) -> Endorsement:
+    """Endorse ``member`` for ``skill``.
+
+    Only 1st-degree connections, only a skill the member lists, never oneself; one
+    endorsement per (endorser, member, skill) — repeating returns the existing one.
+    New endorsements are ``pending`` with ``ENDORSEMENT_MODERATION``, else ``live``.
+    Errors: ``SELF_ACTION``, ``NOT_FOUND``, ``NOT_CONNECTED``, ``SKILL_NOT_LISTED``.
+    """
+    me = _actor(user)
+    if _pk(member, "member") == me.pk:
+        raise _error(ErrorCode.SELF_ACTION, field="member")
+    target = _visible_member(user, member)
+    skill_obj = _resolve_skill(skill)
+    with transaction.atomic():
+        _lock_members(me.pk, target.pk)
+        if not _connected(me.pk, target.pk):
+            raise _error(ErrorCode.NOT_CONNECTED)
+        if not MemberPage.skills.through.objects.filter(
+            memberpage_id=target.pk, skill_id=skill_obj.pk
+        ).exists():
+            raise _error(ErrorCode.SKILL_NOT_LISTED, field="skill")
+        state = (
+            EndorsementState.PENDING
+            if get_setting("ENDORSEMENT_MODERATION")
+            else EndorsementState.LIVE
+        )
+        endorsement, created = _get_or_create(
+            Endorsement,
+            defaults={"state": state},
+            endorser_id=me.pk,
+            member_id=target.pk,
+            skill_id=skill_obj.pk,
+        )
+        if created:
+            _log(
+                endorsement,
+                "wagtail_network.endorsement.create",
+                user,
+                endorser=me.pk,
+                member=target.pk,
+                skill=skill_obj.pk,
+                state=endorsement.state,
+            )
+    return endorsement
+
+
+def withdraw_endorsement(user: Any, member: Any, skill: Any) -> None:
+    """Withdraw the actor's endorsement of ``member`` for ``skill``.
+
+    Errors: ``NOT_FOUND`` (no such endorsement).
+    """
+    me = _actor(user, live=False)
+    other_pk = _pk(member, "member")
+    skill_obj = _resolve_skill(skill)
+    with transaction.atomic():
+        endorsement = (
+            Endorsement.objects.select_for_update()
+            .filter(endorser_id=me.pk, member_id=other_pk, skill_id=skill_obj.pk)
+            .first()
+        )
+        if endorsement is None:
+            raise _error(ErrorCode.NOT_FOUND)
+        _log(
+            endorsement,
+            "wagtail_network.endorsement.withdraw",
+            user,
+            endorser=me.pk,
+            member=other_pk,
+            skill=skill_obj.pk,
+        )
+        endorsement.delete()
+
+
+def _visible_endorsement(user: Any, endorsement: Any) -> Endorsement:
+    pk = _pk(endorsement, "endorsement")
+    obj = visibility.endorsements_visible_to(user).filter(pk=pk).first()
+    if obj is None:
+        raise _error(ErrorCode.NOT_FOUND, field="endorsement")
+    return obj
+
+
+def set_endorsement_hidden(user: Any, endorsement: Any, hidden: bool) -> Endorsement:
+    """The recipient hides (or shows again) an endorsement they received.
+
+    Errors: ``NOT_FOUND``, ``PERMISSION_DENIED`` (visible but not received by the actor).
+    """
+    me = _actor(user, live=False)
+    obj = _visible_endorsement(user, endorsement)
+    if obj.member_id != me.pk:
+        raise _error(ErrorCode.PERMISSION_DENIED)
+    hidden = bool(hidden)
+    with transaction.atomic():
+        if obj.is_hidden != hidden:
+            Endorsement.objects.filter(pk=obj.pk).update(is_hidden=hidden)
+            obj.is_hidden = hidden
+            _log(
+                obj,
+                "wagtail_network.endorsement.hide"
+                if hidden
+                else "wagtail_network.endorsement.unhide",
+                user,
+                member=me.pk,
+            )
+    return obj
+
+
+def _moderated_endorsement(user: Any, endorsement: Any) -> Endorsement:
+    _require_user(user)
+    pk = _pk(endorsement, "endorsement")
+    obj = visibility.endorsements_visible_to(user).filter(pk=pk).first()
+    _require_moderator(user, obj is not None)
+    if obj is None:
+        raise _error(ErrorCode.NOT_FOUND, field="endorsement")
+    return obj
+
+
+def moderate_endorsement(user: Any, endorsement: Any, approve: bool) -> Endorsement:
+    """A moderator approves (→ live) or rejects (→ rejected) an endorsement."""
+    obj = _moderated_endorsement(user, endorsement)
+    state = EndorsementState.LIVE if approve else EndorsementState.REJECTED
+    with transaction.atomic():
+        Endorsement.objects.filter(pk=obj.pk).update(state=state)
+        previous, obj.state = obj.state, state
+        _log(
+            obj,
+            "wagtail_network.endorsement.approve"
+            if approve
+            else "wagtail_network.endorsement.reject",
+            user,
+            previous_state=previous,
+        )
+    return obj
+
+
+def delete_endorsement(user: Any, endorsement: Any) -> None:
+    """A moderator deletes an endorsement (the audit log keeps the fact)."""
+    obj = _moderated_endorsement(user, endorsement)
+    with transaction.atomic():
+        _log(
+            obj,
+            "wagtail_network.endorsement.delete",
+            user,
+            endorser=obj.endorser_id,
+            member=obj.member_id,
+            skill=obj.skill_id,
+        )
+        obj.delete()
+
+
+def write_recommendation(user: Any, member: Any, relationship: str, text: str) -> Recommendation:
+    """Write (or rewrite) a recommendation for a 1st-degree connection.
+
+    The recommendation waits for its recipient (``pending_recipient``). One per
+    author and member: writing again updates a recommendation that is not
+    published yet and sends it to the recipient again. Errors: ``SELF_ACTION``,
+    ``NOT_FOUND``, ``NOT_CONNECTED``, ``VALIDATION`` (``relationship``, ``text``),
+    ``ALREADY_EXISTS`` (a published one: the recipient must hide it, or the author
+    ask a moderator).
+    """
+    me = _actor(user)
+    if _pk(member, "member") == me.pk:
+        raise _error(ErrorCode.SELF_ACTION, field="member")
+    if relationship not in RecommendationRelationship.values:
+        raise _error(ErrorCode.VALIDATION, _("Choose a relationship."), field="relationship")
+    text = (text or "").strip()
+    if not text:
+        raise _error(ErrorCode.VALIDATION, _("Write the recommendation."), field="text")
+    if len(text) > RECOMMENDATION_MAX_LENGTH:
+        raise _error(
+            ErrorCode.VALIDATION,
+            _("A recommendation can be at most %(max)d characters long.")
+            % {"max": RECOMMENDATION_MAX_LENGTH},
+            field="text",
+        )
+    target = _visible_member(user, member)
+    with transaction.atomic():
+        _lock_members(me.pk, target.pk)
+        if not _connected(me.pk, target.pk):
+            raise _error(ErrorCode.NOT_CONNECTED)
+        now = timezone.now()
+        rec, created = _get_or_create(
+            Recommendation,
+            defaults={"relationship": relationship, "text": text, "created_at": now},
+            author_id=me.pk,
+            member_id=target.pk,
+        )
+        if not created:
+            rec = Recommendation.objects.select_for_update().get(pk=rec.pk)
+            if rec.state in (RecommendationState.PUBLISHED, RecommendationState.PENDING_MODERATION):
+                raise _error(ErrorCode.ALREADY_EXISTS)
+            rec.relationship = relationship
+            rec.text = text
+            rec.state = RecommendationState.PENDING_RECIPIENT
+            rec.updated_at = now
+            rec.responded_at = None
+            rec.save(update_fields=["relationship", "text", "state", "updated_at", "responded_at"])
+        _log(
+            rec,
+            "wagtail_network.recommendation.write"
+            if created
+            else "wagtail_network.recommendation.update",
+            user,
+            author=me.pk,
+            member=target.pk,
+        )
+    return rec
+
+
+def _visible_recommendation(user: Any, recommendation: Any) -> Recommendation:
+    pk = _pk(recommendation, "recommendation")
+    obj = visibility.recommendations_visible_to(user).filter(pk=pk).first()
+    if obj is None:
+        raise _error(ErrorCode.NOT_FOUND, field="recommendation")
+    return obj
+
+
+def respond_to_recommendation(user: Any, recommendation: Any, action: str) -> Recommendation:
+    """The recipient accepts, declines, hides or unhides a recommendation.
+
+    ``accept``: → ``published``, or ``pending_moderation`` with
+    ``RECOMMENDATION_MODERATION`` (idempotent once accepted; a declined one may
+    still be accepted). ``decline``: only while it waits for the recipient.
+    ``hide``/``unhide``: at any time. Errors: ``VALIDATION`` (``action``),
+    ``NOT_FOUND``, ``PERMISSION_DENIED`` (not the recipient), ``INVALID_STATE``.
+    """
+    me = _actor(user, live=False)
+    if action not in RECOMMENDATION_ACTIONS:
+        raise _error(ErrorCode.VALIDATION, _("Unknown action."), field="action")
+    obj = _visible_recommendation(user, recommendation)
+    if obj.member_id != me.pk:
+        raise _error(ErrorCode.PERMISSION_DENIED)
+    with transaction.atomic():
+        rec = Recommendation.objects.select_for_update().get(pk=obj.pk)
+        now = timezone.now()
+        if action in ("hide", "unhide"):
+            hidden = action == "hide"
+            if rec.is_hidden == hidden:
+                return rec
+            rec.is_hidden = hidden
+            rec.save(update_fields=["is_hidden"])
+        elif action == "accept":
+            if rec.state in (
+                RecommendationState.PUBLISHED,
+                RecommendationState.PENDING_MODERATION,
+            ):
+                return rec
+            if rec.state not in (
+                RecommendationState.PENDING_RECIPIENT,
+                RecommendationState.DECLINED,
+            ):
+                raise _error(ErrorCode.INVALID_STATE)
+            rec.state = (
+                RecommendationState.PENDING_MODERATION
+                if get_setting("RECOMMENDATION_MODERATION")
+                else RecommendationState.PUBLISHED
+            )
+            rec.responded_at = now
+            rec.save(update_fields=["state", "responded_at"])
+        else:  # decline
+            if rec.state == RecommendationState.DECLINED:
+                return rec
+            if rec.state != RecommendationState.PENDING_RECIPIENT:
+                raise _error(ErrorCode.INVALID_STATE)
+            rec.state = RecommendationState.DECLINED
+            rec.responded_at = now
+            rec.save(update_fields=["state", "responded_at"])
+        _log(
+            rec,
+            f"wagtail_network.recommendation.{action}",
+            user,
+            author=rec.author_id,
+            member=rec.member_id,
+            state=rec.state,
+        )
+    return rec
+
+
+def _moderated_recommendation(user: Any, recommendation: Any) -> Recommendation:
+    _require_user(user)
+    pk = _pk(recommendation, "recommendation")
+    obj = visibility.recommendations_visible_to(user).filter(pk=pk).first()
+    _require_moderator(user, obj is not None)
+    if obj is None:
+        raise _error(ErrorCode.NOT_FOUND, field="recommendation")
+    return obj
+
+
+def moderate_recommendation(user: Any, recommendation: Any, approve: bool) -> Recommendation:
+    """A moderator approves (→ published) or rejects (→ rejected) a recommendation.
+
+    Approval needs the recipient's acceptance first (``INVALID_STATE`` otherwise):
+    a moderator never publishes what the recipient has not agreed to.
+    """
+    obj = _moderated_recommendation(user, recommendation)
+    with transaction.atomic():
+        rec = Recommendation.objects.select_for_update().get(pk=obj.pk)
+        previous = rec.state
+        if approve:
+            if rec.state == RecommendationState.PUBLISHED:
+                return rec
+            # Only what the recipient accepted waits for a moderator; a rejected or
+            # declined recommendation goes back through its author and recipient.
+            if rec.state != RecommendationState.PENDING_MODERATION:
+                raise _error(ErrorCode.INVALID_STATE)
+            rec.state = RecommendationState.PUBLISHED
+        else:
+            rec.state = RecommendationState.REJECTED
+        rec.moderated_at = timezone.now()
+        rec.moderated_by = user
+        rec.save(update_fields=["state", "moderated_at", "moderated_by"])
+        _log(
+            rec,
+            "wagtail_network.recommendation.approve"
+            if approve
+            else "wagtail_network.recommendation.reject",
+            user,
+            previous_state=previous,
+        )
+    return rec
+
+
+def delete_recommendation(user: Any, recommendation: Any) -> None:
+    """A moderator deletes a recommendation (the audit log keeps the fact)."""
+    obj = _moderated_recommendation(user, recommendation)
+    with transaction.atomic():
+        _log(
+            obj,
+            "wagtail_network.recommendation.delete",
+            user,
+            author=obj.author_id,
+            member=obj.member_id,
+        )
+        obj.delete()

@@ -1,0 +1,393 @@
+"""A member's own profile: joining the network and editing it."""
+
+from __future__ import annotations
+
+import html
+import re
+from contextlib import contextmanager
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from ..conf import get_setting
+from ..errors import ErrorCode, NetworkError
+from ..models import (
+    CompanyPage,
+    Education,
+    Industry,
+    MemberIndexPage,
+    MemberLink,
+    MemberPage,
+    OpenTo,
+    Position,
+    Skill,
+)
+from .base import (
+    _changed,
+    _error,
+    _lock_members,
+    _log,
+    _pk,
+    _require_user,
+)
+
+PROFILE_TEXT_FIELDS = (
+    "title",
+    "headline",
+    "city",
+    "country",
+    "languages",
+    "contact_email",
+    "contact_phone",
+)
+PROFILE_BOOL_FIELDS = tuple(MemberPage.OPEN_TO_FIELDS.values())
+PROFILE_VISIBILITY_FIELDS = (
+    "profile_visibility",
+    "email_visibility",
+    "phone_visibility",
+    "connections_visibility",
+    "positions_visibility",
+)
+PROFILE_FIELDS = frozenset(
+    PROFILE_TEXT_FIELDS
+    + PROFILE_BOOL_FIELDS
+    + PROFILE_VISIBILITY_FIELDS
+    + ("name", "bio", "industry", "skills", "interests", "open_to", "positions")
+    + ("education", "links")
+)
+
+_PARAGRAPHS = re.compile(r"\n\s*\n")
+
+
+def plain_text_to_rich_text(text: str) -> str:
+    """Rich text from plain text: escaped paragraphs.
+
+    Members and company admins send plain text over the API; accepting their HTML
+    as Wagtail rich text would let anyone inject markup into pages.
+    """
+    text = (text or "").strip()
+    if not text:
+        return ""
+    parts = [p.strip() for p in _PARAGRAPHS.split(text) if p.strip()]
+    return "".join(
+        "<p>" + "<br/>".join(html.escape(line) for line in p.splitlines()) + "</p>" for p in parts
+    )
+
+
+def _validation_from(exc: ValidationError, prefix: str = "") -> NetworkError:
+    """The first message of a Django ``ValidationError`` as a typed error."""
+    if hasattr(exc, "error_dict"):
+        field, errors = next(iter(exc.error_dict.items()))
+        message = errors[0].messages[0] if errors else exc.messages[0]
+        if field == "__all__":
+            field = None
+        return _error(ErrorCode.VALIDATION, message, field=f"{prefix}{field}" if field else None)
+    return _error(ErrorCode.VALIDATION, exc.messages[0] if exc.messages else None)
+
+
+def _resolve_vocab(model: type[models.Model], value: Any, field: str):
+    if value in (None, ""):
+        return None
+    if isinstance(value, model):
+        return value
+    obj = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        obj = model.objects.filter(pk=value).first()
+    elif isinstance(value, str):
+        obj = model.objects.filter(slug=value).first()
+        if obj is None and value.isdigit():
+            obj = model.objects.filter(pk=int(value)).first()
+    if obj is None:
+        raise _error(ErrorCode.VALIDATION, _("Unknown value."), field=field)
+    return obj
+
+
+def _member_directory() -> MemberIndexPage:
+    setting = get_setting("MEMBER_DIRECTORY")
+    qs = MemberIndexPage.objects.all()
+    if setting in (None, ""):
+        directory = qs.live().order_by("path").first()
+    elif isinstance(setting, int) or (isinstance(setting, str) and setting.isdigit()):
+        directory = qs.filter(pk=int(setting)).first()
+    else:
+        directory = qs.filter(slug=setting).order_by("path").first()
+    if directory is None:
+        raise _error(
+            ErrorCode.INVALID_STATE,
+            _("This site has no member directory to join yet."),
+        )
+    return directory
+
+
+def _unique_slug(parent, base: str) -> str:
+    from wagtail.models import Page
+
+    base = (slugify(base, allow_unicode=True) or "member")[:200]
+    taken = set(
+        Page.objects.child_of(parent).filter(slug__startswith=base).values_list("slug", flat=True)
+    )
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def _check_locks(fields: dict[str, Any], current: MemberPage | None) -> None:
+    """A visibility the site locked cannot be chosen differently."""
+    locked_profile = get_setting("LOCKED_PROFILE_VISIBILITY")
+    if (
+        locked_profile
+        and "profile_visibility" in fields
+        and fields["profile_visibility"] != locked_profile
+    ):
+        raise _error(
+            ErrorCode.VALIDATION,
+            _("The site decides who can see profiles."),
+            field="profile_visibility",
+        )
+    locks = get_setting("LOCKED_FIELD_VISIBILITY") or {}
+    for name, audience in locks.items():
+        key = f"{name}_visibility"
+        if key in fields and fields[key] != audience:
+            raise _error(
+                ErrorCode.VALIDATION,
+                _("The site decides who can see this."),
+                field=key,
+            )
+
+
+def _apply_profile_fields(page: MemberPage, fields: dict[str, Any]) -> None:
+    for name, value in fields.items():
+        if name in ("title", "name"):
+            page.title = (value or "").strip()
+        elif name in PROFILE_TEXT_FIELDS:
+            setattr(page, name, (value or "").strip())
+        elif name in PROFILE_BOOL_FIELDS:
+            setattr(page, name, bool(value))
+        elif name in PROFILE_VISIBILITY_FIELDS:
+            setattr(page, name, value)
+        elif name == "bio":
+            page.bio = plain_text_to_rich_text(value)
+        elif name == "industry":
+            page.industry = _resolve_vocab(Industry, value, "industry")
+        elif name == "skills":
+            page.skills = [_resolve_vocab(Skill, v, "skills") for v in (value or [])]
+        elif name == "interests":
+            page.interests.set([str(v).strip() for v in (value or []) if str(v).strip()])
+        elif name == "open_to":
+            values = set(value or [])
+            unknown = values - set(OpenTo.values)
+            if unknown:
+                raise _error(ErrorCode.VALIDATION, _("Unknown choice."), field="open_to")
+            for choice, attr in MemberPage.OPEN_TO_FIELDS.items():
+                setattr(page, attr, choice in values)
+        elif name == "positions":
+            page.positions = _positions(page, value or [])
+        elif name == "education":
+            page.education = _children(Education, value or [], "education")
+        elif name == "links":
+            page.links = _children(MemberLink, value or [], "links")
+
+
+def _children(model: type[models.Model], rows: list[dict], field: str) -> list:
+    allowed = {
+        Education: ("school", "degree", "field_of_study", "start_year", "end_year"),
+        MemberLink: ("label", "url"),
+    }[model]
+    result = []
+    for i, row in enumerate(rows):
+        unknown = set(row) - set(allowed) - {"id"}
+        if unknown:
+            raise _error(ErrorCode.VALIDATION, _("Unknown field."), field=f"{field}.{i}")
+        obj = model(**{k: v for k, v in row.items() if k in allowed})
+        try:
+            obj.full_clean(
+                exclude=["member", "sort_order"], validate_unique=False, validate_constraints=False
+            )
+        except ValidationError as exc:
+            raise _validation_from(exc, prefix=f"{field}.{i}.") from None
+        result.append(obj)
+    return result
+
+
+POSITION_FIELDS = ("company", "company_name", "title", "start_date", "end_date", "is_current")
+
+
+def _positions(page: MemberPage, rows: list[dict]) -> list[Position]:
+    """The member's positions, replaced by ``rows``.
+
+    A row with the ``id`` of an existing position keeps its confirmation unless
+    the company, title or start date changed: a company admin confirmed those.
+    """
+    existing = {p.pk: p for p in Position.objects.filter(member_id=page.pk)} if page.pk else {}
+    result = []
+    for i, row in enumerate(rows):
+        unknown = set(row) - set(POSITION_FIELDS) - {"id"}
+        if unknown:
+            raise _error(ErrorCode.VALIDATION, _("Unknown field."), field=f"positions.{i}")
+        values = {k: v for k, v in row.items() if k in POSITION_FIELDS}
+        if values.get("company") not in (None, ""):
+            company = values["company"]
+            pk = _pk(company, f"positions.{i}.company")
+            # Any live company may be claimed; drafts only by those who see them.
+            found = CompanyPage.objects.live().filter(pk=pk).first()
+            if found is None:
+                raise _error(ErrorCode.NOT_FOUND, field=f"positions.{i}.company")
+            values["company"] = found
+        else:
+            values["company"] = None
+        old = existing.get(_pk(row["id"])) if row.get("id") not in (None, "") else None
+        position = Position(**values)
+        if old is not None:
+            position.pk = old.pk
+            if (
+                old.company_id == (position.company.pk if position.company else None)
+                and old.title == position.title
+                and old.start_date == position.start_date
+            ):
+                position.verified_at = old.verified_at
+                position.verified_by_id = old.verified_by_id
+        if not position.company and not (position.company_name or "").strip():
+            raise _error(
+                ErrorCode.VALIDATION,
+                _("Choose a company or type its name."),
+                field=f"positions.{i}.company_name",
+            )
+        try:
+            position.full_clean(
+                exclude=["member", "sort_order"], validate_unique=False, validate_constraints=False
+            )
+        except ValidationError as exc:
+            raise _validation_from(exc, prefix=f"positions.{i}.") from None
+        if position.start_date and position.end_date and position.end_date < position.start_date:
+            raise _error(
+                ErrorCode.VALIDATION,
+                _("A position ends after it starts."),
+                field=f"positions.{i}.end_date",
+            )
+        result.append(position)
+    return result
+
+
+def _carry_verifications(page: MemberPage) -> None:
+    """Keep confirmations made since the revision being edited was saved.
+
+    Confirmations are written straight to the position rows; a revision saved
+    earlier still holds the unconfirmed copy, and publishing it would undo them.
+    """
+    current = {
+        p.pk: (p.verified_at, p.verified_by_id) for p in Position.objects.filter(member_id=page.pk)
+    }
+    for position in page.positions.all():
+        if position.pk in current and position.verified_at is None:
+            position.verified_at, position.verified_by_id = current[position.pk]
+
+
+def _save_and_publish(page, user: Any, publish: bool):
+    """Save a revision and publish it through Wagtail, so revisions, the audit log
+    and the page signals all record the change."""
+    try:
+        revision = page.save_revision(user=user, log_action=True)
+    except ValidationError as exc:
+        raise _validation_from(exc) from None
+    if publish:
+        # The service layer has already decided who may change this page; the
+        # member has no Wagtail page permissions on their own profile.
+        revision.publish(user=user, skip_permission_checks=True)
+    return revision
+
+
+@contextmanager
+def _title_as_name(fields: dict[str, Any]):
+    """Report errors about the page title under ``name`` when the caller said ``name``."""
+    try:
+        yield
+    except NetworkError as exc:
+        if exc.field == "title" and "name" in fields:
+            exc.field = "name"
+        raise
+
+
+def update_my_profile(user: Any, /, **fields: Any) -> MemberPage:
+    """Create or edit the user's own member profile.
+
+    Without a profile the user joins the network: a new profile is placed under
+    the member directory (setting ``MEMBER_DIRECTORY``) and is published at once
+    or left as a draft for an editor (``NEW_PROFILES_LIVE``). Every change is a
+    revision, published through Wagtail. ``bio`` is plain text; ``skills`` a list
+    of skill slugs or ids; ``industry`` a slug or id; ``open_to`` a list of
+    :class:`OpenTo` values; ``positions``/``education``/``links`` replace the
+    lists (rows may carry their ``id``). Errors: ``UNAUTHENTICATED``,
+    ``VALIDATION`` with ``field`` (unknown field, invalid value, locked
+    visibility).
+    """
+    _require_user(user)
+    unknown = sorted(set(fields) - PROFILE_FIELDS)
+    if unknown:
+        raise _error(ErrorCode.VALIDATION, _("Unknown field."), field=unknown[0])
+    _check_locks(fields, None)
+    with _title_as_name(fields), transaction.atomic():
+        # One profile per user even when two requests join at once: the second
+        # waits for the first and then edits the profile it created.
+        # (The user model from settings, not type(user): request.user is a lazy proxy.)
+        list(
+            get_user_model()
+            ._default_manager.select_for_update()
+            .filter(pk=user.pk)
+            .values_list("pk", flat=True)
+        )
+        member = MemberPage.objects.filter(user_id=user.pk).first()
+        if member is None:
+            page = _create_profile(user, fields)
+        else:
+            page = _edit_profile(user, member, fields)
+    _changed(user)
+    return MemberPage.objects.get(pk=page.pk)
+
+
+def _create_profile(user: Any, fields: dict[str, Any]) -> MemberPage:
+    from wagtail.models import Page
+
+    directory = _member_directory()
+    # Joins add children to one directory: serialise them, so that treebeard's
+    # next path and the free slug are computed from what the previous join wrote
+    # (two concurrent add_child calls would compute the same path).
+    list(Page.objects.select_for_update().filter(pk=directory.pk).values_list("pk", flat=True))
+    directory = MemberIndexPage.objects.get(pk=directory.pk)
+    title = (fields.get("title") or fields.get("name") or "").strip()
+    if not title:
+        title = (user.get_full_name() or user.get_username()).strip()
+    page = MemberPage(title=title, user=user, owner=user, live=False)
+    if get_setting("LOCKED_PROFILE_VISIBILITY"):
+        page.profile_visibility = get_setting("LOCKED_PROFILE_VISIBILITY")
+    for name, audience in (get_setting("LOCKED_FIELD_VISIBILITY") or {}).items():
+        setattr(page, f"{name}_visibility", audience)
+    if "contact_email" not in fields and getattr(user, "email", ""):
+        page.contact_email = user.email
+    _apply_profile_fields(page, fields)
+    page.slug = _unique_slug(directory, page.title)
+    try:
+        directory.add_child(instance=page)
+    except ValidationError as exc:
+        raise _validation_from(exc) from None
+    _save_and_publish(page, user, publish=bool(get_setting("NEW_PROFILES_LIVE")))
+    _log(page, "wagtail_network.profile.join", user, member=page.pk)
+    return page
+
+
+def _edit_profile(user: Any, member: MemberPage, fields: dict[str, Any]) -> MemberPage:
+    _lock_members(member.pk)
+    current = MemberPage.objects.get(pk=member.pk)
+    page = current.get_latest_revision_as_object()
+    _carry_verifications(page)
+    _apply_profile_fields(page, fields)
+    # The page's own URL identity is not the member's to change here.
+    page.slug = current.slug
+    page.user = user
+    _save_and_publish(page, user, publish=current.live)
+    return page

@@ -1,0 +1,125 @@
+"""Reports of profiles and recommendations to moderators, and their resolution."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .. import visibility
+from ..errors import ErrorCode
+from ..models import (
+    Report,
+    ReportReason,
+    ReportState,
+)
+from .base import (
+    _actor,
+    _error,
+    _log,
+    _pk,
+    _require_user,
+    _visible_company,
+    _visible_member,
+)
+from .endorsements import _visible_endorsement, _visible_recommendation
+
+REPORT_DETAILS_MAX_LENGTH = 2000
+
+
+def report_content(
+    user: Any,
+    *,
+    member: Any = None,
+    company: Any = None,
+    endorsement: Any = None,
+    recommendation: Any = None,
+    reason: str,
+    details: str = "",
+) -> Report:
+    """Report one member, company, endorsement or recommendation to moderators.
+
+    The target must be visible to the reporter. Reporting the same target again
+    while the first report is open returns that report. Errors: ``VALIDATION``
+    (not exactly one target; ``reason``; ``details`` too long), ``NOT_FOUND``,
+    ``SELF_ACTION`` (reporting one's own profile).
+    """
+    me = _actor(user, live=False)
+    targets = {
+        "member": member,
+        "company": company,
+        "endorsement": endorsement,
+        "recommendation": recommendation,
+    }
+    given = [name for name, value in targets.items() if value is not None]
+    if len(given) != 1:
+        raise _error(ErrorCode.VALIDATION, _("Report exactly one thing."), field="target")
+    if reason not in ReportReason.values:
+        raise _error(ErrorCode.VALIDATION, _("Choose a reason."), field="reason")
+    details = (details or "").strip()
+    if len(details) > REPORT_DETAILS_MAX_LENGTH:
+        raise _error(
+            ErrorCode.VALIDATION,
+            _("Details can be at most %(max)d characters long.")
+            % {"max": REPORT_DETAILS_MAX_LENGTH},
+            field="details",
+        )
+    kind = given[0]
+    value = targets[kind]
+    if kind == "member":
+        if _pk(value, "member") == me.pk:
+            raise _error(ErrorCode.SELF_ACTION, field="member")
+        target = _visible_member(user, value)
+    elif kind == "company":
+        target = _visible_company(user, value)
+    elif kind == "endorsement":
+        target = _visible_endorsement(user, value)
+    else:
+        target = _visible_recommendation(user, value)
+    field = f"target_{kind}"
+    with transaction.atomic():
+        existing = Report.objects.filter(
+            reporter_id=me.pk, state=ReportState.OPEN, **{field: target}
+        ).first()
+        if existing is not None:
+            return existing
+        report = Report.objects.create(
+            reporter=me, reason=reason, details=details, **{field: target}
+        )
+        _log(
+            report,
+            "wagtail_network.report.create",
+            user,
+            target_type=kind,
+            target=target.pk,
+            reason=reason,
+        )
+    return report
+
+
+def resolve_report(user: Any, report: Any, state: str, note: str = "") -> Report:
+    """A moderator closes a report as ``resolved`` or ``dismissed``.
+
+    Errors: ``NOT_FOUND`` (not a moderator, or no such report: reports are visible
+    to moderators only), ``VALIDATION`` (``state``).
+    """
+    _require_user(user)
+    if not visibility.can_moderate(user):
+        raise _error(ErrorCode.NOT_FOUND, field="report")
+    if state not in (ReportState.RESOLVED, ReportState.DISMISSED):
+        raise _error(ErrorCode.VALIDATION, _("Choose resolved or dismissed."), field="state")
+    pk = _pk(report, "report")
+    with transaction.atomic():
+        obj = Report.objects.select_for_update().filter(pk=pk).first()
+        if obj is None:
+            raise _error(ErrorCode.NOT_FOUND, field="report")
+        previous = obj.state
+        obj.state = state
+        obj.handled_at = timezone.now()
+        obj.handled_by = user
+        obj.resolution_note = (note or "").strip()
+        obj.save(update_fields=["state", "handled_at", "handled_by", "resolution_note"])
+        _log(obj, "wagtail_network.report.resolve", user, previous_state=previous, state=state)
+    return obj

@@ -27,19 +27,20 @@ from strawberry_django.fields.field import StrawberryDjangoField
 from strawberry_django.relay import DjangoListConnection
 
 from wagtail_network.sql import bool_expression, count_subquery
+from wagtail_network.viewer import Viewer
 
 #: Hard cap on every list that is not a paged connection (and on ``first``).
 MAX_PAGE_SIZE = 100
 
 
-def viewer_of(info: Info) -> Any:
-    """The user making the request (anonymous when nobody signed in)."""
-    request = getattr(info.context, "request", None)
-    if request is None and isinstance(info.context, dict):
-        request = info.context.get("request")
-    from django.contrib.auth.models import AnonymousUser
-
-    return getattr(request, "user", None) or AnonymousUser()
+def viewer_of(info: Info) -> Viewer:
+    """Who is making the request: the request's :class:`~wagtail_network.viewer.Viewer`
+    (one per request, shared by every resolver), to pass to the visibility rules;
+    ``.user`` is the user (anonymous when nobody signed in)."""
+    request = request_of(info)
+    if request is None:
+        return Viewer()
+    return Viewer.for_request(request)
 
 
 def request_of(info: Info) -> Any:

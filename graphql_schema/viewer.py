@@ -23,7 +23,7 @@ from .relay import MAX_PAGE_SIZE, NetworkConnection, viewer_of
 class ViewerType:
     @strawberry.field(description="The user's username.")
     def username(self, info: Info) -> str:
-        return viewer_of(info).get_username()
+        return viewer_of(info).user.get_username()
 
     @strawberry.field(description="The user's member profile (also while it is a draft).")
     def member(self, info: Info) -> MemberType | None:

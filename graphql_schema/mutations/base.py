@@ -15,6 +15,7 @@ from strawberry.types import Info
 
 from wagtail_network import visibility
 from wagtail_network.errors import ErrorCode, NetworkError
+from wagtail_network.viewer import Viewer
 
 from ..errors import MutationError
 
@@ -102,10 +103,9 @@ def perform(info: Info, payload: Callable[..., P], action: Callable[[Any], P], *
     except NetworkError as exc:
         return payload(errors=[MutationError.from_exception(exc)])
     finally:
-        # Answers memoised for this user (connections, blocks, profile) may have
-        # changed: the payload's nested fields must see the new state.
-        if user is not None:
-            visibility.clear_viewer_cache(user)
+        # What the request's viewer looked up (connections, blocks, profile) may
+        # have changed: the payload's nested fields must see the new state.
+        Viewer.for_request(info.context.request).refresh()
     return result
 
 

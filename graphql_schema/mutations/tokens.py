@@ -8,7 +8,8 @@ import strawberry
 from strawberry.types import Info
 from wagtail.models import APIToken
 
-from .. import auth
+from wagtail_network.services import tokens
+
 from ..errors import MutationError
 from .base import decode_id, global_id, perform
 
@@ -76,7 +77,7 @@ class TokenMutations:
     )
     def create_api_token(self, info: Info, input: CreateApiTokenInput) -> CreateApiTokenPayload:
         def action(user):
-            token, plaintext = auth.create_token(user, input.name)
+            token, plaintext = tokens.create_token(user, input.name)
             return CreateApiTokenPayload(token=ApiToken.from_model(token), plaintext=plaintext)
 
         return perform(info, CreateApiTokenPayload, action)
@@ -87,7 +88,7 @@ class TokenMutations:
     def revoke_api_token(self, info: Info, input: RevokeApiTokenInput) -> RevokeApiTokenPayload:
         def action(user):
             pk = decode_id(input.id, API_TOKEN_TYPE, "id")
-            return RevokeApiTokenPayload(token=ApiToken.from_model(auth.revoke_token(user, pk)))
+            return RevokeApiTokenPayload(token=ApiToken.from_model(tokens.revoke_token(user, pk)))
 
         return perform(info, RevokeApiTokenPayload, action)
 
@@ -100,4 +101,4 @@ class TokenQuery:
     )
     def my_api_tokens(self, info: Info) -> list[ApiToken]:
         user = info.context.request.user
-        return [ApiToken.from_model(token) for token in auth.active_tokens(user)]
+        return [ApiToken.from_model(token) for token in tokens.active_tokens(user)]

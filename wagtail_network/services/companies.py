@@ -20,6 +20,7 @@ from ..models import (
     Industry,
     Position,
 )
+from ..viewer import Viewer
 from .base import (
     _changed,
     _error,
@@ -42,16 +43,17 @@ from .profiles import (
 
 
 def _position_for_company_admin(user: Any, position: Any) -> Position:
-    _require_user(user)
+    viewer = Viewer.of(user)
+    _require_user(viewer)
     pk = _pk(position, "position")
     obj = (
-        visibility.positions_visible_to(user, Position.objects.select_related("company"))
+        visibility.positions_visible_to(viewer, Position.objects.select_related("company"))
         .filter(pk=pk)
         .first()
     )
     if obj is None:
         raise _error(ErrorCode.NOT_FOUND, field="position")
-    if obj.company_id is None or not visibility.can_edit_company(user, obj.company):
+    if obj.company_id is None or not visibility.can_edit_company(viewer, obj.company):
         raise _error(ErrorCode.PERMISSION_DENIED)
     return obj
 
@@ -63,17 +65,20 @@ def confirm_position(user: Any, position: Any) -> Position:
     Errors: ``NOT_FOUND`` (position not visible), ``PERMISSION_DENIED`` (not an
     admin of that company, or a free-text company nobody administers).
     """
-    obj = _position_for_company_admin(user, position)
+    viewer = Viewer.of(user)
+    obj = _position_for_company_admin(viewer, position)
     if obj.verified_at is not None:
         return obj
     with transaction.atomic():
         obj.verified_at = timezone.now()
-        obj.verified_by = user
-        Position.objects.filter(pk=obj.pk).update(verified_at=obj.verified_at, verified_by=user)
+        obj.verified_by = viewer.user
+        Position.objects.filter(pk=obj.pk).update(
+            verified_at=obj.verified_at, verified_by=viewer.user
+        )
         _log(
             obj,
             "wagtail_network.position.confirm",
-            user,
+            viewer,
             member=obj.member_id,
             company=obj.company_id,
         )
@@ -82,7 +87,8 @@ def confirm_position(user: Any, position: Any) -> Position:
 
 def unverify_position(user: Any, position: Any) -> Position:
     """Withdraw a confirmation (same permission as :func:`confirm_position`)."""
-    obj = _position_for_company_admin(user, position)
+    viewer = Viewer.of(user)
+    obj = _position_for_company_admin(viewer, position)
     if obj.verified_at is None:
         return obj
     with transaction.atomic():
@@ -92,7 +98,7 @@ def unverify_position(user: Any, position: Any) -> Position:
         _log(
             obj,
             "wagtail_network.position.unverify",
-            user,
+            viewer,
             member=obj.member_id,
             company=obj.company_id,
         )
@@ -109,15 +115,16 @@ def propose_company_relationship(
     Idempotent per (from, to, kind). Errors: ``NOT_FOUND``, ``SELF_ACTION``,
     ``VALIDATION`` (``kind``), ``PERMISSION_DENIED``.
     """
-    _require_user(user)
+    viewer = Viewer.of(user)
+    _require_user(viewer)
     if kind not in CompanyRelationshipKind.values:
         raise _error(ErrorCode.VALIDATION, _("Choose a kind of relationship."), field="kind")
-    source = _visible_company(user, from_company, "from_company")
-    target = _visible_company(user, to_company, "to_company")
+    source = _visible_company(viewer, from_company, "from_company")
+    target = _visible_company(viewer, to_company, "to_company")
     if source.pk == target.pk:
         raise _error(ErrorCode.SELF_ACTION, field="to_company")
-    is_admin = _is_company_admin(user, source)
-    is_editor = not is_admin and _is_editor(user, source)
+    is_admin = _is_company_admin(viewer, source)
+    is_editor = not is_admin and _is_editor(viewer, source)
     if not (is_admin or is_editor):
         raise _error(ErrorCode.PERMISSION_DENIED)
     with transaction.atomic():
@@ -142,7 +149,7 @@ def propose_company_relationship(
         _log(
             rel,
             "wagtail_network.company_relationship.propose",
-            user,
+            viewer,
             from_company=source.pk,
             to_company=target.pk,
             kind=kind,
@@ -152,11 +159,12 @@ def propose_company_relationship(
 
 
 def _visible_relationship(user: Any, relationship: Any) -> CompanyRelationship:
-    _require_user(user)
+    viewer = Viewer.of(user)
+    _require_user(viewer)
     pk = _pk(relationship, "relationship")
     obj = (
         visibility.relationships_visible_to(
-            user, CompanyRelationship.objects.select_related("from_company", "to_company")
+            viewer, CompanyRelationship.objects.select_related("from_company", "to_company")
         )
         .filter(pk=pk)
         .first()
@@ -169,17 +177,20 @@ def _visible_relationship(user: Any, relationship: Any) -> CompanyRelationship:
 def confirm_company_relationship(user: Any, relationship: Any) -> CompanyRelationship:
     """Confirm a relationship: an admin of either side confirms for that side, an
     editor for everyone. Idempotent. Errors: ``NOT_FOUND``, ``PERMISSION_DENIED``."""
-    rel = _visible_relationship(user, relationship)
+    viewer = Viewer.of(user)
+    rel = _visible_relationship(viewer, relationship)
     changed = []
-    if _is_company_admin(user, rel.to_company) and not rel.confirmed_by_to:
+    if _is_company_admin(viewer, rel.to_company) and not rel.confirmed_by_to:
         rel.confirmed_by_to = True
         changed.append("confirmed_by_to")
-    if _is_company_admin(user, rel.from_company) and not rel.confirmed_by_from:
+    if _is_company_admin(viewer, rel.from_company) and not rel.confirmed_by_from:
         rel.confirmed_by_from = True
         changed.append("confirmed_by_from")
-    is_admin = _is_company_admin(user, rel.to_company) or _is_company_admin(user, rel.from_company)
+    is_admin = _is_company_admin(viewer, rel.to_company) or _is_company_admin(
+        viewer, rel.from_company
+    )
     if not is_admin:
-        if not (_is_editor(user, rel.from_company) or _is_editor(user, rel.to_company)):
+        if not (_is_editor(viewer, rel.from_company) or _is_editor(viewer, rel.to_company)):
             raise _error(ErrorCode.PERMISSION_DENIED)
         if not rel.confirmed_by_editor:
             rel.confirmed_by_editor = True
@@ -188,15 +199,16 @@ def confirm_company_relationship(user: Any, relationship: Any) -> CompanyRelatio
         return rel
     with transaction.atomic():
         CompanyRelationship.objects.filter(pk=rel.pk).update(**{name: True for name in changed})
-        _log(rel, "wagtail_network.company_relationship.confirm", user, sides=changed)
+        _log(rel, "wagtail_network.company_relationship.confirm", viewer, sides=changed)
     return rel
 
 
 def remove_company_relationship(user: Any, relationship: Any) -> None:
     """Remove a relationship (an admin of either side, or an editor)."""
-    rel = _visible_relationship(user, relationship)
+    viewer = Viewer.of(user)
+    rel = _visible_relationship(viewer, relationship)
     allowed = any(
-        _is_company_admin(user, c) or _is_editor(user, c)
+        _is_company_admin(viewer, c) or _is_editor(viewer, c)
         for c in (rel.from_company, rel.to_company)
     )
     if not allowed:
@@ -205,7 +217,7 @@ def remove_company_relationship(user: Any, relationship: Any) -> None:
         _log(
             rel,
             "wagtail_network.company_relationship.remove",
-            user,
+            viewer,
             from_company=rel.from_company_id,
             to_company=rel.to_company_id,
             kind=rel.kind,
@@ -257,34 +269,35 @@ def create_company(user: Any, /, slug: str, **fields: Any) -> CompanyPage:
     The page goes under the first live company directory with ``slug`` as its URL
     identity; the other fields are those of :func:`update_company`. It is owned by
     the editor and logged as Wagtail's ``wagtail.create`` and ``wagtail.publish``.
-    Who: users whose Wagtail page permissions let them add and publish pages in the
-    directory. Errors: ``UNAUTHENTICATED``, ``INVALID_STATE`` (no company
-    directory), ``PERMISSION_DENIED``, ``VALIDATION`` with ``field`` (e.g. ``slug``
-    already taken).
+    ``user`` is a user or a Viewer. Who: users whose Wagtail page permissions let
+    them add and publish pages in the directory. Errors: ``UNAUTHENTICATED``,
+    ``INVALID_STATE`` (no company directory), ``PERMISSION_DENIED``, ``VALIDATION``
+    with ``field`` (e.g. ``slug`` already taken).
     """
     from wagtail.models import Page
 
-    _require_user(user)
+    viewer = Viewer.of(user)
+    _require_user(viewer)
     _only_known(fields, COMPANY_FIELDS)
     directory = company_directory()
     if directory is None:
         raise _error(ErrorCode.INVALID_STATE)
-    perms = directory.permissions_for_user(user)
+    perms = directory.permissions_for_user(viewer.user)
     if not (perms.can_add_subpage() and perms.can_publish_subpage()):
         raise _error(ErrorCode.PERMISSION_DENIED)
     with _title_as_name(fields), transaction.atomic():
         # Serialise additions to one directory, as joins do (treebeard's next path).
         list(Page.objects.select_for_update().filter(pk=directory.pk).values_list("pk", flat=True))
         directory = CompanyIndexPage.objects.get(pk=directory.pk)
-        page = CompanyPage(slug=slug, owner=user, live=False)
+        page = CompanyPage(slug=slug, owner=viewer.user, live=False)
         _apply_company_fields(page, fields)
         try:
             directory.add_child(instance=page)
         except ValidationError as exc:
             raise _validation_from(exc) from None
         # add_child logged the creation (with the owner); no separate edit entry.
-        _save_and_publish(page, user, publish=True, log_action=False)
-    _changed(user)
+        _save_and_publish(page, viewer, publish=True, log_action=False)
+    _changed(viewer)
     return CompanyPage.objects.get(pk=page.pk)
 
 
@@ -296,9 +309,10 @@ def update_company(user: Any, company: Any, /, **fields: Any) -> CompanyPage:
     drafts). Errors: ``NOT_FOUND`` (not visible), ``PERMISSION_DENIED`` (visible,
     not editable), ``VALIDATION`` with ``field``.
     """
-    _require_user(user)
-    target = _visible_company(user, company)
-    if not visibility.can_edit_company(user, target):
+    viewer = Viewer.of(user)
+    _require_user(viewer)
+    target = _visible_company(viewer, company)
+    if not visibility.can_edit_company(viewer, target):
         raise _error(ErrorCode.PERMISSION_DENIED)
     _only_known(fields, COMPANY_FIELDS)
     with _title_as_name(fields), transaction.atomic():
@@ -306,6 +320,6 @@ def update_company(user: Any, company: Any, /, **fields: Any) -> CompanyPage:
         page = current.get_latest_revision_as_object()
         _apply_company_fields(page, fields)
         page.slug = current.slug
-        _save_and_publish(page, user, publish=current.live)
-    visibility.clear_viewer_cache(user)
+        _save_and_publish(page, viewer, publish=current.live)
+    _changed(viewer)
     return CompanyPage.objects.get(pk=target.pk)

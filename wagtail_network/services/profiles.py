@@ -27,6 +27,7 @@ from ..models import (
     Position,
     Skill,
 )
+from ..viewer import Viewer, user_of
 from .base import (
     _changed,
     _error,
@@ -306,13 +307,13 @@ def _save_and_publish(page, user: Any, publish: bool, log_action: bool | str = T
     and the page signals all record the change (``log_action=False`` for a page
     just created: ``add_child`` logged its creation)."""
     try:
-        revision = page.save_revision(user=user, log_action=log_action)
+        revision = page.save_revision(user=user_of(user), log_action=log_action)
     except ValidationError as exc:
         raise _validation_from(exc) from None
     if publish:
         # The service layer has already decided who may change this page; the
         # member has no Wagtail page permissions on their own profile.
-        revision.publish(user=user, skip_permission_checks=True)
+        revision.publish(user=user_of(user), skip_permission_checks=True)
     return revision
 
 
@@ -340,7 +341,9 @@ def update_my_profile(user: Any, /, **fields: Any) -> MemberPage:
     ``VALIDATION`` with ``field`` (unknown field, invalid value, locked
     visibility).
     """
-    _require_user(user)
+    viewer = Viewer.of(user)
+    user = viewer.user
+    _require_user(viewer)
     _only_known(fields, PROFILE_FIELDS)
     _check_locks(fields, None)
     with _title_as_name(fields), transaction.atomic():
@@ -358,7 +361,7 @@ def update_my_profile(user: Any, /, **fields: Any) -> MemberPage:
             page = _create_profile(user, fields)
         else:
             page = _edit_profile(user, member, fields)
-    _changed(user)
+    _changed(viewer)
     return MemberPage.objects.get(pk=page.pk)
 
 
@@ -372,34 +375,36 @@ def save_member_profile(editor: Any, member: Any = None, /, **fields: Any) -> Me
     ``wagtail.publish``); an edit is a new revision, published when the page is
     live (drafts stay drafts). Who: users whose Wagtail page permissions let them
     add and publish pages in the directory (create) or edit, and publish if live,
-    the profile (edit). Errors: ``UNAUTHENTICATED``, ``PERMISSION_DENIED``,
-    ``NOT_FOUND`` (``member``), ``INVALID_STATE`` (no member directory),
-    ``VALIDATION`` with ``field``.
+    the profile (edit). ``editor`` is a user or a Viewer. Errors:
+    ``UNAUTHENTICATED``, ``PERMISSION_DENIED``, ``NOT_FOUND`` (``member``),
+    ``INVALID_STATE`` (no member directory), ``VALIDATION`` with ``field``.
     """
-    _require_user(editor)
+    viewer = Viewer.of(editor)
+    _require_user(viewer)
     _only_known(fields, PROFILE_FIELDS)
     _check_locks(fields, None)
     with _title_as_name(fields), transaction.atomic():
         if member is None:
-            perms = _member_directory().permissions_for_user(editor)
+            perms = _member_directory().permissions_for_user(viewer.user)
             if not (perms.can_add_subpage() and perms.can_publish_subpage()):
                 raise _error(ErrorCode.PERMISSION_DENIED)
-            page = _create_profile(editor, fields, as_editor=True)
+            page = _create_profile(viewer, fields, as_editor=True)
         else:
             current = MemberPage.objects.filter(pk=_pk(member, "member")).first()
             if current is None:
                 raise _error(ErrorCode.NOT_FOUND, field="member")
-            perms = current.permissions_for_user(editor)
+            perms = current.permissions_for_user(viewer.user)
             if not perms.can_edit() or (current.live and not perms.can_publish()):
                 raise _error(ErrorCode.PERMISSION_DENIED)
-            page = _edit_profile(editor, current, fields, as_editor=True)
-    _changed(editor)
+            page = _edit_profile(viewer, current, fields, as_editor=True)
+    _changed(viewer)
     return MemberPage.objects.get(pk=page.pk)
 
 
 def _create_profile(user: Any, fields: dict[str, Any], *, as_editor: bool = False) -> MemberPage:
     """A new profile under the member directory: the joining ``user``'s own, or
     (``as_editor``) one that the editor ``user`` creates for no account."""
+    viewer = Viewer.of(user)
     from wagtail.models import Page
 
     directory = _member_directory()
@@ -409,10 +414,10 @@ def _create_profile(user: Any, fields: dict[str, Any], *, as_editor: bool = Fals
     list(Page.objects.select_for_update().filter(pk=directory.pk).values_list("pk", flat=True))
     directory = MemberIndexPage.objects.get(pk=directory.pk)
     title = (fields.get("title") or fields.get("name") or "").strip()
-    account = None if as_editor else user
+    account = None if as_editor else viewer.user
     if not title and account is not None:
         title = (account.get_full_name() or account.get_username()).strip()
-    page = MemberPage(title=title, user=account, owner=user, live=False)
+    page = MemberPage(title=title, user=account, owner=viewer.user, live=False)
     if get_setting("LOCKED_PROFILE_VISIBILITY"):
         page.profile_visibility = get_setting("LOCKED_PROFILE_VISIBILITY")
     for name, audience in (get_setting("LOCKED_FIELD_VISIBILITY") or {}).items():
@@ -428,16 +433,17 @@ def _create_profile(user: Any, fields: dict[str, Any], *, as_editor: bool = Fals
     if as_editor:
         # As Wagtail's admin does for an editor's new page: the creation (logged by
         # add_child, with the owner) and the publication, no separate edit entry.
-        _save_and_publish(page, user, publish=True, log_action=False)
+        _save_and_publish(page, viewer, publish=True, log_action=False)
         return page
-    _save_and_publish(page, user, publish=bool(get_setting("NEW_PROFILES_LIVE")))
-    _log(page, "wagtail_network.profile.join", user, member=page.pk)
+    _save_and_publish(page, viewer, publish=bool(get_setting("NEW_PROFILES_LIVE")))
+    _log(page, "wagtail_network.profile.join", viewer, member=page.pk)
     return page
 
 
 def _edit_profile(
     user: Any, member: MemberPage, fields: dict[str, Any], *, as_editor: bool = False
 ) -> MemberPage:
+    viewer = Viewer.of(user)
     _lock_members(member.pk)
     current = MemberPage.objects.get(pk=member.pk)
     page = current.get_latest_revision_as_object()
@@ -446,6 +452,6 @@ def _edit_profile(
     # The page's own URL identity is not the member's to change here.
     page.slug = current.slug
     if not as_editor:
-        page.user = user
-    _save_and_publish(page, user, publish=current.live)
+        page.user = viewer.user
+    _save_and_publish(page, viewer, publish=current.live)
     return page

@@ -27,11 +27,13 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from wagtail.log_actions import log
 from wagtail.models import GroupPagePermission
 
 from .. import visibility
 from ..errors import ErrorCode
 from ..models import CompanyPage
+from ..viewer import user_of
 from .base import _changed, _error, _log, _require_user
 
 #: The guardian permission that makes a user the admin of one company.
@@ -100,13 +102,23 @@ ROLE_DESCRIPTIONS = {
 }
 
 
+def _audit(instance: Any, action: str, actor: Any, **data: Any) -> None:
+    """The audit entry of a write: with the actor, or with no user for setup code
+    (``actor=None``; the services' ``_log`` would name an anonymous visitor)."""
+    if actor is None:
+        log(instance, action, user=None, data=data)
+    else:
+        _log(instance, action, actor, **data)
+
+
 # --------------------------------------------------------------------------
 # Who may appoint company admins
 # --------------------------------------------------------------------------
 
 
-def group_page_permissions(user: Any) -> QuerySet:
+def group_page_permissions(who: Any) -> QuerySet:
     """The user's page permissions from Wagtail groups alone (no guardian grants)."""
+    user = user_of(who)
     if not user.is_active or user.is_anonymous:
         return GroupPagePermission.objects.none()
     return GroupPagePermission.objects.filter(group__user=user).select_related("page", "permission")
@@ -121,7 +133,7 @@ def can_manage_company_admins(user: Any, company: CompanyPage | None = None) -> 
     """
     if not visibility.is_authenticated(user):
         return False
-    if user.is_superuser:
+    if user_of(user).is_superuser:
         return True
     rows = [
         row
@@ -141,7 +153,7 @@ def companies_user_can_manage_admins_for(user: Any) -> QuerySet:
     """Company pages whose admins the user may grant and revoke."""
     if not visibility.is_authenticated(user):
         return CompanyPage.objects.none()
-    if user.is_superuser:
+    if user_of(user).is_superuser:
         return CompanyPage.objects.all()
     q = Q(pk__in=[])
     for row in group_page_permissions(user):
@@ -199,7 +211,7 @@ def ensure_role_groups(actor: Any = None, names: tuple[str, ...] | None = None) 
     """
     if actor is not None:
         _require_user(actor)
-        if not actor.is_superuser:
+        if not user_of(actor).is_superuser:
             raise _error(ErrorCode.PERMISSION_DENIED)
     return _ensure_groups(actor, names)
 
@@ -217,7 +229,7 @@ def _ensure_groups(actor: Any, names: tuple[str, ...] | None) -> dict[str, Group
                 group.permissions.add(*missing)
             if created or missing:
                 # Wagtail's own actions, as its Groups screens log them.
-                _log(
+                _audit(
                     group,
                     "wagtail.create" if created else "wagtail.edit",
                     actor,
@@ -261,7 +273,7 @@ def grant_company_admin(actor: Any, user: Any, company: CompanyPage) -> None:
         group = _ensure_groups(actor, (COMPANY_ADMINS_GROUP,))[COMPANY_ADMINS_GROUP]
         assign_perm(COMPANY_ADMIN_PERMISSION, user, company)
         user.groups.add(group)
-        _log(
+        _audit(
             company,
             "wagtail_network.company_admin.grant",
             actor,
@@ -294,7 +306,7 @@ def revoke_company_admin(actor: Any, user: Any, company: CompanyPage) -> None:
         _changed(user)  # before asking which companies they still administer
         if not visibility.administered_companies(user).exists():
             user.groups.remove(*Group.objects.filter(name=COMPANY_ADMINS_GROUP))
-        _log(
+        _audit(
             company,
             "wagtail_network.company_admin.revoke",
             actor,

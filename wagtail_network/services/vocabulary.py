@@ -12,7 +12,8 @@ from wagtail.models import Revision
 
 from ..errors import ErrorCode
 from ..models import CompanyPage, Endorsement, Industry, MemberPage, Skill
-from .base import _error, _log, _require_user
+from ..viewer import Viewer
+from .base import _changed, _error, _log, _require_user
 
 
 def _permission(model: type, action: str) -> str:
@@ -37,8 +38,9 @@ def merge_terms(user: Any, keep: Skill | Industry, duplicates: list) -> dict[str
     model = type(keep)
     if model not in (Skill, Industry):
         raise _error(ErrorCode.VALIDATION, field="keep")
-    _require_user(user)
-    if not all(user.has_perm(_permission(model, action)) for action in ("change", "delete")):
+    viewer = Viewer.of(user)
+    _require_user(viewer)
+    if not all(viewer.user.has_perm(_permission(model, action)) for action in ("change", "delete")):
         raise _error(ErrorCode.PERMISSION_DENIED)
     if any(type(d) is not model for d in duplicates):
         raise _error(ErrorCode.VALIDATION, field="duplicates")
@@ -90,12 +92,13 @@ def merge_terms(user: Any, keep: Skill | Industry, duplicates: list) -> dict[str
             _log(
                 keep,
                 "wagtail_network.vocabulary.merge",
-                user,
+                viewer,
                 merged={"id": duplicate.pk, "name": duplicate.name},
                 **counts,
             )
-            log(instance=duplicate, action="wagtail.delete", user=user, deleted=True)
+            log(instance=duplicate, action="wagtail.delete", user=viewer.user, deleted=True)
         model.objects.filter(pk__in=dup_ids).delete()
+    _changed(viewer)
     return counts
 
 

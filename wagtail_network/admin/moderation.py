@@ -37,6 +37,7 @@ from ..models import (
     ReportState,
     Skill,
 )
+from ..viewer import Viewer
 from .actions import ServiceBulkAction
 from .listings import CreatedFilterMixin, RelationSnippetViewSet, state_column
 from .screens import NetworkScreenView, NetworkScreenViewSet
@@ -91,7 +92,9 @@ class DecisionButtonsMixin:
 
     def get_list_more_buttons(self, instance):
         buttons = list(super().get_list_more_buttons(instance))
-        if instance.state != self.awaiting_state or not visibility.can_moderate(self.request.user):
+        if instance.state != self.awaiting_state or not visibility.can_moderate(
+            Viewer.for_request(self.request)
+        ):
             return buttons
         meta = self.model._meta
         for priority, (action, label, icon) in enumerate(self.decisions, start=1):

@@ -63,11 +63,12 @@ from strawberry.extensions.query_depth_limiter import (
 from wagtail_network.conf import get_setting
 from wagtail_network.errors import NetworkError
 
+# The largest page a connection serves; also the size assumed for a connection
+# asked for without ``first``/``last``.
+from .base.connection import MAX_PAGE_SIZE
+
 logger = logging.getLogger(__name__)
 
-#: Largest page a connection serves (strawberry's ``relay_max_results``); also the
-#: size assumed for a connection asked for without ``first``/``last``.
-MAX_PAGE_SIZE = 100
 #: Size assumed for a plain list field without a size argument (profile lists
 #: such as skills, positions and links are short; connections carry the fan-out).
 LIST_DEFAULT_SIZE = 5

@@ -9,8 +9,9 @@ from strawberry.types import Info
 from wagtail.models import APIToken
 
 from .. import auth
-from ..errors import MutationError
-from .base import decode_id, global_id, perform
+from ..base.errors import MutationError
+from ..base.ids import decode_id, global_id
+from ..base.mutations import perform
 
 API_TOKEN_TYPE = "ApiToken"
 

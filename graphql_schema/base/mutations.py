@@ -1,0 +1,93 @@
+"""What every mutation shares: one transaction per mutation that turns a domain
+error into a typed payload error with nothing written, and re-reading the changed
+object as the viewer now sees it.
+
+Mutations decode global ids (:mod:`.ids`), call the service layer
+(:mod:`wagtail_network.services`) or the privacy module and nothing else to change
+state, and return their payload with ``errors: [MutationError!]!``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import strawberry
+from django.db import transaction
+from django.db.models import Model, QuerySet
+from strawberry.types import Info
+
+from wagtail_network import visibility
+from wagtail_network.errors import ErrorCode, NetworkError
+
+from .context import viewer_of
+from .errors import MutationError
+
+P = TypeVar("P")
+
+#: Description of every payload's ``errors`` field.
+ERRORS_DESCRIPTION = "Expected failures (nothing was written when there are any)."
+
+#: Default of an input field the client may leave out; only sent fields change.
+UNSET: Any = strawberry.UNSET
+
+
+def is_set(value: Any) -> bool:
+    """Whether the client sent this input field (``null`` counts as sent)."""
+    return value is not UNSET
+
+
+def enum_value(value: Any) -> Any:
+    """The service-layer value of a GraphQL enum member (other values as they are)."""
+    return getattr(value, "value", value)
+
+
+def require_user(info: Info) -> Any:
+    """The signed-in, active user, or UNAUTHENTICATED."""
+    user = viewer_of(info)
+    if not (user is not None and user.is_authenticated and user.is_active):
+        raise NetworkError(ErrorCode.UNAUTHENTICATED)
+    return user
+
+
+def perform(info: Info, payload: Callable[..., P], action: Callable[[Any], P], *, auth=True) -> P:
+    """Run ``action(user)`` in one transaction and return its payload.
+
+    A :class:`NetworkError` raised anywhere inside rolls the transaction back and
+    becomes ``payload(errors=[MutationError])``: an expected failure never leaves
+    a partial write and never reaches the client as a stack trace. Anything else
+    propagates and is masked by the schema's error masking.
+    """
+    user = viewer_of(info)
+    try:
+        if auth:
+            require_user(info)
+        with transaction.atomic():
+            result = action(user)
+    except NetworkError as exc:
+        return payload(errors=[MutationError.from_exception(exc)])
+    finally:
+        # Answers memoised for this user (connections, blocks, profile) may have
+        # changed: the payload's nested fields must see the new state.
+        if user is not None:
+            visibility.clear_viewer_cache(user)
+    return result
+
+
+def visible_now(user: Any, visible_to: Callable[[Any], QuerySet], pk: int) -> Model | None:
+    """The object ``pk`` as the viewer sees it after a write, through the visibility
+    rule ``visible_to`` (e.g. :func:`wagtail_network.visibility.members_visible_to`);
+    ``None`` once it is hidden from them (after a block, say)."""
+    visibility.clear_viewer_cache(user)
+    return visible_to(user).filter(pk=pk).first()
+
+
+__all__ = [
+    "ERRORS_DESCRIPTION",
+    "UNSET",
+    "enum_value",
+    "is_set",
+    "perform",
+    "require_user",
+    "visible_now",
+]

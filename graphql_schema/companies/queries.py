@@ -1,0 +1,67 @@
+"""The ``company`` and ``companies`` root fields."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Annotated
+
+import strawberry
+import strawberry_django
+from strawberry.types import Info
+from strawberry_django.optimizer import optimize
+
+from wagtail_network import visibility
+from wagtail_network.models import CompanyPage
+
+from ..base.connection import NetworkConnection
+from ..base.context import viewer_of
+from ..base.filters import order_queryset, search_ids
+from .filters import CompanyFilter, CompanyOrdering, filter_companies
+from .types import CompanyType
+
+
+@strawberry.type
+class CompanyQuery:
+    @strawberry_django.field(description="One company by slug; null when missing or not visible.")
+    def company(
+        self,
+        info: Info,
+        slug: Annotated[str, strawberry.argument(description="The company page's URL slug.")],
+    ) -> CompanyType | None:
+        qs = visibility.companies_visible_to(viewer_of(info)).filter(slug=slug)
+        return optimize(qs, info).first()  # type: ignore[return-value]
+
+    @strawberry_django.connection(
+        NetworkConnection[CompanyType],
+        description="The company directory: only companies the viewer may see.",
+    )
+    def companies(
+        self,
+        info: Info,
+        filters: Annotated[
+            CompanyFilter | None, strawberry.argument(description="Narrow the list.")
+        ] = None,
+        ordering: Annotated[
+            CompanyOrdering | None,
+            strawberry.argument(description="Sort order (default: by name)."),
+        ] = None,
+        search: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Words to find in names, taglines, descriptions, places, "
+                "industries and specialities."
+            ),
+        ] = None,
+    ) -> Iterable[CompanyType]:
+        qs = visibility.companies_visible_to(viewer_of(info))
+        qs = filter_companies(qs, filters)
+        if search and search.strip():
+            qs = qs.filter(pk__in=search_ids(CompanyPage, search.strip()))
+        if ordering is not None:
+            qs = order_queryset(qs, ordering.field.value, ordering.direction)
+        else:
+            qs = qs.order_by("title", "pk")
+        return qs  # type: ignore[return-value]
+
+
+__all__ = ["CompanyQuery"]

@@ -16,7 +16,7 @@ class PkNode(relay.Node):
     """A Relay node whose id is the model's primary key.
 
     strawberry-django 0.93 otherwise re-scans the type's annotations for every
-    node's id (≈150 µs a row, see docs/reference/graphql.md, "Query counts");
+    node's id (≈150 µs a row; docs/reference/graphql.md, "Query counts");
     naming the attribute avoids that.
     """
 

@@ -19,8 +19,9 @@ from tests.graphql.conftest import post_graphql
 
 BUDGET = {"GRAPHQL_MAX_COST": 10**9, "GRAPHQL_COST_PER_MINUTE": 10**9}
 
-EMPLOYEES = """query($first: Int, $after: String) { company(slug: "acme") { employees {
-    edges { node { slug connections(first: $first, after: $after) {
+EMPLOYEES = """query($first: Int, $after: String, $last: Int, $before: String) {
+  company(slug: "acme") { employees {
+    edges { node { slug connections(first: $first, after: $after, last: $last, before: $before) {
       totalCount pageInfo { hasNextPage hasPreviousPage endCursor }
       edges { cursor node { slug } } } } } } } }"""
 
@@ -76,3 +77,34 @@ class NestedConnectionTests(TestCase):
         self.assertFalse(second["ann"]["pageInfo"]["hasNextPage"])
         self.assertEqual(second["bob"]["edges"], [])
         self.assertEqual(second["ann"]["totalCount"], 3)
+
+    def test_nested_connection_pages_backwards_per_member(self):
+        pages = self.pages(last=2)
+        self.assertEqual([e["node"]["slug"] for e in pages["ann"]["edges"]], ["carl", "dora"])
+        self.assertTrue(pages["ann"]["pageInfo"]["hasPreviousPage"])
+        self.assertEqual([e["node"]["slug"] for e in pages["bob"]["edges"]], ["aaron"])
+        self.assertFalse(pages["bob"]["pageInfo"]["hasPreviousPage"])
+        before = pages["ann"]["edges"][0]["cursor"]
+        earlier = self.pages(last=1, before=before)
+        self.assertEqual([e["node"]["slug"] for e in earlier["ann"]["edges"]], ["aaron"])
+        self.assertEqual(earlier["ann"]["totalCount"], 3)
+
+    def test_aliased_nested_connections_page_independently(self):
+        client = Client()
+        client.force_login(self.viewer)
+        body = post_graphql(
+            """{ company(slug: "acme") { employees { edges { node { slug
+                one: connections(first: 1) { totalCount edges { node { slug } } }
+                all: connections(first: 10) { totalCount edges { node { slug } } } } } } } }""",
+            client=client,
+        )
+        self.assertNotIn("errors", body, body.get("errors"))
+        nodes = {
+            e["node"]["slug"]: e["node"] for e in body["data"]["company"]["employees"]["edges"]
+        }
+        self.assertEqual([e["node"]["slug"] for e in nodes["ann"]["one"]["edges"]], ["aaron"])
+        self.assertEqual(
+            [e["node"]["slug"] for e in nodes["ann"]["all"]["edges"]], ["aaron", "carl", "dora"]
+        )
+        self.assertEqual(nodes["ann"]["one"]["totalCount"], 3)
+        self.assertEqual(nodes["bob"]["all"]["totalCount"], 1)

@@ -17,10 +17,12 @@ POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/wagtail_network
 
 .PHONY: install demo migrate lint check test test-postgres wheel clean
 
-# Reinstall only when the project's metadata changes.
-$(STAMP): pyproject.toml
+# Reinstall only when the project's metadata or the example site's requirements change.
+# The plugin's own dependencies come from pyproject.toml; the example site (which
+# `make demo` serves and the tests run against) adds its own.
+$(STAMP): pyproject.toml example_site/requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet -e ".[testing]"
+	$(BIN)/python -m pip install --quiet -e ".[testing]" -r example_site/requirements.txt
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -29,9 +29,10 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # The language switcher in the footer posts here.
     path("i18n/", include("django.conf.urls.i18n")),
-    # The plugin's own URLs (GraphQL endpoint, account views, ...) go before
-    # Wagtail's catch-all page serving.
+    # The plugin's two URL modules (the member's account views; the GraphQL
+    # endpoint) go before Wagtail's catch-all page serving.
     path("", include("wagtail_network.urls")),
+    path("", include("graphql_schema.urls")),
 ]
 
 if settings.DEBUG:

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, connections
 from django.test import Client
-from django.urls import reverse
+from django.urls import resolve, reverse
 from wagtail.models import Page, Site
 
 from example_site.home.models import HomePage
@@ -91,3 +91,12 @@ def test_sqlite_is_configured_for_concurrent_writers(tmp_path) -> None:
         assert file_connection.transaction_mode == "IMMEDIATE"
     finally:
         file_connection.close()
+
+
+def test_the_host_urlconf_composes_the_app_and_the_endpoint() -> None:
+    # Two include lines, one per package (README, docs/tutorial/installation.md):
+    # the app's account views and the API's endpoint, each in its own namespace.
+    assert reverse("wagtail_network:account") == "/network/account/"
+    assert reverse("graphql_schema:graphql") == "/graphql/"
+    assert resolve("/graphql/").namespace == "graphql_schema"
+    assert resolve("/network/account/").namespace == "wagtail_network"

@@ -10,7 +10,6 @@ whatever its page size.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +33,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import graph, visibility
 from .conf import get_setting
+from .filters import CompanyFilterSet, DirectoryFilterSet, MemberFilterSet
 from .models import (
     CompanyPage,
     CompanyRelationship,
@@ -54,33 +54,24 @@ from .sql import count_subquery
 if TYPE_CHECKING:
     from .models import CompanyIndexPage, MemberIndexPage
 
-#: Search backends without a lazy queryset (Elasticsearch, OpenSearch) hand back at
-#: most this many candidates; it is also their usual result window.
-SEARCH_CANDIDATE_LIMIT = 10_000
-
-#: Longest search string taken from the query string (longer input is cut, not refused).
-MAX_QUERY_LENGTH = 200
-
 #: Employees shown on a company page, and connections in a profile's sidebar,
 #: before "N in total".
 PROFILE_LIST_LIMIT = 24
 SIDEBAR_LIST_LIMIT = 12
 
-_WORD_RE = re.compile(r"\w+")
-
 ORDER_RELEVANCE = "relevance"
 ORDER_NAME = "name"
 ORDER_NEWEST = "newest"
 
+#: The sort orders a directory page offers ("Best match" only while searching).
 ORDERINGS: dict[str, Any] = {
     ORDER_NAME: _("Name"),
     ORDER_NEWEST: _("Newest"),
     ORDER_RELEVANCE: _("Best match"),
 }
-_ORDER_BY = {
-    ORDER_NAME: ("title", "pk"),
-    ORDER_NEWEST: (F("first_published_at").desc(nulls_last=True), "-pk"),
-}
+#: The page's ``order`` values and the :mod:`wagtail_network.filters` keys they stand for.
+_ORDER_KEYS = {ORDER_NAME: "name", ORDER_NEWEST: "-joined", ORDER_RELEVANCE: "relevance"}
+_PAGE_ORDERS = {key: page_key for page_key, key in _ORDER_KEYS.items()}
 
 
 # --------------------------------------------------------------------------
@@ -118,52 +109,11 @@ def _user(request: HttpRequest) -> Any:
     return getattr(request, "user", None)
 
 
-def _param(request: HttpRequest, name: str, max_length: int = 100) -> str:
-    """A stripped query-string value, cut to a sane length (bad input never errors)."""
-    return (request.GET.get(name) or "").strip()[:max_length]
-
-
 def _live_endorsements(user: Any) -> QuerySet:
     """Endorsements the viewer may see that count in public figures (live, not hidden)."""
     return visibility.endorsements_visible_to(
         user, Endorsement.objects.filter(state=EndorsementState.LIVE, is_hidden=False)
     )
-
-
-def _search_ids(queryset: QuerySet, query: str) -> list[int]:
-    """Primary keys of ``queryset`` rows matching ``query``, best match first.
-
-    The search backend only sees indexed, non-sensitive fields (see
-    ``MemberPage.search_fields``); the caller intersects these candidates with the
-    visibility queryset in SQL, so the backend never decides who may be seen.
-    """
-    words = _search_words(query)
-    if not words:
-        return []
-    ids = _run_search(queryset.search(words, operator="and"))
-    if not ids:
-        # Partial words ("Ams" for Amsterdam, "Jan" for Janssen) while typing.
-        ids = _run_search(queryset.autocomplete(words, operator="and"))
-    return ids
-
-
-def _search_words(query: str) -> str:
-    """The words of a visitor's query, without the backends' query syntax.
-
-    Quotes, brackets, operators and wildcards mean something to SQLite FTS,
-    PostgreSQL and Elasticsearch alike; typed by a visitor they would raise
-    syntax errors (an unbalanced quote is a 500 on SQLite), so only words remain.
-    """
-    return " ".join(_WORD_RE.findall(query))
-
-
-def _run_search(results: Any) -> list[int]:
-    get_queryset = getattr(results, "get_queryset", None)
-    if get_queryset is not None:
-        # Wagtail's database backends: one SQL query for the ids, in relevance order.
-        ids = get_queryset().values_list("pk", flat=True)
-        return list(dict.fromkeys(ids))[:SEARCH_CANDIDATE_LIMIT]
-    return [obj.pk for obj in results[:SEARCH_CANDIDATE_LIMIT]]
 
 
 @dataclass
@@ -190,44 +140,42 @@ class Listing:
         return str(self.page.paginator.ELLIPSIS)
 
 
-def _paginate(
-    request: HttpRequest,
-    queryset: QuerySet,
-    ordering: str,
-    ranked_ids: list[int] | None,
-    prepare: Any,
-) -> Listing:
-    """Paginate ``queryset`` (already filtered for visibility) in the given ordering.
+def _filter(
+    request: HttpRequest, filterset_class: type[DirectoryFilterSet], page: Any
+) -> DirectoryFilterSet:
+    """The directory's filter set over the query string, with the page's order names."""
+    criteria = request.GET.copy()
+    # "newest" is the page's word for "-joined"; a key the page does not offer is
+    # left to the default, so the page only ever sorts the ways its form offers.
+    criteria["order"] = _ORDER_KEYS.get((request.GET.get("order") or "").strip(), "")
+    return filterset_class.for_viewer(_user(request), criteria, within=page)
+
+
+def _paginate(request: HttpRequest, filterset: DirectoryFilterSet, prepare: Any) -> Listing:
+    """Paginate the filter set's ordered queryset (already filtered for visibility).
 
     ``prepare`` turns a queryset of one page's rows into the annotated, prefetched
     queryset the cards need, so the costly part runs for one page only. Bad page
     numbers (``?page=abc``, ``?page=99999``) fall back to the first or last page.
     """
     page_size = max(1, int(get_setting("DIRECTORY_PAGE_SIZE")))
-    if ordering == ORDER_RELEVANCE and ranked_ids is not None:
-        # Relevance is the search backend's order; the visible subset is computed in
-        # SQL, then ordered by rank (a list of integers) and paged.
-        visible_ids = set(queryset.values_list("pk", flat=True))
-        ordered = [pk for pk in ranked_ids if pk in visible_ids]
-        paginator = Paginator(ordered, page_size)
-        page = paginator.get_page(request.GET.get("page"))
-        rows = {
-            obj.pk: obj for obj in prepare(queryset.model.objects.filter(pk__in=page.object_list))
-        }
-        page.object_list = [rows[pk] for pk in page.object_list if pk in rows]
-        return Listing(page=page, total=paginator.count, ordering=ordering)
-    paginator = Paginator(queryset.order_by(*_ORDER_BY[ordering]), page_size)
+    paginator = Paginator(filterset.qs, page_size)
     page = paginator.get_page(request.GET.get("page"))
     page.object_list = list(prepare(page.object_list))
+    ordering = _PAGE_ORDERS.get(filterset.ordering, ORDER_NAME)
     return Listing(page=page, total=paginator.count, ordering=ordering)
 
 
-def _ordering(request: HttpRequest, searching: bool) -> str:
-    requested = _param(request, "order")
-    allowed = {ORDER_NAME, ORDER_NEWEST} | ({ORDER_RELEVANCE} if searching else set())
-    if requested in allowed:
-        return requested
-    return ORDER_RELEVANCE if searching else ORDER_NAME
+def _echo(filterset: DirectoryFilterSet, *names: str) -> dict[str, str]:
+    """The valid criteria as the search form shows them (one value per control)."""
+    cleaned = filterset.criteria
+    echo = {}
+    for name in names:
+        value = cleaned.get(name)
+        if isinstance(value, list):  # a select shows one value; all of them apply
+            value = value[0] if value else ""
+        echo[name] = value or ""
+    return echo
 
 
 def _ordering_choices(searching: bool) -> list[tuple[str, Any]]:
@@ -290,53 +238,11 @@ def member_directory_context(request: HttpRequest, page: MemberIndexPage) -> dic
     ``order`` (``name``, ``newest``, ``relevance``) and ``page``.
     """
     user = _user(request)
-    members = visibility.members_visible_to(user, MemberPage.objects.child_of(page)).filter(
-        live=True
-    )
-    query = _param(request, "q", MAX_QUERY_LENGTH)
-    filters = {
-        "industry": _param(request, "industry"),
-        "skill": _param(request, "skill"),
-        "location": _param(request, "location"),
-        "company": _param(request, "company"),
-        "open_to": _param(request, "open_to"),
-    }
-
-    if filters["industry"]:
-        members = members.filter(industry__slug=filters["industry"])
-    if filters["skill"]:
-        members = members.filter(
-            pk__in=MemberPage.skills.through.objects.filter(skill__slug=filters["skill"]).values(
-                "memberpage_id"
-            )
-        )
-    if filters["location"]:
-        members = members.filter(
-            Q(city__icontains=filters["location"]) | Q(country__icontains=filters["location"])
-        )
-    if filters["company"]:
-        # Only positions the viewer may see, at companies the viewer may see: a
-        # hidden position never makes a member match.
-        positions = visibility.positions_visible_to(
-            user,
-            Position.objects.filter(
-                is_current=True,
-                company__in=visibility.companies_visible_to(user).filter(slug=filters["company"]),
-            ),
-        )
-        members = members.filter(pk__in=positions.values("member_id"))
-    if filters["open_to"] in MemberPage.OPEN_TO_FIELDS:
-        members = members.filter(**{MemberPage.OPEN_TO_FIELDS[filters["open_to"]]: True})
-    else:
-        filters["open_to"] = ""
-
-    ranked_ids = None
-    if query:
-        ranked_ids = _search_ids(MemberPage.objects.live().child_of(page), query)
-        members = members.filter(pk__in=ranked_ids)
-    ordering = _ordering(request, bool(query))
-    listing = _paginate(request, members, ordering, ranked_ids, _member_cards(user))
+    filterset = _filter(request, MemberFilterSet, page)
+    listing = _paginate(request, filterset, _member_cards(user))
     _attach_degrees(user, listing.page.object_list)
+    query = filterset.criteria.get("q") or ""
+    filters = _echo(filterset, "industry", "skill", "location", "company", "open_to")
 
     return {
         "listing": listing,
@@ -398,32 +304,10 @@ def company_directory_context(request: HttpRequest, page: CompanyIndexPage) -> d
     ``size`` (a :class:`CompanySize` value), ``order`` and ``page``.
     """
     user = _user(request)
-    companies = visibility.companies_visible_to(user, CompanyPage.objects.child_of(page)).filter(
-        live=True
-    )
-    query = _param(request, "q", MAX_QUERY_LENGTH)
-    filters = {
-        "industry": _param(request, "industry"),
-        "location": _param(request, "location"),
-        "size": _param(request, "size"),
-    }
-    if filters["industry"]:
-        companies = companies.filter(industry__slug=filters["industry"])
-    if filters["location"]:
-        companies = companies.filter(
-            Q(city__icontains=filters["location"]) | Q(country__icontains=filters["location"])
-        )
-    if filters["size"] in CompanySize.values:
-        companies = companies.filter(size_range=filters["size"])
-    else:
-        filters["size"] = ""
-
-    ranked_ids = None
-    if query:
-        ranked_ids = _search_ids(CompanyPage.objects.live().child_of(page), query)
-        companies = companies.filter(pk__in=ranked_ids)
-    ordering = _ordering(request, bool(query))
-    listing = _paginate(request, companies, ordering, ranked_ids, _company_cards(user))
+    filterset = _filter(request, CompanyFilterSet, page)
+    listing = _paginate(request, filterset, _company_cards(user))
+    query = filterset.criteria.get("q") or ""
+    filters = _echo(filterset, "industry", "location", "size")
 
     return {
         "listing": listing,

@@ -193,14 +193,25 @@ def deletes_only_through_company_grant(user: Any, page: Any) -> bool:
     return True
 
 
+class AdministeredCompaniesPolicy(BasePermissionPolicy):
+    """The companies a user administers (per-object guardian grants), read once per
+    user object — that is, once per request — through Wagtail's own policy cache
+    (``permission_cache_name``), because Wagtail's listings ask for every row."""
+
+    permission_cache_name = "_wagtail_network_administered_companies"
+
+    def get_all_permissions_for_user(self, user: Any) -> frozenset[int]:
+        if not visibility.is_authenticated(user):
+            return frozenset()
+        return frozenset(visibility.administered_companies(user).values_list("pk", flat=True))
+
+
+administered_companies_policy = AdministeredCompaniesPolicy(CompanyPage)
+
+
 def is_company_admin(user: Any) -> bool:
     """Whether the user administers at least one company (per-object grant)."""
-    if not visibility.is_authenticated(user):
-        return False
-    cache = visibility.viewer_cache(user)
-    if "is_company_admin" not in cache:
-        cache["is_company_admin"] = visibility.administered_companies(user).exists()
-    return cache["is_company_admin"]
+    return bool(administered_companies_policy.get_cached_permissions_for_user(user))
 
 
 def can_manage_company_admins(user: Any, company: CompanyPage | None = None) -> bool:

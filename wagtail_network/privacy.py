@@ -386,19 +386,57 @@ def confirm_identity(
     )
 
 
-def _scrub_log_entries(member_id: int, name: str, revision_ids: list[int]) -> None:
-    """Keep audit entries about the member but without their name or content."""
+#: The relations a member is party to, with the fields that name a member: their
+#: audit entries are the ones that concern the member.
+PARTY_FIELDS: dict[type, tuple[str, ...]] = {
+    Connection: ("member_low", "member_high"),
+    Endorsement: ("endorser", "member"),
+    Recommendation: ("author", "member"),
+    Follow: ("member",),
+    Block: ("blocker", "blocked"),
+    Report: ("reporter", "target_member"),
+}
+
+
+def _party_log_labels(member_id: int) -> dict[tuple[int, str], str]:
+    """Audit-entry labels of every object ``member_id`` is party to, as they read
+    with the member replaced by :data:`DELETED_LABEL` (the other party stays named).
+
+    Read before the objects are deleted; the entries are then found by content
+    type and object id, never by matching text (erasing "Jan" must not touch an
+    entry about "Janssen").
+    """
+    from django.contrib.contenttypes.models import ContentType
+
+    labels: dict[tuple[int, str], str] = {}
+    for model, fields in PARTY_FIELDS.items():
+        content_type = ContentType.objects.get_for_model(model)
+        party = Q()
+        for name in fields:
+            party |= Q(**{f"{name}_id": member_id})
+        for obj in model.objects.filter(party).select_related(*fields):
+            for name in fields:
+                if getattr(obj, f"{name}_id") == member_id:
+                    # In memory only: the label is rebuilt as the model writes it.
+                    getattr(obj, name).title = DELETED_LABEL
+            labels[(content_type.pk, str(obj.pk))] = str(obj)[:255]
+    return labels
+
+
+def _scrub_log_entries(
+    member_id: int, revision_ids: list[int], party_labels: dict[tuple[int, str], str]
+) -> None:
+    """Keep audit entries about the member but without their name or content:
+    entries on their page, and entries on the objects they were party to."""
     from wagtail.models import ModelLogEntry, PageLogEntry
 
     PageLogEntry.objects.filter(page_id=member_id).update(label=DELETED_LABEL, data={})
     if revision_ids:
         PageLogEntry.objects.filter(revision_id__in=revision_ids).update(revision=None)
-    if name:
-        # Endorsement and recommendation labels quote both members' names.
-        for entry in ModelLogEntry.objects.filter(label__contains=name).only("pk", "label"):
-            ModelLogEntry.objects.filter(pk=entry.pk).update(
-                label=entry.label.replace(name, DELETED_LABEL)
-            )
+    for (content_type_id, object_id), label in party_labels.items():
+        ModelLogEntry.objects.filter(content_type_id=content_type_id, object_id=object_id).update(
+            label=label
+        )
 
 
 def _erase_photo(member: MemberPage) -> None:
@@ -442,7 +480,7 @@ def _erase_member(member: MemberPage, actor: Any) -> dict[str, Any]:
     from wagtail.search import index
 
     me = member.pk
-    name = member.title
+    party_labels = _party_log_labels(me)
     summary = {
         "member": me,
         "connections": Connection.objects.filter(
@@ -471,7 +509,7 @@ def _erase_member(member: MemberPage, actor: Any) -> dict[str, Any]:
     # page, search index) fire as for any deleted page.
     DeletePageAction(member, user=actor).execute(skip_permission_checks=True)
     Revision.objects.filter(pk__in=revision_ids).delete()
-    _scrub_log_entries(me, name, revision_ids)
+    _scrub_log_entries(me, revision_ids, party_labels)
     return summary
 
 
@@ -488,7 +526,6 @@ def _close_account(user: Any, member_id: int | None) -> bool:
     member_account_deleted.send(
         sender=MemberPage, user=user, member_id=member_id, deactivated=deactivate
     )
-    visibility.clear_viewer_cache(user)
     return deactivate
 
 

@@ -1,19 +1,16 @@
-"""The plugin's one URL module: ``path("", include("wagtail_network.urls"))``.
+"""The app's URL module: ``path("", include("wagtail_network.urls"))``.
 
-Include it before Wagtail's own catch-all page serving.
+Include it before Wagtail's own catch-all page serving. The GraphQL endpoint has
+its own URL module, ``graphql_schema.urls``, included next to this one.
 """
 
 from django.urls import path
-
-from graphql_schema.views import NetworkGraphQLView
 
 from . import views
 
 app_name = "wagtail_network"
 
 urlpatterns: list = [
-    # The GraphQL endpoint; its view decides authentication, CSRF and GraphiQL.
-    path("graphql/", NetworkGraphQLView.as_view(), name="graphql"),
     # The member's own account: API tokens, data export, deletion.
     path("network/account/", views.account, name="account"),
     path(

@@ -1,7 +1,7 @@
 """Server-rendered views of the member's own account: API tokens, data export and
 account deletion. The same operations exist over GraphQL (``createApiToken``,
 ``revokeApiToken``, ``exportMyData``, ``deleteMyAccount``); both call the same
-functions (:mod:`graphql_schema.auth`, :mod:`wagtail_network.privacy`).
+functions (:mod:`wagtail_network.services.tokens`, :mod:`wagtail_network.privacy`).
 """
 
 from __future__ import annotations
@@ -22,16 +22,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from graphql_schema import auth as token_auth
-
 from . import privacy, visibility
 from .errors import NetworkError
+from .services import tokens
 
 
 class CreateTokenForm(forms.Form):
     name = forms.CharField(
         label=gettext_lazy("Token name"),
-        max_length=token_auth.MAX_NAME_LENGTH,
+        max_length=tokens.MAX_NAME_LENGTH,
         help_text=gettext_lazy("For example the app or device that will use it."),
     )
 
@@ -69,7 +68,7 @@ def account(request: HttpRequest) -> HttpResponse:
         token_form = CreateTokenForm(request.POST)
         if token_form.is_valid():
             try:
-                token, plaintext = token_auth.create_token(user, token_form.cleaned_data["name"])
+                token, plaintext = tokens.create_token(user, token_form.cleaned_data["name"])
             except NetworkError as exc:
                 token_form.add_error("name", exc.message)
             else:
@@ -78,7 +77,7 @@ def account(request: HttpRequest) -> HttpResponse:
                 token_form = CreateTokenForm()
     elif action == "revoke_token":
         try:
-            token = token_auth.revoke_token(user, request.POST.get("token_id"))
+            token = tokens.revoke_token(user, request.POST.get("token_id"))
         except NetworkError as exc:
             messages.error(request, exc.message)
         else:
@@ -107,7 +106,7 @@ def account(request: HttpRequest) -> HttpResponse:
 
     context: dict[str, Any] = {
         "member": visibility.viewer_member(user),
-        "tokens": token_auth.active_tokens(user),
+        "tokens": tokens.active_tokens(user),
         "new_token": new_token,
         "token_form": token_form,
         "delete_form": delete_form,
@@ -119,10 +118,10 @@ def account(request: HttpRequest) -> HttpResponse:
 def _request_user(request: HttpRequest) -> Any:
     """The session user, or the user of a bearer token (headless clients)."""
     try:
-        plaintext = token_auth.bearer_token_from(request)
+        plaintext = tokens.bearer_token_from(request)
         if plaintext is not None:
-            return token_auth.authenticate_token(plaintext).user
-    except token_auth.InvalidToken:
+            return tokens.authenticate_token(plaintext).user
+    except tokens.InvalidToken:
         return None
     return request.user if request.user.is_authenticated else None
 

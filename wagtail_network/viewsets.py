@@ -68,6 +68,7 @@ from .models import (
     ReportState,
     Skill,
 )
+from .viewer import Viewer
 
 # --------------------------------------------------------------------------
 # Scoping: listings, exports and single-object views ask the policy which rows
@@ -793,10 +794,10 @@ class ServiceBulkAction(NetworkBulkAction):
     :class:`NetworkError`) is skipped and reported, the others go through."""
 
     def user_may_act(self) -> bool:
-        return visibility.can_moderate(self.request.user)
+        return visibility.can_moderate(Viewer.for_request(self.request))
 
     def check_perm(self, obj) -> bool:
-        return visibility.can_moderate(self.request.user)
+        return visibility.can_moderate(Viewer.for_request(self.request))
 
     def call_service(self, user: Any, obj: Any) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -806,10 +807,13 @@ class ServiceBulkAction(NetworkBulkAction):
         action = kwargs["self"]
         action.failures = []
         done = 0
+        # One viewer for the whole batch: its facts are looked up once, and each
+        # service call refreshes it after its change.
+        viewer = Viewer.for_request(action.request)
         for obj in objects:
             try:
                 with transaction.atomic():
-                    action.call_service(user, obj)
+                    action.call_service(viewer, obj)
             except NetworkError as error:
                 action.failures.append((obj, error))
             else:

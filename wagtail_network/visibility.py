@@ -8,7 +8,8 @@ them can only ever act on rows the viewer may see.
 
 Vocabulary used below:
 
-* *viewer*: the ``request.user`` (possibly anonymous).
+* *viewer*: who is looking — a :class:`~wagtail_network.viewer.Viewer`, or a user
+  (possibly anonymous) that each function wraps in one (see :mod:`wagtail_network.viewer`).
 * *viewer member*: the viewer's own :class:`MemberPage`, live or not.
 * *network member*: a signed-in user whose member profile is live.
 * *privileged*: superusers and users holding ``wagtail_network.view_private_profiles``
@@ -41,6 +42,7 @@ from .models import (
     Recommendation,
     RecommendationState,
 )
+from .viewer import Viewer
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -53,7 +55,6 @@ COMPANY_ADMIN_PERMISSION = "wagtail_network.change_companypage"
 
 SENSITIVE_FIELDS = ("email", "phone", "connections", "positions")
 
-_CACHE_ATTR = "_wagtail_network_visibility"
 _NOTHING = Q(pk__in=[])
 
 
@@ -62,70 +63,58 @@ _NOTHING = Q(pk__in=[])
 # --------------------------------------------------------------------------
 
 
-def viewer_cache(user: Any) -> dict:
-    """Per-user memo, living as long as the user object (one request); other
-    modules keep their own per-request answers about the viewer here too, so that
-    :func:`clear_viewer_cache` forgets them all at once."""
-    cache = getattr(user, _CACHE_ATTR, None)
-    if cache is None:
-        cache = {}
-        try:
-            setattr(user, _CACHE_ATTR, cache)
-        except AttributeError:  # pragma: no cover - exotic user objects
-            pass
-    return cache
+def clear_viewer_cache(who: Any) -> None:
+    """Forget what ``who`` (a :class:`Viewer`) has looked up so far.
+
+    Kept for callers of earlier releases; the service layer refreshes the viewer
+    it was given after every change, so callers do not need this.
+    """
+    Viewer.of(who).refresh()
 
 
-def clear_viewer_cache(user: Any) -> None:
-    """Forget memoised answers for ``user`` (after its profile, grants or blocks change)."""
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
-    # guardian and Django cache permission sets on the user as well.
-    for attr in ("_perm_cache", "_user_perm_cache", "_group_perm_cache"):
-        if hasattr(user, attr):
-            delattr(user, attr)
+def is_authenticated(who: Any) -> bool:
+    return Viewer.of(who).is_authenticated
 
 
-def is_authenticated(user: Any) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active)
-
-
-def viewer_member(user: Any) -> MemberPage | None:
+def viewer_member(who: Any) -> MemberPage | None:
     """The viewer's own member profile (live or not), or ``None``."""
-    if not is_authenticated(user):
+    viewer = Viewer.of(who)
+    if not viewer.is_authenticated:
         return None
-    cache = viewer_cache(user)
-    if "member" not in cache:
-        cache["member"] = MemberPage.objects.filter(user_id=user.pk).first()
-    return cache["member"]
+    return viewer.fact("member", lambda: MemberPage.objects.filter(user_id=viewer.user.pk).first())
 
 
-def viewer_member_id(user: Any) -> int | None:
-    member = viewer_member(user)
+def viewer_member_id(who: Any) -> int | None:
+    member = viewer_member(who)
     return member.pk if member else None
 
 
-def is_network_member(user: Any) -> bool:
+def is_network_member(who: Any) -> bool:
     """Signed in with a live member profile ("members" in the visibility rules)."""
-    member = viewer_member(user)
+    member = viewer_member(who)
     return bool(member and member.live)
 
 
-def sees_everything(user: Any) -> bool:
+def sees_everything(who: Any) -> bool:
     """Editors and moderators: every profile and field, regardless of choices."""
-    if not is_authenticated(user):
+    viewer = Viewer.of(who)
+    if not viewer.is_authenticated:
         return False
-    cache = viewer_cache(user)
-    if "privileged" not in cache:
-        cache["privileged"] = bool(user.is_superuser or user.has_perm(VIEW_PRIVATE_PERMISSION))
-    return cache["privileged"]
+    user = viewer.user
+    return viewer.fact(
+        "privileged", lambda: bool(user.is_superuser or user.has_perm(VIEW_PRIVATE_PERMISSION))
+    )
 
 
-def can_moderate(user: Any) -> bool:
+def can_moderate(who: Any) -> bool:
     """Moderators review endorsements, recommendations and reports."""
-    if not is_authenticated(user):
+    viewer = Viewer.of(who)
+    if not viewer.is_authenticated:
         return False
-    return bool(user.is_superuser or user.has_perm(MODERATE_PERMISSION))
+    user = viewer.user
+    return viewer.fact(
+        "moderator", lambda: bool(user.is_superuser or user.has_perm(MODERATE_PERMISSION))
+    )
 
 
 # --------------------------------------------------------------------------
@@ -133,8 +122,8 @@ def can_moderate(user: Any) -> bool:
 # --------------------------------------------------------------------------
 
 
-def _restriction_q(user: Any, request: Any = None) -> Q:
-    """Pages inside a private section the user may not enter (Wagtail's view restrictions).
+def _restriction_q(who: Any, request: Any = None) -> Q:
+    """Pages inside a private section the viewer may not enter (Wagtail's view restrictions).
 
     A password restriction passes only for a ``request`` whose session entered
     that section's password (Wagtail's own test); lists and the API, which ask
@@ -142,35 +131,37 @@ def _restriction_q(user: Any, request: Any = None) -> Q:
     """
     from wagtail.models import Page, PageViewRestriction
 
-    # Answers that depend on a request's session are not memoised on the user.
-    cache = viewer_cache(user) if user is not None and request is None else {}
-    if "restriction_q" in cache:
-        return cache["restriction_q"]
-    q = Q()
-    group_ids: set[int] | None = None
-    for restriction in PageViewRestriction.objects.select_related("page").prefetch_related(
-        "groups"
-    ):
-        kind = restriction.restriction_type
-        if (
-            kind == PageViewRestriction.PASSWORD
-            and request is not None
-            and restriction.accept_request(request)
+    viewer = Viewer.of(who)
+
+    def compute() -> Q:
+        q = Q()
+        group_ids: set[int] | None = None
+        for restriction in PageViewRestriction.objects.select_related("page").prefetch_related(
+            "groups"
         ):
-            continue
-        if kind == PageViewRestriction.LOGIN and is_authenticated(user):
-            continue
-        if kind == PageViewRestriction.GROUPS and is_authenticated(user):
-            if user.is_superuser:
+            kind = restriction.restriction_type
+            if (
+                kind == PageViewRestriction.PASSWORD
+                and request is not None
+                and restriction.accept_request(request)
+            ):
                 continue
-            if group_ids is None:
-                group_ids = set(user.groups.values_list("pk", flat=True))
-            if group_ids & {g.pk for g in restriction.groups.all()}:
+            if kind == PageViewRestriction.LOGIN and viewer.is_authenticated:
                 continue
-        q |= Page.objects.descendant_of_q(restriction.page, inclusive=True)
-    if user is not None and request is None:
-        cache["restriction_q"] = q
-    return q
+            if kind == PageViewRestriction.GROUPS and viewer.is_authenticated:
+                if viewer.user.is_superuser:
+                    continue
+                if group_ids is None:
+                    group_ids = set(viewer.user.groups.values_list("pk", flat=True))
+                if group_ids & {g.pk for g in restriction.groups.all()}:
+                    continue
+            q |= Page.objects.descendant_of_q(restriction.page, inclusive=True)
+        return q
+
+    # An answer that depends on a request's session (an entered password) is not kept.
+    if request is not None:
+        return compute()
+    return viewer.fact("restriction_q", compute)
 
 
 def _pages_visible(queryset: QuerySet, user: Any, request: Any = None) -> QuerySet:
@@ -191,14 +182,15 @@ def _effective(field: str) -> str | None:
     return (get_setting("LOCKED_FIELD_VISIBILITY") or {}).get(field)
 
 
-def blocked_member_ids(user: Any) -> QuerySet:
+def blocked_member_ids(who: Any) -> QuerySet:
     """Ids of members hidden from the viewer by a block in either direction.
 
     Read from the block table alone, through its two indexes: filtering every
     member by two ``EXISTS`` instead cost ~45 ms per use at 20,000 members, and
     every ``members_visible_to`` query pays it.
     """
-    me = viewer_member_id(user)
+    viewer = Viewer.of(who)
+    me = viewer_member_id(viewer)
     if me is None:
         return MemberPage.objects.none().values("pk")
     return (
@@ -210,22 +202,25 @@ def blocked_member_ids(user: Any) -> QuerySet:
     )
 
 
-def _connected_q(user: Any, prefix: str = "") -> Q:
+def _connected_q(who: Any, prefix: str = "") -> Q:
     """Members (at ``prefix``) that are 1st-degree connections of the viewer."""
-    me = viewer_member_id(user)
+    viewer = Viewer.of(who)
+    me = viewer_member_id(viewer)
     if me is None:
         return _NOTHING
     return Q(**{f"{prefix}pk__in": ConnectionEdge.objects.filter(member_id=me).values("other_id")})
 
 
-def _self_q(user: Any, prefix: str = "") -> Q:
-    me = viewer_member_id(user)
+def _self_q(who: Any, prefix: str = "") -> Q:
+    viewer = Viewer.of(who)
+    me = viewer_member_id(viewer)
     return Q(**{f"{prefix}pk": me}) if me is not None else _NOTHING
 
 
-def _audience_q(user: Any, audience_field: str, prefix: str = "", audience: str | None = None) -> Q:
+def _audience_q(who: Any, audience_field: str, prefix: str = "", audience: str | None = None) -> Q:
     """Members whose chosen (or locked) audience for ``audience_field`` admits the viewer."""
-    network_member = is_network_member(user)
+    viewer = Viewer.of(who)
+    network_member = is_network_member(viewer)
 
     def allows(value: str) -> Q:
         if value == FieldVisibility.PUBLIC:
@@ -233,30 +228,31 @@ def _audience_q(user: Any, audience_field: str, prefix: str = "", audience: str 
         if value == FieldVisibility.MEMBERS:
             return Q() if network_member else _NOTHING
         if value == FieldVisibility.CONNECTIONS:
-            return _connected_q(user, prefix)
+            return _connected_q(viewer, prefix)
         return _NOTHING  # only_me: the self clause below
 
     if audience is not None:  # the site locked this field: members' choices do not count
         allowed = allows(audience)
         # An empty Q means "everyone"; OR-ing it would collapse to the other operand.
-        return allowed if allowed == Q() else allowed | _self_q(user, prefix)
+        return allowed if allowed == Q() else allowed | _self_q(viewer, prefix)
     q = Q(**{f"{prefix}{audience_field}": FieldVisibility.PUBLIC})
     if network_member:
         q |= Q(**{f"{prefix}{audience_field}": FieldVisibility.MEMBERS})
-    if viewer_member_id(user) is not None:
+    if viewer_member_id(viewer) is not None:
         q |= Q(**{f"{prefix}{audience_field}": FieldVisibility.CONNECTIONS}) & _connected_q(
-            user, prefix
+            viewer, prefix
         )
-    return q | _self_q(user, prefix)
+    return q | _self_q(viewer, prefix)
 
 
-def profile_visible_q(user: Any, prefix: str = "") -> Q:
+def profile_visible_q(who: Any, prefix: str = "") -> Q:
     """Members whose profile-visibility choice admits the viewer (blocks and
     publication are applied by :func:`members_visible_to`)."""
-    if sees_everything(user):
+    viewer = Viewer.of(who)
+    if sees_everything(viewer):
         return Q()
     return _audience_q(
-        user,
+        viewer,
         "profile_visibility",
         prefix,
         audience=get_setting("LOCKED_PROFILE_VISIBILITY"),
@@ -264,7 +260,7 @@ def profile_visible_q(user: Any, prefix: str = "") -> Q:
 
 
 def members_visible_to(
-    user: Any, queryset: QuerySet | None = None, *, request: Any = None
+    who: Any, queryset: QuerySet | None = None, *, request: Any = None
 ) -> QuerySet:
     """Member pages the viewer may see at all.
 
@@ -272,17 +268,18 @@ def members_visible_to(
     block either way, and admitted by the member's profile visibility. The
     viewer's own profile is always included (even as a draft).
     """
+    viewer = Viewer.of(who)
     qs = queryset if queryset is not None else MemberPage.objects.all()
-    me = viewer_member_id(user)
-    admitted = profile_visible_q(user)
+    me = viewer_member_id(viewer)
+    admitted = profile_visible_q(viewer)
     if me is not None and admitted != Q():
         # An open invitation discloses each side's profile to the other, as on
         # LinkedIn: the invited member must see who invites them to answer, and
         # the inviter must see whom to withdraw from.
         admitted |= Q(pk__in=_invitation_partner_ids(me))
-    visible = _pages_visible(qs, user, request).filter(admitted)
+    visible = _pages_visible(qs, viewer, request).filter(admitted)
     if me is not None:
-        visible = visible.exclude(pk__in=blocked_member_ids(user)) | qs.filter(pk=me)
+        visible = visible.exclude(pk__in=blocked_member_ids(viewer)) | qs.filter(pk=me)
     return visible
 
 
@@ -300,71 +297,79 @@ def _invitation_partner_ids(me: int) -> QuerySet:
     )
 
 
-def pages_visible_to(user: Any, queryset: QuerySet, *, request: Any = None) -> QuerySet:
+def pages_visible_to(who: Any, queryset: QuerySet, *, request: Any = None) -> QuerySet:
     """Narrow a queryset of *any* pages (Wagtail's page API, choosers, site search)
     to what the viewer may see: member and company pages by this rule set, every
     other page by Wagtail's own rules (live, outside private sections)."""
+    viewer = Viewer.of(who)
     network_pages = Q(pk__in=MemberPage.objects.values("pk")) | Q(
         pk__in=CompanyPage.objects.values("pk")
     )
     return queryset.filter(
-        Q(pk__in=_pages_visible(queryset.exclude(network_pages), user, request).values("pk"))
-        | Q(pk__in=members_visible_to(user, request=request).values("pk"))
-        | Q(pk__in=companies_visible_to(user, request=request).values("pk"))
+        Q(pk__in=_pages_visible(queryset.exclude(network_pages), viewer, request).values("pk"))
+        | Q(pk__in=members_visible_to(viewer, request=request).values("pk"))
+        | Q(pk__in=companies_visible_to(viewer, request=request).values("pk"))
     )
 
 
-def can_see_member(user: Any, member: MemberPage) -> bool:
-    return members_visible_to(user).filter(pk=member.pk).exists()
+def can_see_member(who: Any, member: MemberPage) -> bool:
+    viewer = Viewer.of(who)
+    return members_visible_to(viewer).filter(pk=member.pk).exists()
 
 
-def field_visible_q(user: Any, field: str, prefix: str = "") -> Q:
+def field_visible_q(who: Any, field: str, prefix: str = "") -> Q:
     """Members whose sensitive ``field`` the viewer may see (combine with
     :func:`members_visible_to`). ``field`` is one of :data:`SENSITIVE_FIELDS`."""
+    viewer = Viewer.of(who)
     if field not in SENSITIVE_FIELDS:
         raise ValueError(f"Unknown sensitive field {field!r}")
-    if sees_everything(user):
+    if sees_everything(viewer):
         return Q()
-    return _audience_q(user, f"{field}_visibility", prefix, audience=_effective(field))
+    return _audience_q(viewer, f"{field}_visibility", prefix, audience=_effective(field))
 
 
-def can_see_field(user: Any, member: MemberPage, field: str) -> bool:
+def can_see_field(who: Any, member: MemberPage, field: str) -> bool:
     """Whether the viewer may see ``field`` of a member they can already see.
 
     Answered in Python where the member's own choice decides, with at most one
     query (a connection lookup) otherwise.
     """
+    viewer = Viewer.of(who)
     if field not in SENSITIVE_FIELDS:
         raise ValueError(f"Unknown sensitive field {field!r}")
-    if sees_everything(user):
+    if sees_everything(viewer):
         return True
-    me = viewer_member_id(user)
+    me = viewer_member_id(viewer)
     if me is not None and me == member.pk:
         return True
     audience = _effective(field) or getattr(member, f"{field}_visibility")
     if audience == FieldVisibility.PUBLIC:
         return True
     if audience == FieldVisibility.MEMBERS:
-        return is_network_member(user)
+        return is_network_member(viewer)
     if audience == FieldVisibility.CONNECTIONS:
-        return is_connected(user, member)
+        return is_connected(viewer, member)
     return False
 
 
-def is_connected(user: Any, member: MemberPage | int) -> bool:
-    me = viewer_member_id(user)
+def is_connected(who: Any, member: MemberPage | int) -> bool:
+    viewer = Viewer.of(who)
+    me = viewer_member_id(viewer)
     member_id = member if isinstance(member, int) else member.pk
     if me is None or me == member_id:
         return False
-    cache = viewer_cache(user).setdefault("connected", {})
-    if member_id not in cache:
-        cache[member_id] = ConnectionEdge.objects.filter(member_id=me, other_id=member_id).exists()
-    return cache[member_id]
+    connected: dict[int, bool] = viewer.fact("connected", dict)
+    if member_id not in connected:
+        connected[member_id] = ConnectionEdge.objects.filter(
+            member_id=me, other_id=member_id
+        ).exists()
+    return connected[member_id]
 
 
-def members_with_visible_connections(user: Any) -> QuerySet:
+def members_with_visible_connections(who: Any) -> QuerySet:
     """Visible members whose connection list the viewer may see."""
-    return members_visible_to(user).filter(field_visible_q(user, "connections"))
+    viewer = Viewer.of(who)
+    return members_visible_to(viewer).filter(field_visible_q(viewer, "connections"))
 
 
 # --------------------------------------------------------------------------
@@ -372,35 +377,38 @@ def members_with_visible_connections(user: Any) -> QuerySet:
 # --------------------------------------------------------------------------
 
 
-def edges_visible_to(user: Any, queryset: QuerySet | None = None) -> QuerySet:
+def edges_visible_to(who: Any, queryset: QuerySet | None = None) -> QuerySet:
     """Connection edges X–Y the viewer may know of: the viewer is X or Y, or may
     see X's or Y's connection list. Both ends must be visible members."""
+    viewer = Viewer.of(who)
     qs = queryset if queryset is not None else ConnectionEdge.objects.all()
-    me = viewer_member_id(user)
-    visible_members = members_visible_to(user).values("pk")
-    lists = members_with_visible_connections(user).values("pk")
+    me = viewer_member_id(viewer)
+    visible_members = members_visible_to(viewer).values("pk")
+    lists = members_with_visible_connections(viewer).values("pk")
     q = Q(member_id__in=lists) | Q(other_id__in=lists)
     if me is not None:
         q |= Q(member_id=me) | Q(other_id=me)
     return qs.filter(q, member_id__in=visible_members, other_id__in=visible_members)
 
 
-def connections_of(user: Any, member: MemberPage | int) -> QuerySet:
+def connections_of(who: Any, member: MemberPage | int) -> QuerySet:
     """The members connected to ``member`` that the viewer may see as such."""
+    viewer = Viewer.of(who)
     member_id = member if isinstance(member, int) else member.pk
-    edges = edges_visible_to(user, ConnectionEdge.objects.filter(member_id=member_id))
-    return members_visible_to(user).filter(pk__in=edges.values("other_id"))
+    edges = edges_visible_to(viewer, ConnectionEdge.objects.filter(member_id=member_id))
+    return members_visible_to(viewer).filter(pk__in=edges.values("other_id"))
 
 
-def mutual_connections(user: Any, member: MemberPage | int) -> QuerySet:
+def mutual_connections(who: Any, member: MemberPage | int) -> QuerySet:
     """Members connected to both the viewer and ``member``, through edges visible to the viewer."""
-    me = viewer_member_id(user)
+    viewer = Viewer.of(who)
+    me = viewer_member_id(viewer)
     if me is None:
         return MemberPage.objects.none()
     member_id = member if isinstance(member, int) else member.pk
     if member_id == me:
         return MemberPage.objects.none()
-    return connections_of(user, member_id).filter(
+    return connections_of(viewer, member_id).filter(
         pk__in=ConnectionEdge.objects.filter(member_id=me).values("other_id")
     )
 
@@ -410,18 +418,19 @@ def mutual_connections(user: Any, member: MemberPage | int) -> QuerySet:
 # --------------------------------------------------------------------------
 
 
-def administered_companies(user: Any) -> QuerySet:
-    """Companies the user administers through a per-object guardian grant.
+def administered_companies(who: Any) -> QuerySet:
+    """Companies the viewer administers through a per-object guardian grant.
 
     Global permissions do not count (``accept_global_perms=False``): a model-wide
     permission must not make someone the admin of every company.
     """
-    if not is_authenticated(user):
+    viewer = Viewer.of(who)
+    if not is_authenticated(viewer):
         return CompanyPage.objects.none()
     from guardian.shortcuts import get_objects_for_user
 
     return get_objects_for_user(
-        user,
+        viewer.user,
         COMPANY_ADMIN_PERMISSION,
         klass=CompanyPage,
         accept_global_perms=False,
@@ -430,21 +439,24 @@ def administered_companies(user: Any) -> QuerySet:
 
 
 def companies_visible_to(
-    user: Any, queryset: QuerySet | None = None, *, request: Any = None
+    who: Any, queryset: QuerySet | None = None, *, request: Any = None
 ) -> QuerySet:
     """Company pages the viewer may see: live and outside private sections they
     may not enter; company admins also see their own drafts."""
+    viewer = Viewer.of(who)
     qs = queryset if queryset is not None else CompanyPage.objects.all()
-    visible = _pages_visible(qs, user, request)
-    if is_authenticated(user):
-        visible = visible | qs.filter(pk__in=administered_companies(user).values("pk"))
+    visible = _pages_visible(qs, viewer, request)
+    if is_authenticated(viewer):
+        visible = visible | qs.filter(pk__in=administered_companies(viewer).values("pk"))
     return visible
 
 
-def can_edit_company(user: Any, company: CompanyPage) -> bool:
+def can_edit_company(who: Any, company: CompanyPage) -> bool:
     """Editors with page rights, superusers, or the company's own admins."""
-    if not is_authenticated(user):
+    viewer = Viewer.of(who)
+    if not is_authenticated(viewer):
         return False
+    user = viewer.user
     if user.is_superuser:
         return True
     if user.has_perm(COMPANY_ADMIN_PERMISSION, company):
@@ -452,15 +464,16 @@ def can_edit_company(user: Any, company: CompanyPage) -> bool:
     return company.permissions_for_user(user).can_edit()
 
 
-def relationships_visible_to(user: Any, queryset: QuerySet | None = None) -> QuerySet:
+def relationships_visible_to(who: Any, queryset: QuerySet | None = None) -> QuerySet:
     """Confirmed relationships between visible companies; each side's admins also
     see the unconfirmed ones that concern them."""
+    viewer = Viewer.of(who)
     qs = queryset if queryset is not None else CompanyRelationship.objects.all()
-    visible = companies_visible_to(user).values("pk")
+    visible = companies_visible_to(viewer).values("pk")
     confirmed = Q(confirmed_by_editor=True) | Q(confirmed_by_from=True, confirmed_by_to=True)
-    if sees_everything(user):
+    if sees_everything(viewer):
         return qs
-    mine = administered_companies(user).values("pk")
+    mine = administered_companies(viewer).values("pk")
     return qs.filter(from_company_id__in=visible, to_company_id__in=visible).filter(
         confirmed | Q(from_company_id__in=mine) | Q(to_company_id__in=mine)
     )
@@ -471,41 +484,45 @@ def relationships_visible_to(user: Any, queryset: QuerySet | None = None) -> Que
 # --------------------------------------------------------------------------
 
 
-def positions_visible_to(user: Any, queryset: QuerySet | None = None) -> QuerySet:
+def positions_visible_to(who: Any, queryset: QuerySet | None = None) -> QuerySet:
     """Positions of visible members whose position list the viewer may see, plus
     every position claimed at a company the viewer administers."""
+    viewer = Viewer.of(who)
     qs = queryset if queryset is not None else Position.objects.all()
-    members = members_visible_to(user).filter(field_visible_q(user, "positions")).values("pk")
+    members = members_visible_to(viewer).filter(field_visible_q(viewer, "positions")).values("pk")
     q = Q(member_id__in=members)
-    if is_authenticated(user):
-        q |= Q(company_id__in=administered_companies(user).values("pk"))
+    if is_authenticated(viewer):
+        q |= Q(company_id__in=administered_companies(viewer).values("pk"))
     return qs.filter(q)
 
 
-def employees_q(user: Any, company: CompanyPage | int, current: bool | None = None) -> Q:
+def employees_q(who: Any, company: CompanyPage | int, current: bool | None = None) -> Q:
     """Members who hold a position at ``company`` that the viewer may see."""
+    viewer = Viewer.of(who)
     company_id = company if isinstance(company, int) else company.pk
-    positions = positions_visible_to(user, Position.objects.filter(company_id=company_id))
+    positions = positions_visible_to(viewer, Position.objects.filter(company_id=company_id))
     if current is not None:
         positions = positions.filter(is_current=current)
     return Q(pk__in=positions.values("member_id"))
 
 
-def employees_of(user: Any, company: CompanyPage | int, current: bool | None = None) -> QuerySet:
-    return members_visible_to(user).filter(employees_q(user, company, current))
+def employees_of(who: Any, company: CompanyPage | int, current: bool | None = None) -> QuerySet:
+    viewer = Viewer.of(who)
+    return members_visible_to(viewer).filter(employees_q(viewer, company, current))
 
 
-def endorsements_visible_to(user: Any, queryset: QuerySet | None = None) -> QuerySet:
+def endorsements_visible_to(who: Any, queryset: QuerySet | None = None) -> QuerySet:
     """Live, unhidden endorsements between visible members; the recipient also
     sees hidden and pending ones they received, the endorser those they gave."""
+    viewer = Viewer.of(who)
     qs = queryset if queryset is not None else Endorsement.objects.all()
-    if sees_everything(user) or can_moderate(user):
+    if sees_everything(viewer) or can_moderate(viewer):
         return qs
-    visible = members_visible_to(user).values("pk")
+    visible = members_visible_to(viewer).values("pk")
     q = Q(
         state=EndorsementState.LIVE, is_hidden=False, endorser_id__in=visible, member_id__in=visible
     )
-    me = viewer_member_id(user)
+    me = viewer_member_id(viewer)
     if me is not None:
         # Own endorsements in any state, but never with someone hidden by a block.
         q |= (Q(member_id=me) | Q(endorser_id=me)) & Q(
@@ -514,20 +531,21 @@ def endorsements_visible_to(user: Any, queryset: QuerySet | None = None) -> Quer
     return qs.filter(q)
 
 
-def recommendations_visible_to(user: Any, queryset: QuerySet | None = None) -> QuerySet:
+def recommendations_visible_to(who: Any, queryset: QuerySet | None = None) -> QuerySet:
     """Published, unhidden recommendations between visible members; recipient and
     author also see their own in any state."""
+    viewer = Viewer.of(who)
     qs = queryset if queryset is not None else Recommendation.objects.all()
-    if sees_everything(user) or can_moderate(user):
+    if sees_everything(viewer) or can_moderate(viewer):
         return qs
-    visible = members_visible_to(user).values("pk")
+    visible = members_visible_to(viewer).values("pk")
     q = Q(
         state=RecommendationState.PUBLISHED,
         is_hidden=False,
         author_id__in=visible,
         member_id__in=visible,
     )
-    me = viewer_member_id(user)
+    me = viewer_member_id(viewer)
     if me is not None:
         # Own recommendations in any state, but never with someone hidden by a block.
         q |= (Q(member_id=me) | Q(author_id=me)) & Q(author_id__in=visible, member_id__in=visible)
@@ -561,6 +579,5 @@ __all__ = [
     "recommendations_visible_to",
     "relationships_visible_to",
     "sees_everything",
-    "viewer_cache",
     "viewer_member",
 ]

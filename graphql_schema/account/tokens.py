@@ -8,7 +8,8 @@ import strawberry
 from strawberry.types import Info
 from wagtail.models import APIToken
 
-from .. import auth
+from wagtail_network.services import tokens
+
 from ..base.errors import MutationError
 from ..base.ids import decode_id, global_id
 from ..base.mutations import perform
@@ -77,7 +78,7 @@ class TokenMutations:
     )
     def create_api_token(self, info: Info, input: CreateApiTokenInput) -> CreateApiTokenPayload:
         def action(user):
-            token, plaintext = auth.create_token(user, input.name)
+            token, plaintext = tokens.create_token(user, input.name)
             return CreateApiTokenPayload(token=ApiToken.from_model(token), plaintext=plaintext)
 
         return perform(info, CreateApiTokenPayload, action)
@@ -88,7 +89,7 @@ class TokenMutations:
     def revoke_api_token(self, info: Info, input: RevokeApiTokenInput) -> RevokeApiTokenPayload:
         def action(user):
             pk = decode_id(input.id, API_TOKEN_TYPE, "id")
-            return RevokeApiTokenPayload(token=ApiToken.from_model(auth.revoke_token(user, pk)))
+            return RevokeApiTokenPayload(token=ApiToken.from_model(tokens.revoke_token(user, pk)))
 
         return perform(info, RevokeApiTokenPayload, action)
 
@@ -101,4 +102,4 @@ class TokenQuery:
     )
     def my_api_tokens(self, info: Info) -> list[ApiToken]:
         user = info.context.request.user
-        return [ApiToken.from_model(token) for token in auth.active_tokens(user)]
+        return [ApiToken.from_model(token) for token in tokens.active_tokens(user)]

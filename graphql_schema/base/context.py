@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser
 from strawberry.types import Info
+
+from wagtail_network.viewer import Viewer
 
 
 def request_of(info: Info) -> Any:
@@ -17,9 +18,20 @@ def request_of(info: Info) -> Any:
     return request
 
 
-def viewer_of(info: Info) -> Any:
-    """The user making the request (anonymous when nobody signed in)."""
-    return getattr(request_of(info), "user", None) or AnonymousUser()
+def viewer_of(info: Info) -> Viewer:
+    """Who is making the request: the request's :class:`~wagtail_network.viewer.Viewer`
+    (one per request, shared by every resolver), to pass to the visibility rules;
+    ``.user`` is the user (anonymous when nobody signed in)."""
+    request = request_of(info)
+    if request is None:
+        return Viewer()
+    return Viewer.for_request(request)
+
+
+def user_of(info: Info) -> Any:
+    """The user the request is authenticated as (session or bearer token), anonymous
+    when nobody signed in."""
+    return viewer_of(info).user
 
 
 def site_root_paths(info: Info) -> list[Any]:
@@ -47,4 +59,4 @@ def page_url(info: Info, url_path: str) -> str | None:
     return None
 
 
-__all__ = ["page_url", "request_of", "site_root_paths", "viewer_of"]
+__all__ = ["page_url", "request_of", "site_root_paths", "user_of", "viewer_of"]

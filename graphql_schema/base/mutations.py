@@ -17,10 +17,9 @@ from django.db import transaction
 from django.db.models import Model, QuerySet
 from strawberry.types import Info
 
-from wagtail_network import visibility
 from wagtail_network.errors import ErrorCode, NetworkError
 
-from .context import viewer_of
+from .context import user_of, viewer_of
 from .errors import MutationError
 
 P = TypeVar("P")
@@ -44,7 +43,7 @@ def enum_value(value: Any) -> Any:
 
 def require_user(info: Info) -> Any:
     """The signed-in, active user, or UNAUTHENTICATED."""
-    user = viewer_of(info)
+    user = user_of(info)
     if not (user is not None and user.is_authenticated and user.is_active):
         raise NetworkError(ErrorCode.UNAUTHENTICATED)
     return user
@@ -58,7 +57,7 @@ def perform(info: Info, payload: Callable[..., P], action: Callable[[Any], P], *
     a partial write and never reaches the client as a stack trace. Anything else
     propagates and is masked by the schema's error masking.
     """
-    user = viewer_of(info)
+    user = user_of(info)
     try:
         if auth:
             require_user(info)
@@ -67,18 +66,17 @@ def perform(info: Info, payload: Callable[..., P], action: Callable[[Any], P], *
     except NetworkError as exc:
         return payload(errors=[MutationError.from_exception(exc)])
     finally:
-        # Answers memoised for this user (connections, blocks, profile) may have
-        # changed: the payload's nested fields must see the new state.
-        if user is not None:
-            visibility.clear_viewer_cache(user)
+        # What the request's viewer looked up (connections, blocks, profile) may
+        # have changed: the payload's nested fields must see the new state.
+        viewer_of(info).refresh()
     return result
 
 
 def visible_now(user: Any, visible_to: Callable[[Any], QuerySet], pk: int) -> Model | None:
-    """The object ``pk`` as the viewer sees it after a write, through the visibility
+    """The object ``pk`` as ``user`` sees it after a write, through the visibility
     rule ``visible_to`` (e.g. :func:`wagtail_network.visibility.members_visible_to`);
-    ``None`` once it is hidden from them (after a block, say)."""
-    visibility.clear_viewer_cache(user)
+    ``None`` once it is hidden from them (after a block, say). Given a user, the rule
+    builds a fresh viewer, so nothing the write made stale is used."""
     return visible_to(user).filter(pk=pk).first()
 
 

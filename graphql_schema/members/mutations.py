@@ -8,7 +8,7 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
-from wagtail_network import services, visibility
+from wagtail_network import services
 from wagtail_network.errors import ErrorCode, NetworkError
 from wagtail_network.models import FieldVisibility, ProfileVisibility
 
@@ -199,7 +199,6 @@ class MemberMutations:
     def update_my_profile(self, info: Info, input: UpdateMyProfileInput) -> UpdateMyProfilePayload:
         def action(user):
             member = services.update_my_profile(user, **profile_fields(input))
-            visibility.clear_viewer_cache(user)
             return UpdateMyProfilePayload(member=member)
 
         return perform(info, UpdateMyProfilePayload, action)

@@ -30,7 +30,7 @@ MemberRef = Annotated["MemberType", strawberry.lazy("graphql_schema.members.type
 class ViewerType:
     @strawberry.field(description="The user's username.")
     def username(self, info: Info) -> str:
-        return viewer_of(info).get_username()
+        return viewer_of(info).user.get_username()
 
     @strawberry.field(description="The user's member profile (also while it is a draft).")
     def member(self, info: Info) -> MemberRef | None:

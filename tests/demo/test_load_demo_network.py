@@ -66,7 +66,6 @@ def load(*args: str) -> str:
 
 
 def fresh(user):
-    visibility.clear_viewer_cache(user)
     return get_user_model().objects.get(pk=user.pk)
 
 

@@ -9,6 +9,7 @@ from django.test import override_settings
 
 from tests.factories import SkillFactory
 from tests.frontend.scenario import NetworkScenario
+from wagtail_network.filters import filter_companies, filter_members
 from wagtail_network.models import MemberPage
 
 
@@ -308,6 +309,58 @@ class CompanyDirectoryTests(NetworkScenario):
     def test_company_pagination(self):
         self.assertEqual(self.listed_companies(self.get(self.company_index, page=2)), ["Umbrella"])
         self.assertEqual(self.get(self.company_index, page="x").status_code, 200)
+
+
+class DirectoriesUseTheFiltersModuleTests(NetworkScenario):
+    """The pages list exactly what wagtail_network.filters answers for the same words
+    (the GraphQL fields call the same functions)."""
+
+    MEMBER_CRITERIA = (
+        {},
+        {"q": "Tester"},
+        {"q": "Ali"},
+        {"location": "nether", "order": "newest"},
+        {"company": "acme"},
+        {"skill": "python", "open_to": "mentoring"},
+        {"q": "Tester", "order": "name"},
+    )
+
+    def test_member_directory_lists_what_filter_members_answers(self):
+        for user in (None, self.u_frank, self.u_alice, self.u_editor):
+            for params in self.MEMBER_CRITERIA:
+                with self.subTest(user=user, params=params):
+                    criteria = dict(params)
+                    if criteria.get("order") == "newest":
+                        criteria["order"] = "-joined"
+                    expected = filter_members(user, criteria, within=self.directory)
+                    self.assertEqual(
+                        self.listed(self.get(self.directory, user, **params)),
+                        [member.title for member in expected],
+                    )
+
+    def test_company_directory_lists_what_filter_companies_answers(self):
+        for params in ({}, {"q": "Acme"}, {"location": "NETHER"}, {"size": "11-50"}):
+            with self.subTest(params=params):
+                expected = filter_companies(None, params, within=self.company_index)
+                self.assertEqual(
+                    self.listed(self.get(self.company_index, **params), "companies"),
+                    [company.title for company in expected],
+                )
+
+    def test_page_offers_its_own_order_names_only(self):
+        # "-name" is a filters key the page does not offer: the default applies.
+        response = self.get(self.directory, order="-name")
+        self.assertEqual(response.context["listing"].ordering, "name")
+        self.assertEqual(self.listed(response), sorted(self.listed(response)))
+        newest = self.get(self.directory, order="newest")
+        self.assertEqual(newest.context["listing"].ordering, "newest")
+
+    def test_form_echoes_only_valid_values(self):
+        response = self.get(self.directory, q="  Tester ", open_to="anything", location=" Delft ")
+        self.assertEqual(response.context["query"], "Tester")
+        self.assertEqual(response.context["filters"]["open_to"], "")
+        self.assertEqual(response.context["filters"]["location"], "Delft")
+        self.assertEqual(self.listed(response), ["Frank Tester"])
 
 
 class DirectoryAccessibilityTests(NetworkScenario):

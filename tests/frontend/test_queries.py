@@ -90,6 +90,11 @@ class ConstantQueryTests(TestCase):
             ),
             "company directory, visitor": (self.company_index.url, None, {}),
             "company directory, member": (self.company_index.url, self.viewer_user, {}),
+            "company directory, search and filters": (
+                self.company_index.url,
+                self.viewer_user,
+                {"q": "Company", "location": "utrecht", "order": "newest"},
+            ),
             "member page, connections and recommendations": (
                 self.viewer.url,
                 self.viewer_user,

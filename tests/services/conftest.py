@@ -21,13 +21,11 @@ from tests.factories import (
     SkillFactory,
     UserFactory,
 )
-from wagtail_network import visibility
 
 
 def fresh(user):
-    """The same user with no memoised permissions or visibility answers."""
-    visibility.clear_viewer_cache(user)
-    return user
+    """``user`` as a new request would load it (nothing looked up yet)."""
+    return type(user).objects.get(pk=user.pk)
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from django.db import connections
 
 from tests.factories import connect
 from tests.services.conftest import requires_postgres
-from wagtail_network import services, visibility
+from wagtail_network import services
 from wagtail_network.models import (
     Connection,
     ConnectionEdge,
@@ -132,7 +132,6 @@ def test_invitation_cap_holds_under_concurrent_invitations(alice, make_member, s
     assert len(created) == 1
     assert all(getattr(r, "code", None) == "INVITATION_CAP_REACHED" for r in refused)
     assert Connection.objects.count() == 1
-    visibility.clear_viewer_cache(alice.user)
 
 
 def test_concurrent_joins_get_distinct_pages(directories):

@@ -34,15 +34,14 @@ from wagtail_network.models import (
     Recommendation,
     RecommendationState,
 )
+from wagtail_network.viewer import Viewer
 
 
 def fresh(user):
-    """The same user as a new request would see it (no memoised answers)."""
+    """The viewer a new request would have: a new user object in a new Viewer."""
     if isinstance(user, AnonymousUser):
-        return AnonymousUser()
-    user = type(user).objects.get(pk=user.pk)
-    v.clear_viewer_cache(user)
-    return user
+        return Viewer(AnonymousUser())
+    return Viewer(type(user).objects.get(pk=user.pk))
 
 
 class VisibilityFixture(TestCase):

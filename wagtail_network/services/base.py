@@ -25,6 +25,7 @@ from ..models import (
     MemberPage,
     Skill,
 )
+from ..viewer import Viewer, user_of
 
 
 def _error(code: ErrorCode, message: Any = None, field: str | None = None) -> NetworkError:
@@ -51,9 +52,10 @@ def _actor(user: Any, *, live: bool = True) -> MemberPage:
     ``live``: the action reaches other members (inviting, endorsing, …), which a
     profile still waiting for an editor may not do yet.
     """
-    if not visibility.is_authenticated(user):
+    viewer = Viewer.of(user)
+    if not visibility.is_authenticated(viewer):
         raise _error(ErrorCode.UNAUTHENTICATED)
-    member = visibility.viewer_member(user)
+    member = visibility.viewer_member(viewer)
     if member is None:
         raise _error(ErrorCode.NO_PROFILE)
     if live and not member.live:
@@ -62,22 +64,25 @@ def _actor(user: Any, *, live: bool = True) -> MemberPage:
 
 
 def _require_user(user: Any) -> None:
-    if not visibility.is_authenticated(user):
+    viewer = Viewer.of(user)
+    if not visibility.is_authenticated(viewer):
         raise _error(ErrorCode.UNAUTHENTICATED)
 
 
 def _visible_member(user: Any, member: Any, field: str = "member") -> MemberPage:
     """The target member, if the user may see it; otherwise ``NOT_FOUND``."""
+    viewer = Viewer.of(user)
     pk = _pk(member, field)
-    target = visibility.members_visible_to(user).filter(pk=pk).first()
+    target = visibility.members_visible_to(viewer).filter(pk=pk).first()
     if target is None:
         raise _error(ErrorCode.NOT_FOUND, field=field)
     return target
 
 
 def _visible_company(user: Any, company: Any, field: str = "company") -> CompanyPage:
+    viewer = Viewer.of(user)
     pk = _pk(company, field)
-    target = visibility.companies_visible_to(user).filter(pk=pk).first()
+    target = visibility.companies_visible_to(viewer).filter(pk=pk).first()
     if target is None:
         raise _error(ErrorCode.NOT_FOUND, field=field)
     return target
@@ -89,7 +94,8 @@ def _not_found_or(user: Any, member_pk: int, code: ErrorCode) -> NetworkError:
     Used where the relation row that the action needs is missing: answering
     "not connected" about an invisible member would confirm that it exists.
     """
-    if visibility.members_visible_to(user).filter(pk=member_pk).exists():
+    viewer = Viewer.of(user)
+    if visibility.members_visible_to(viewer).filter(pk=member_pk).exists():
         return _error(code)
     return _error(ErrorCode.NOT_FOUND, field="member")
 
@@ -157,12 +163,14 @@ def _log(instance: Any, action: str, user: Any, **data: Any) -> None:
     # working where that hook is not (yet) loaded, e.g. in a host's custom setup.
     if not log_registry.action_exists(action):
         log_actions.register(log_registry)
-    log(instance, action, user=user, data=data)
+    log(instance, action, user=user_of(user), data=data)
 
 
 def _changed(user: Any) -> None:
-    """Forget the user's memoised visibility answers after a change of their network."""
-    visibility.clear_viewer_cache(user)
+    """The one place the service layer invalidates what a viewer has looked up:
+    called after every change, with the viewer the caller passed (a fresh
+    :class:`~wagtail_network.viewer.Viewer` made from a plain user has nothing to forget)."""
+    Viewer.of(user).refresh()
 
 
 def _get_or_create(model: type[models.Model], defaults: dict | None = None, **lookup):
@@ -187,14 +195,16 @@ def _connected(a: int, b: int) -> bool:
 def _require_moderator(user: Any, visible: bool) -> None:
     """Moderators only; others get ``PERMISSION_DENIED`` for what they see and
     ``NOT_FOUND`` for what they do not."""
-    _require_user(user)
-    if not visibility.can_moderate(user):
+    viewer = Viewer.of(user)
+    _require_user(viewer)
+    if not visibility.can_moderate(viewer):
         raise _error(ErrorCode.PERMISSION_DENIED if visible else ErrorCode.NOT_FOUND)
 
 
 def _is_company_admin(user: Any, company: CompanyPage) -> bool:
     """A per-object (guardian) grant on this very company; global permissions do not count."""
-    return visibility.administered_companies(user).filter(pk=company.pk).exists()
+    viewer = Viewer.of(user)
+    return visibility.administered_companies(viewer).filter(pk=company.pk).exists()
 
 
 def _is_editor(user: Any, company: CompanyPage) -> bool:
@@ -204,10 +214,11 @@ def _is_editor(user: Any, company: CompanyPage) -> bool:
     wires guardian grants into the page permission policy), so being able to edit
     the page alone does not make someone an editor here.
     """
-    if not visibility.is_authenticated(user):
+    viewer = Viewer.of(user)
+    if not visibility.is_authenticated(viewer):
         return False
-    if user.is_superuser:
+    if viewer.user.is_superuser:
         return True
-    if _is_company_admin(user, company):
+    if _is_company_admin(viewer, company):
         return False
-    return bool(company.permissions_for_user(user).can_edit())
+    return bool(company.permissions_for_user(viewer.user).can_edit())

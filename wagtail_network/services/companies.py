@@ -18,7 +18,9 @@ from ..models import (
     Industry,
     Position,
 )
+from ..viewer import Viewer
 from .base import (
+    _changed,
     _error,
     _get_or_create,
     _is_company_admin,
@@ -32,16 +34,17 @@ from .profiles import _resolve_vocab, _save_and_publish, _title_as_name, plain_t
 
 
 def _position_for_company_admin(user: Any, position: Any) -> Position:
-    _require_user(user)
+    viewer = Viewer.of(user)
+    _require_user(viewer)
     pk = _pk(position, "position")
     obj = (
-        visibility.positions_visible_to(user, Position.objects.select_related("company"))
+        visibility.positions_visible_to(viewer, Position.objects.select_related("company"))
         .filter(pk=pk)
         .first()
     )
     if obj is None:
         raise _error(ErrorCode.NOT_FOUND, field="position")
-    if obj.company_id is None or not visibility.can_edit_company(user, obj.company):
+    if obj.company_id is None or not visibility.can_edit_company(viewer, obj.company):
         raise _error(ErrorCode.PERMISSION_DENIED)
     return obj
 
@@ -53,17 +56,20 @@ def confirm_position(user: Any, position: Any) -> Position:
     Errors: ``NOT_FOUND`` (position not visible), ``PERMISSION_DENIED`` (not an
     admin of that company, or a free-text company nobody administers).
     """
-    obj = _position_for_company_admin(user, position)
+    viewer = Viewer.of(user)
+    obj = _position_for_company_admin(viewer, position)
     if obj.verified_at is not None:
         return obj
     with transaction.atomic():
         obj.verified_at = timezone.now()
-        obj.verified_by = user
-        Position.objects.filter(pk=obj.pk).update(verified_at=obj.verified_at, verified_by=user)
+        obj.verified_by = viewer.user
+        Position.objects.filter(pk=obj.pk).update(
+            verified_at=obj.verified_at, verified_by=viewer.user
+        )
         _log(
             obj,
             "wagtail_network.position.confirm",
-            user,
+            viewer,
             member=obj.member_id,
             company=obj.company_id,
         )
@@ -72,7 +78,8 @@ def confirm_position(user: Any, position: Any) -> Position:
 
 def unverify_position(user: Any, position: Any) -> Position:
     """Withdraw a confirmation (same permission as :func:`confirm_position`)."""
-    obj = _position_for_company_admin(user, position)
+    viewer = Viewer.of(user)
+    obj = _position_for_company_admin(viewer, position)
     if obj.verified_at is None:
         return obj
     with transaction.atomic():
@@ -82,7 +89,7 @@ def unverify_position(user: Any, position: Any) -> Position:
         _log(
             obj,
             "wagtail_network.position.unverify",
-            user,
+            viewer,
             member=obj.member_id,
             company=obj.company_id,
         )
@@ -99,15 +106,16 @@ def propose_company_relationship(
     Idempotent per (from, to, kind). Errors: ``NOT_FOUND``, ``SELF_ACTION``,
     ``VALIDATION`` (``kind``), ``PERMISSION_DENIED``.
     """
-    _require_user(user)
+    viewer = Viewer.of(user)
+    _require_user(viewer)
     if kind not in CompanyRelationshipKind.values:
         raise _error(ErrorCode.VALIDATION, _("Choose a kind of relationship."), field="kind")
-    source = _visible_company(user, from_company, "from_company")
-    target = _visible_company(user, to_company, "to_company")
+    source = _visible_company(viewer, from_company, "from_company")
+    target = _visible_company(viewer, to_company, "to_company")
     if source.pk == target.pk:
         raise _error(ErrorCode.SELF_ACTION, field="to_company")
-    is_admin = _is_company_admin(user, source)
-    is_editor = not is_admin and _is_editor(user, source)
+    is_admin = _is_company_admin(viewer, source)
+    is_editor = not is_admin and _is_editor(viewer, source)
     if not (is_admin or is_editor):
         raise _error(ErrorCode.PERMISSION_DENIED)
     with transaction.atomic():
@@ -132,7 +140,7 @@ def propose_company_relationship(
         _log(
             rel,
             "wagtail_network.company_relationship.propose",
-            user,
+            viewer,
             from_company=source.pk,
             to_company=target.pk,
             kind=kind,
@@ -142,11 +150,12 @@ def propose_company_relationship(
 
 
 def _visible_relationship(user: Any, relationship: Any) -> CompanyRelationship:
-    _require_user(user)
+    viewer = Viewer.of(user)
+    _require_user(viewer)
     pk = _pk(relationship, "relationship")
     obj = (
         visibility.relationships_visible_to(
-            user, CompanyRelationship.objects.select_related("from_company", "to_company")
+            viewer, CompanyRelationship.objects.select_related("from_company", "to_company")
         )
         .filter(pk=pk)
         .first()
@@ -159,17 +168,20 @@ def _visible_relationship(user: Any, relationship: Any) -> CompanyRelationship:
 def confirm_company_relationship(user: Any, relationship: Any) -> CompanyRelationship:
     """Confirm a relationship: an admin of either side confirms for that side, an
     editor for everyone. Idempotent. Errors: ``NOT_FOUND``, ``PERMISSION_DENIED``."""
-    rel = _visible_relationship(user, relationship)
+    viewer = Viewer.of(user)
+    rel = _visible_relationship(viewer, relationship)
     changed = []
-    if _is_company_admin(user, rel.to_company) and not rel.confirmed_by_to:
+    if _is_company_admin(viewer, rel.to_company) and not rel.confirmed_by_to:
         rel.confirmed_by_to = True
         changed.append("confirmed_by_to")
-    if _is_company_admin(user, rel.from_company) and not rel.confirmed_by_from:
+    if _is_company_admin(viewer, rel.from_company) and not rel.confirmed_by_from:
         rel.confirmed_by_from = True
         changed.append("confirmed_by_from")
-    is_admin = _is_company_admin(user, rel.to_company) or _is_company_admin(user, rel.from_company)
+    is_admin = _is_company_admin(viewer, rel.to_company) or _is_company_admin(
+        viewer, rel.from_company
+    )
     if not is_admin:
-        if not (_is_editor(user, rel.from_company) or _is_editor(user, rel.to_company)):
+        if not (_is_editor(viewer, rel.from_company) or _is_editor(viewer, rel.to_company)):
             raise _error(ErrorCode.PERMISSION_DENIED)
         if not rel.confirmed_by_editor:
             rel.confirmed_by_editor = True
@@ -178,15 +190,16 @@ def confirm_company_relationship(user: Any, relationship: Any) -> CompanyRelatio
         return rel
     with transaction.atomic():
         CompanyRelationship.objects.filter(pk=rel.pk).update(**{name: True for name in changed})
-        _log(rel, "wagtail_network.company_relationship.confirm", user, sides=changed)
+        _log(rel, "wagtail_network.company_relationship.confirm", viewer, sides=changed)
     return rel
 
 
 def remove_company_relationship(user: Any, relationship: Any) -> None:
     """Remove a relationship (an admin of either side, or an editor)."""
-    rel = _visible_relationship(user, relationship)
+    viewer = Viewer.of(user)
+    rel = _visible_relationship(viewer, relationship)
     allowed = any(
-        _is_company_admin(user, c) or _is_editor(user, c)
+        _is_company_admin(viewer, c) or _is_editor(viewer, c)
         for c in (rel.from_company, rel.to_company)
     )
     if not allowed:
@@ -195,7 +208,7 @@ def remove_company_relationship(user: Any, relationship: Any) -> None:
         _log(
             rel,
             "wagtail_network.company_relationship.remove",
-            user,
+            viewer,
             from_company=rel.from_company_id,
             to_company=rel.to_company_id,
             kind=rel.kind,
@@ -226,9 +239,10 @@ def update_company(user: Any, company: Any, /, **fields: Any) -> CompanyPage:
     drafts). Errors: ``NOT_FOUND`` (not visible), ``PERMISSION_DENIED`` (visible,
     not editable), ``VALIDATION`` with ``field``.
     """
-    _require_user(user)
-    target = _visible_company(user, company)
-    if not visibility.can_edit_company(user, target):
+    viewer = Viewer.of(user)
+    _require_user(viewer)
+    target = _visible_company(viewer, company)
+    if not visibility.can_edit_company(viewer, target):
         raise _error(ErrorCode.PERMISSION_DENIED)
     unknown = sorted(set(fields) - COMPANY_FIELDS)
     if unknown:
@@ -250,6 +264,6 @@ def update_company(user: Any, company: Any, /, **fields: Any) -> CompanyPage:
             elif name == "specialities":
                 page.specialities.set([str(v).strip() for v in (value or []) if str(v).strip()])
         page.slug = current.slug
-        _save_and_publish(page, user, publish=current.live)
-    visibility.clear_viewer_cache(user)
+        _save_and_publish(page, viewer, publish=current.live)
+    _changed(viewer)
     return CompanyPage.objects.get(pk=target.pk)

@@ -19,6 +19,7 @@ from ..models import (
     ConnectionState,
     MemberPage,
 )
+from ..viewer import Viewer
 from .base import (
     _actor,
     _changed,
@@ -44,6 +45,7 @@ OPEN_INVITATION_STATES = (ConnectionState.PENDING, ConnectionState.IGNORED)
 
 def _accept(user: Any, me: MemberPage, connection: Connection, *, collapsed: bool = False):
     """Turn a live invitation addressed to ``me`` into an accepted connection."""
+    viewer = Viewer.of(user)
     now = timezone.now()
     connection.state = ConnectionState.ACCEPTED
     connection.responded_at = now
@@ -77,7 +79,7 @@ def _accept(user: Any, me: MemberPage, connection: Connection, *, collapsed: boo
     _log(
         connection,
         "wagtail_network.connection.accept",
-        user,
+        viewer,
         requester=connection.requester_id,
         recipient=connection.recipient_id,
         collapsed=collapsed,
@@ -95,7 +97,8 @@ def request_connection(user: Any, member: Any, message: str = "") -> Connection:
     ``ALREADY_CONNECTED``, ``ALREADY_INVITED``, ``COOLDOWN``,
     ``INVITATION_CAP_REACHED``.
     """
-    me = _actor(user)
+    viewer = Viewer.of(user)
+    me = _actor(viewer)
     message = (message or "").strip()
     if len(message) > MESSAGE_MAX_LENGTH:
         raise _error(
@@ -105,7 +108,7 @@ def request_connection(user: Any, member: Any, message: str = "") -> Connection:
         )
     if _pk(member, "member") == me.pk:
         raise _error(ErrorCode.SELF_ACTION, field="member")
-    target = _visible_member(user, member)
+    target = _visible_member(viewer, member)
     if target.user_id is None:
         # Editors may create profiles before their person has an account; nobody
         # could answer an invitation to one.
@@ -116,7 +119,7 @@ def request_connection(user: Any, member: Any, message: str = "") -> Connection:
     for attempt in range(2):
         try:
             with transaction.atomic():
-                return _request_connection_locked(user, me, target, message)
+                return _request_connection_locked(viewer, me, target, message)
         except IntegrityError:
             # Another request created the pair's live row between our read and our
             # insert (possible only where row locks are unavailable): decide again
@@ -129,6 +132,7 @@ def request_connection(user: Any, member: Any, message: str = "") -> Connection:
 def _request_connection_locked(
     user: Any, me: MemberPage, target: MemberPage, message: str
 ) -> Connection:
+    viewer = Viewer.of(user)
     _lock_members(me.pk, target.pk)
     if _is_blocked_either_way(me.pk, target.pk):
         raise _error(ErrorCode.NOT_FOUND, field="member")
@@ -140,8 +144,8 @@ def _request_connection_locked(
             raise _error(ErrorCode.ALREADY_INVITED)
         # The other side invited us already (pending, or ignored by us): a request
         # is the clearest possible "yes".
-        result = _accept(user, me, live, collapsed=True)
-        _changed(user)
+        result = _accept(viewer, me, live, collapsed=True)
+        _changed(viewer)
         return result
 
     cooldown_days = int(get_setting("WITHDRAWAL_COOLDOWN_DAYS") or 0)
@@ -181,7 +185,7 @@ def _request_connection_locked(
     _log(
         connection,
         "wagtail_network.connection.request",
-        user,
+        viewer,
         requester=me.pk,
         recipient=target.pk,
     )
@@ -194,7 +198,8 @@ def accept_connection(user: Any, member: Any) -> Connection:
     Idempotent: accepting an already accepted connection returns it. Errors:
     ``NOT_FOUND`` (no invitation from this member, or the member is not visible).
     """
-    me = _actor(user)
+    viewer = Viewer.of(user)
+    me = _actor(viewer)
     other_pk = _pk(member, "member")
     if other_pk == me.pk:
         raise _error(ErrorCode.SELF_ACTION, field="member")
@@ -208,15 +213,16 @@ def accept_connection(user: Any, member: Any) -> Connection:
             # visibility): a member who invited us may since have narrowed who
             # sees their profile, and we must still be able to answer.
             raise _error(ErrorCode.NOT_FOUND, field="member")
-        result = _accept(user, me, live)
-    _changed(user)
+        result = _accept(viewer, me, live)
+    _changed(viewer)
     return result
 
 
 def ignore_connection(user: Any, member: Any) -> Connection:
     """Ignore the invitation ``member`` sent. The inviter is never told: to them it
     still reads as pending (:func:`invitation_state_for`). Idempotent."""
-    me = _actor(user, live=False)
+    viewer = Viewer.of(user)
+    me = _actor(viewer, live=False)
     other_pk = _pk(member, "member")
     with transaction.atomic():
         _lock_members(me.pk, other_pk)
@@ -233,7 +239,7 @@ def ignore_connection(user: Any, member: Any) -> Connection:
         live.responded_at = timezone.now()
         live.save(update_fields=["state", "responded_at"])
         _event(live, me, live.responded_at)
-        _log(live, "wagtail_network.connection.ignore", user, requester=other_pk, recipient=me.pk)
+        _log(live, "wagtail_network.connection.ignore", viewer, requester=other_pk, recipient=me.pk)
     return live
 
 
@@ -244,7 +250,8 @@ def withdraw_connection_request(user: Any, member: Any) -> Connection:
     ``member`` again. Errors: ``NOT_FOUND`` (no open invitation),
     ``ALREADY_CONNECTED`` (use :func:`remove_connection`).
     """
-    me = _actor(user, live=False)
+    viewer = Viewer.of(user)
+    me = _actor(viewer, live=False)
     other_pk = _pk(member, "member")
     with transaction.atomic():
         _lock_members(me.pk, other_pk)
@@ -257,7 +264,9 @@ def withdraw_connection_request(user: Any, member: Any) -> Connection:
         live.ended_at = timezone.now()
         live.save(update_fields=["state", "ended_at"])
         _event(live, me, live.ended_at)
-        _log(live, "wagtail_network.connection.withdraw", user, requester=me.pk, recipient=other_pk)
+        _log(
+            live, "wagtail_network.connection.withdraw", viewer, requester=me.pk, recipient=other_pk
+        )
     return live
 
 
@@ -267,7 +276,8 @@ def remove_connection(user: Any, member: Any) -> Connection:
 
     Errors: ``NOT_CONNECTED`` (visible member, no connection), ``NOT_FOUND``.
     """
-    me = _actor(user, live=False)
+    viewer = Viewer.of(user)
+    me = _actor(viewer, live=False)
     other_pk = _pk(member, "member")
     if other_pk == me.pk:
         raise _error(ErrorCode.SELF_ACTION, field="member")
@@ -275,14 +285,15 @@ def remove_connection(user: Any, member: Any) -> Connection:
         _lock_members(me.pk, other_pk)
         live = _live_connection(me.pk, other_pk)
         if live is None or live.state != ConnectionState.ACCEPTED:
-            raise _not_found_or(user, other_pk, ErrorCode.NOT_CONNECTED)
-        _end_connection(user, me, live, action="wagtail_network.connection.remove")
-    _changed(user)
+            raise _not_found_or(viewer, other_pk, ErrorCode.NOT_CONNECTED)
+        _end_connection(viewer, me, live, action="wagtail_network.connection.remove")
+    _changed(viewer)
     return live
 
 
 def _end_connection(user: Any, me: MemberPage, live: Connection, *, action: str, **data) -> None:
     """Close a live row: accepted → removed (edges deleted), open → withdrawn."""
+    viewer = Viewer.of(user)
     now = timezone.now()
     if live.state == ConnectionState.ACCEPTED:
         live.state = ConnectionState.REMOVED
@@ -295,7 +306,7 @@ def _end_connection(user: Any, me: MemberPage, live: Connection, *, action: str,
     _log(
         live,
         action,
-        user,
+        viewer,
         requester=live.requester_id,
         recipient=live.recipient_id,
         state=live.state,
@@ -309,7 +320,8 @@ def invitation_state_for(user: Any, connection: Connection) -> str:
     An ignored invitation reads ``pending`` to its sender: the ignore is never
     disclosed. Everyone else (the recipient, moderators) sees the real state.
     """
-    me = visibility.viewer_member_id(user)
+    viewer = Viewer.of(user)
+    me = visibility.viewer_member_id(viewer)
     if connection.state == ConnectionState.IGNORED and me == connection.requester_id:
         return ConnectionState.PENDING
     return connection.state
@@ -317,7 +329,8 @@ def invitation_state_for(user: Any, connection: Connection) -> str:
 
 def invitations_received(user: Any, *, include_ignored: bool = False):
     """Open invitations addressed to the user (ignored ones only on request)."""
-    me = visibility.viewer_member_id(user)
+    viewer = Viewer.of(user)
+    me = visibility.viewer_member_id(viewer)
     if me is None:
         return Connection.objects.none()
     states = OPEN_INVITATION_STATES if include_ignored else (ConnectionState.PENDING,)
@@ -326,7 +339,8 @@ def invitations_received(user: Any, *, include_ignored: bool = False):
 
 def invitations_sent(user: Any):
     """Open invitations the user sent; ignored ones included (they read as pending)."""
-    me = visibility.viewer_member_id(user)
+    viewer = Viewer.of(user)
+    me = visibility.viewer_member_id(viewer)
     if me is None:
         return Connection.objects.none()
     return Connection.objects.filter(requester_id=me, state__in=OPEN_INVITATION_STATES)

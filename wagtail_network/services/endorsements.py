@@ -19,6 +19,7 @@ from ..models import (
     RecommendationRelationship,
     RecommendationState,
 )
+from ..viewer import Viewer
 from .base import (
     _actor,
     _connected,
@@ -45,10 +46,11 @@ def endorse_skill(user: Any, member: Any, skill: Any) -> Endorsement:
     New endorsements are ``pending`` with ``ENDORSEMENT_MODERATION``, else ``live``.
     Errors: ``SELF_ACTION``, ``NOT_FOUND``, ``NOT_CONNECTED``, ``SKILL_NOT_LISTED``.
     """
-    me = _actor(user)
+    viewer = Viewer.of(user)
+    me = _actor(viewer)
     if _pk(member, "member") == me.pk:
         raise _error(ErrorCode.SELF_ACTION, field="member")
-    target = _visible_member(user, member)
+    target = _visible_member(viewer, member)
     skill_obj = _resolve_skill(skill)
     with transaction.atomic():
         _lock_members(me.pk, target.pk)
@@ -74,7 +76,7 @@ def endorse_skill(user: Any, member: Any, skill: Any) -> Endorsement:
             _log(
                 endorsement,
                 "wagtail_network.endorsement.create",
-                user,
+                viewer,
                 endorser=me.pk,
                 member=target.pk,
                 skill=skill_obj.pk,
@@ -88,7 +90,8 @@ def withdraw_endorsement(user: Any, member: Any, skill: Any) -> None:
 
     Errors: ``NOT_FOUND`` (no such endorsement).
     """
-    me = _actor(user, live=False)
+    viewer = Viewer.of(user)
+    me = _actor(viewer, live=False)
     other_pk = _pk(member, "member")
     skill_obj = _resolve_skill(skill)
     with transaction.atomic():
@@ -102,7 +105,7 @@ def withdraw_endorsement(user: Any, member: Any, skill: Any) -> None:
         _log(
             endorsement,
             "wagtail_network.endorsement.withdraw",
-            user,
+            viewer,
             endorser=me.pk,
             member=other_pk,
             skill=skill_obj.pk,
@@ -111,8 +114,9 @@ def withdraw_endorsement(user: Any, member: Any, skill: Any) -> None:
 
 
 def _visible_endorsement(user: Any, endorsement: Any) -> Endorsement:
+    viewer = Viewer.of(user)
     pk = _pk(endorsement, "endorsement")
-    obj = visibility.endorsements_visible_to(user).filter(pk=pk).first()
+    obj = visibility.endorsements_visible_to(viewer).filter(pk=pk).first()
     if obj is None:
         raise _error(ErrorCode.NOT_FOUND, field="endorsement")
     return obj
@@ -123,8 +127,9 @@ def set_endorsement_hidden(user: Any, endorsement: Any, hidden: bool) -> Endorse
 
     Errors: ``NOT_FOUND``, ``PERMISSION_DENIED`` (visible but not received by the actor).
     """
-    me = _actor(user, live=False)
-    obj = _visible_endorsement(user, endorsement)
+    viewer = Viewer.of(user)
+    me = _actor(viewer, live=False)
+    obj = _visible_endorsement(viewer, endorsement)
     if obj.member_id != me.pk:
         raise _error(ErrorCode.PERMISSION_DENIED)
     hidden = bool(hidden)
@@ -137,17 +142,18 @@ def set_endorsement_hidden(user: Any, endorsement: Any, hidden: bool) -> Endorse
                 "wagtail_network.endorsement.hide"
                 if hidden
                 else "wagtail_network.endorsement.unhide",
-                user,
+                viewer,
                 member=me.pk,
             )
     return obj
 
 
 def _moderated_endorsement(user: Any, endorsement: Any) -> Endorsement:
-    _require_user(user)
+    viewer = Viewer.of(user)
+    _require_user(viewer)
     pk = _pk(endorsement, "endorsement")
-    obj = visibility.endorsements_visible_to(user).filter(pk=pk).first()
-    _require_moderator(user, obj is not None)
+    obj = visibility.endorsements_visible_to(viewer).filter(pk=pk).first()
+    _require_moderator(viewer, obj is not None)
     if obj is None:
         raise _error(ErrorCode.NOT_FOUND, field="endorsement")
     return obj
@@ -155,7 +161,8 @@ def _moderated_endorsement(user: Any, endorsement: Any) -> Endorsement:
 
 def moderate_endorsement(user: Any, endorsement: Any, approve: bool) -> Endorsement:
     """A moderator approves (→ live) or rejects (→ rejected) an endorsement."""
-    obj = _moderated_endorsement(user, endorsement)
+    viewer = Viewer.of(user)
+    obj = _moderated_endorsement(viewer, endorsement)
     state = EndorsementState.LIVE if approve else EndorsementState.REJECTED
     with transaction.atomic():
         Endorsement.objects.filter(pk=obj.pk).update(state=state)
@@ -165,7 +172,7 @@ def moderate_endorsement(user: Any, endorsement: Any, approve: bool) -> Endorsem
             "wagtail_network.endorsement.approve"
             if approve
             else "wagtail_network.endorsement.reject",
-            user,
+            viewer,
             previous_state=previous,
         )
     return obj
@@ -173,12 +180,13 @@ def moderate_endorsement(user: Any, endorsement: Any, approve: bool) -> Endorsem
 
 def delete_endorsement(user: Any, endorsement: Any) -> None:
     """A moderator deletes an endorsement (the audit log keeps the fact)."""
-    obj = _moderated_endorsement(user, endorsement)
+    viewer = Viewer.of(user)
+    obj = _moderated_endorsement(viewer, endorsement)
     with transaction.atomic():
         _log(
             obj,
             "wagtail_network.endorsement.delete",
-            user,
+            viewer,
             endorser=obj.endorser_id,
             member=obj.member_id,
             skill=obj.skill_id,
@@ -196,7 +204,8 @@ def write_recommendation(user: Any, member: Any, relationship: str, text: str) -
     ``ALREADY_EXISTS`` (a published one: the recipient must hide it, or the author
     ask a moderator).
     """
-    me = _actor(user)
+    viewer = Viewer.of(user)
+    me = _actor(viewer)
     if _pk(member, "member") == me.pk:
         raise _error(ErrorCode.SELF_ACTION, field="member")
     if relationship not in RecommendationRelationship.values:
@@ -211,7 +220,7 @@ def write_recommendation(user: Any, member: Any, relationship: str, text: str) -
             % {"max": RECOMMENDATION_MAX_LENGTH},
             field="text",
         )
-    target = _visible_member(user, member)
+    target = _visible_member(viewer, member)
     with transaction.atomic():
         _lock_members(me.pk, target.pk)
         if not _connected(me.pk, target.pk):
@@ -238,7 +247,7 @@ def write_recommendation(user: Any, member: Any, relationship: str, text: str) -
             "wagtail_network.recommendation.write"
             if created
             else "wagtail_network.recommendation.update",
-            user,
+            viewer,
             author=me.pk,
             member=target.pk,
         )
@@ -246,8 +255,9 @@ def write_recommendation(user: Any, member: Any, relationship: str, text: str) -
 
 
 def _visible_recommendation(user: Any, recommendation: Any) -> Recommendation:
+    viewer = Viewer.of(user)
     pk = _pk(recommendation, "recommendation")
-    obj = visibility.recommendations_visible_to(user).filter(pk=pk).first()
+    obj = visibility.recommendations_visible_to(viewer).filter(pk=pk).first()
     if obj is None:
         raise _error(ErrorCode.NOT_FOUND, field="recommendation")
     return obj
@@ -262,10 +272,11 @@ def respond_to_recommendation(user: Any, recommendation: Any, action: str) -> Re
     ``hide``/``unhide``: at any time. Errors: ``VALIDATION`` (``action``),
     ``NOT_FOUND``, ``PERMISSION_DENIED`` (not the recipient), ``INVALID_STATE``.
     """
-    me = _actor(user, live=False)
+    viewer = Viewer.of(user)
+    me = _actor(viewer, live=False)
     if action not in RECOMMENDATION_ACTIONS:
         raise _error(ErrorCode.VALIDATION, _("Unknown action."), field="action")
-    obj = _visible_recommendation(user, recommendation)
+    obj = _visible_recommendation(viewer, recommendation)
     if obj.member_id != me.pk:
         raise _error(ErrorCode.PERMISSION_DENIED)
     with transaction.atomic():
@@ -306,7 +317,7 @@ def respond_to_recommendation(user: Any, recommendation: Any, action: str) -> Re
         _log(
             rec,
             f"wagtail_network.recommendation.{action}",
-            user,
+            viewer,
             author=rec.author_id,
             member=rec.member_id,
             state=rec.state,
@@ -315,10 +326,11 @@ def respond_to_recommendation(user: Any, recommendation: Any, action: str) -> Re
 
 
 def _moderated_recommendation(user: Any, recommendation: Any) -> Recommendation:
-    _require_user(user)
+    viewer = Viewer.of(user)
+    _require_user(viewer)
     pk = _pk(recommendation, "recommendation")
-    obj = visibility.recommendations_visible_to(user).filter(pk=pk).first()
-    _require_moderator(user, obj is not None)
+    obj = visibility.recommendations_visible_to(viewer).filter(pk=pk).first()
+    _require_moderator(viewer, obj is not None)
     if obj is None:
         raise _error(ErrorCode.NOT_FOUND, field="recommendation")
     return obj
@@ -330,7 +342,8 @@ def moderate_recommendation(user: Any, recommendation: Any, approve: bool) -> Re
     Approval needs the recipient's acceptance first (``INVALID_STATE`` otherwise):
     a moderator never publishes what the recipient has not agreed to.
     """
-    obj = _moderated_recommendation(user, recommendation)
+    viewer = Viewer.of(user)
+    obj = _moderated_recommendation(viewer, recommendation)
     with transaction.atomic():
         rec = Recommendation.objects.select_for_update().get(pk=obj.pk)
         previous = rec.state
@@ -345,14 +358,14 @@ def moderate_recommendation(user: Any, recommendation: Any, approve: bool) -> Re
         else:
             rec.state = RecommendationState.REJECTED
         rec.moderated_at = timezone.now()
-        rec.moderated_by = user
+        rec.moderated_by = viewer.user
         rec.save(update_fields=["state", "moderated_at", "moderated_by"])
         _log(
             rec,
             "wagtail_network.recommendation.approve"
             if approve
             else "wagtail_network.recommendation.reject",
-            user,
+            viewer,
             previous_state=previous,
         )
     return rec
@@ -360,12 +373,13 @@ def moderate_recommendation(user: Any, recommendation: Any, approve: bool) -> Re
 
 def delete_recommendation(user: Any, recommendation: Any) -> None:
     """A moderator deletes a recommendation (the audit log keeps the fact)."""
-    obj = _moderated_recommendation(user, recommendation)
+    viewer = Viewer.of(user)
+    obj = _moderated_recommendation(viewer, recommendation)
     with transaction.atomic():
         _log(
             obj,
             "wagtail_network.recommendation.delete",
-            user,
+            viewer,
             author=obj.author_id,
             member=obj.member_id,
         )

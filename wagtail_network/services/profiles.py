@@ -26,6 +26,7 @@ from ..models import (
     Position,
     Skill,
 )
+from ..viewer import Viewer, user_of
 from .base import (
     _changed,
     _error,
@@ -292,13 +293,13 @@ def _save_and_publish(page, user: Any, publish: bool):
     """Save a revision and publish it through Wagtail, so revisions, the audit log
     and the page signals all record the change."""
     try:
-        revision = page.save_revision(user=user, log_action=True)
+        revision = page.save_revision(user=user_of(user), log_action=True)
     except ValidationError as exc:
         raise _validation_from(exc) from None
     if publish:
         # The service layer has already decided who may change this page; the
         # member has no Wagtail page permissions on their own profile.
-        revision.publish(user=user, skip_permission_checks=True)
+        revision.publish(user=user_of(user), skip_permission_checks=True)
     return revision
 
 
@@ -326,7 +327,9 @@ def update_my_profile(user: Any, /, **fields: Any) -> MemberPage:
     ``VALIDATION`` with ``field`` (unknown field, invalid value, locked
     visibility).
     """
-    _require_user(user)
+    viewer = Viewer.of(user)
+    user = viewer.user
+    _require_user(viewer)
     unknown = sorted(set(fields) - PROFILE_FIELDS)
     if unknown:
         raise _error(ErrorCode.VALIDATION, _("Unknown field."), field=unknown[0])
@@ -346,11 +349,12 @@ def update_my_profile(user: Any, /, **fields: Any) -> MemberPage:
             page = _create_profile(user, fields)
         else:
             page = _edit_profile(user, member, fields)
-    _changed(user)
+    _changed(viewer)
     return MemberPage.objects.get(pk=page.pk)
 
 
 def _create_profile(user: Any, fields: dict[str, Any]) -> MemberPage:
+    viewer = Viewer.of(user)
     from wagtail.models import Page
 
     directory = _member_directory()
@@ -361,26 +365,27 @@ def _create_profile(user: Any, fields: dict[str, Any]) -> MemberPage:
     directory = MemberIndexPage.objects.get(pk=directory.pk)
     title = (fields.get("title") or fields.get("name") or "").strip()
     if not title:
-        title = (user.get_full_name() or user.get_username()).strip()
-    page = MemberPage(title=title, user=user, owner=user, live=False)
+        title = (viewer.user.get_full_name() or viewer.user.get_username()).strip()
+    page = MemberPage(title=title, user=viewer.user, owner=viewer.user, live=False)
     if get_setting("LOCKED_PROFILE_VISIBILITY"):
         page.profile_visibility = get_setting("LOCKED_PROFILE_VISIBILITY")
     for name, audience in (get_setting("LOCKED_FIELD_VISIBILITY") or {}).items():
         setattr(page, f"{name}_visibility", audience)
-    if "contact_email" not in fields and getattr(user, "email", ""):
-        page.contact_email = user.email
+    if "contact_email" not in fields and getattr(viewer.user, "email", ""):
+        page.contact_email = viewer.user.email
     _apply_profile_fields(page, fields)
     page.slug = _unique_slug(directory, page.title)
     try:
         directory.add_child(instance=page)
     except ValidationError as exc:
         raise _validation_from(exc) from None
-    _save_and_publish(page, user, publish=bool(get_setting("NEW_PROFILES_LIVE")))
-    _log(page, "wagtail_network.profile.join", user, member=page.pk)
+    _save_and_publish(page, viewer, publish=bool(get_setting("NEW_PROFILES_LIVE")))
+    _log(page, "wagtail_network.profile.join", viewer, member=page.pk)
     return page
 
 
 def _edit_profile(user: Any, member: MemberPage, fields: dict[str, Any]) -> MemberPage:
+    viewer = Viewer.of(user)
     _lock_members(member.pk)
     current = MemberPage.objects.get(pk=member.pk)
     page = current.get_latest_revision_as_object()
@@ -388,6 +393,6 @@ def _edit_profile(user: Any, member: MemberPage, fields: dict[str, Any]) -> Memb
     _apply_profile_fields(page, fields)
     # The page's own URL identity is not the member's to change here.
     page.slug = current.slug
-    page.user = user
-    _save_and_publish(page, user, publish=current.live)
+    page.user = viewer.user
+    _save_and_publish(page, viewer, publish=current.live)
     return page

@@ -16,6 +16,7 @@ from ..models import (
     MemberPage,
     Recommendation,
 )
+from ..viewer import Viewer
 from .base import (
     _actor,
     _changed,
@@ -39,7 +40,8 @@ def block_member(user: Any, member: Any) -> Block:
     recommendations between them, either way, are deleted (logged); from then on
     neither can see, invite, endorse or recommend the other.
     """
-    me = _actor(user, live=False)
+    viewer = Viewer.of(user)
+    me = _actor(viewer, live=False)
     other_pk = _pk(member, "member")
     if other_pk == me.pk:
         raise _error(ErrorCode.SELF_ACTION, field="member")
@@ -51,7 +53,7 @@ def block_member(user: Any, member: Any) -> Block:
         # their profile is hidden from the actor: that is who blocking is for.
         target = MemberPage.objects.get(pk=other_pk)
     else:
-        target = _visible_member(user, other_pk)
+        target = _visible_member(viewer, other_pk)
     with transaction.atomic():
         _lock_members(me.pk, target.pk)
         block, created = _get_or_create(Block, blocker_id=me.pk, blocked_id=target.pk)
@@ -59,7 +61,9 @@ def block_member(user: Any, member: Any) -> Block:
             return block
         live = _live_connection(me.pk, target.pk)
         if live is not None:
-            _end_connection(user, me, live, action="wagtail_network.connection.remove", block=True)
+            _end_connection(
+                viewer, me, live, action="wagtail_network.connection.remove", block=True
+            )
         between = Q(endorser_id=me.pk, member_id=target.pk) | Q(
             endorser_id=target.pk, member_id=me.pk
         )
@@ -74,14 +78,14 @@ def block_member(user: Any, member: Any) -> Block:
         _log(
             block,
             "wagtail_network.block",
-            user,
+            viewer,
             blocker=me.pk,
             blocked=target.pk,
             ended_connection=live.pk if live else None,
             deleted_endorsements=endorsement_ids,
             deleted_recommendations=recommendation_ids,
         )
-    _changed(user)
+    _changed(viewer)
     return block
 
 
@@ -90,21 +94,23 @@ def unblock_member(user: Any, member: Any) -> None:
 
     Errors: ``NOT_FOUND`` (the actor has not blocked this member).
     """
-    me = _actor(user, live=False)
+    viewer = Viewer.of(user)
+    me = _actor(viewer, live=False)
     other_pk = _pk(member, "member")
     with transaction.atomic():
         block = Block.objects.select_for_update().filter(blocker_id=me.pk, blocked_id=other_pk)
         block = block.first()
         if block is None:
             raise _error(ErrorCode.NOT_FOUND, field="member")
-        _log(block, "wagtail_network.unblock", user, blocker=me.pk, blocked=other_pk)
+        _log(block, "wagtail_network.unblock", viewer, blocker=me.pk, blocked=other_pk)
         block.delete()
-    _changed(user)
+    _changed(viewer)
 
 
 def blocked_members(user: Any):
     """The members the user blocked (the one place the blocker still sees them)."""
-    me = visibility.viewer_member_id(user)
+    viewer = Viewer.of(user)
+    me = visibility.viewer_member_id(viewer)
     if me is None:
         return MemberPage.objects.none()
     return MemberPage.objects.filter(
@@ -114,12 +120,13 @@ def blocked_members(user: Any):
 
 def follow_company(user: Any, company: Any) -> Follow:
     """Follow ``company`` (idempotent)."""
-    me = _actor(user)
-    target = _visible_company(user, company)
+    viewer = Viewer.of(user)
+    me = _actor(viewer)
+    target = _visible_company(viewer, company)
     with transaction.atomic():
         follow, created = _get_or_create(Follow, member_id=me.pk, company_id=target.pk)
         if created:
-            _log(follow, "wagtail_network.follow", user, member=me.pk, company=target.pk)
+            _log(follow, "wagtail_network.follow", viewer, member=me.pk, company=target.pk)
     return follow
 
 
@@ -130,12 +137,13 @@ def unfollow_company(user: Any, company: Any) -> None:
     that has since been unpublished. Without a follow, an invisible company is
     ``NOT_FOUND``.
     """
-    me = _actor(user, live=False)
+    viewer = Viewer.of(user)
+    me = _actor(viewer, live=False)
     pk = _pk(company, "company")
     with transaction.atomic():
         follow = Follow.objects.filter(member_id=me.pk, company_id=pk).first()
         if follow is None:
-            _visible_company(user, pk)
+            _visible_company(viewer, pk)
             return
-        _log(follow, "wagtail_network.unfollow", user, member=me.pk, company=pk)
+        _log(follow, "wagtail_network.unfollow", viewer, member=me.pk, company=pk)
         follow.delete()

@@ -15,6 +15,7 @@ from ..models import (
     ReportReason,
     ReportState,
 )
+from ..viewer import Viewer
 from .base import (
     _actor,
     _error,
@@ -46,7 +47,8 @@ def report_content(
     (not exactly one target; ``reason``; ``details`` too long), ``NOT_FOUND``,
     ``SELF_ACTION`` (reporting one's own profile).
     """
-    me = _actor(user, live=False)
+    viewer = Viewer.of(user)
+    me = _actor(viewer, live=False)
     targets = {
         "member": member,
         "company": company,
@@ -71,13 +73,13 @@ def report_content(
     if kind == "member":
         if _pk(value, "member") == me.pk:
             raise _error(ErrorCode.SELF_ACTION, field="member")
-        target = _visible_member(user, value)
+        target = _visible_member(viewer, value)
     elif kind == "company":
-        target = _visible_company(user, value)
+        target = _visible_company(viewer, value)
     elif kind == "endorsement":
-        target = _visible_endorsement(user, value)
+        target = _visible_endorsement(viewer, value)
     else:
-        target = _visible_recommendation(user, value)
+        target = _visible_recommendation(viewer, value)
     field = f"target_{kind}"
     with transaction.atomic():
         existing = Report.objects.filter(
@@ -91,7 +93,7 @@ def report_content(
         _log(
             report,
             "wagtail_network.report.create",
-            user,
+            viewer,
             target_type=kind,
             target=target.pk,
             reason=reason,
@@ -105,8 +107,9 @@ def resolve_report(user: Any, report: Any, state: str, note: str = "") -> Report
     Errors: ``NOT_FOUND`` (not a moderator, or no such report: reports are visible
     to moderators only), ``VALIDATION`` (``state``).
     """
-    _require_user(user)
-    if not visibility.can_moderate(user):
+    viewer = Viewer.of(user)
+    _require_user(viewer)
+    if not visibility.can_moderate(viewer):
         raise _error(ErrorCode.NOT_FOUND, field="report")
     if state not in (ReportState.RESOLVED, ReportState.DISMISSED):
         raise _error(ErrorCode.VALIDATION, _("Choose resolved or dismissed."), field="state")
@@ -118,8 +121,8 @@ def resolve_report(user: Any, report: Any, state: str, note: str = "") -> Report
         previous = obj.state
         obj.state = state
         obj.handled_at = timezone.now()
-        obj.handled_by = user
+        obj.handled_by = viewer.user
         obj.resolution_note = (note or "").strip()
         obj.save(update_fields=["state", "handled_at", "handled_by", "resolution_note"])
-        _log(obj, "wagtail_network.report.resolve", user, previous_state=previous, state=state)
+        _log(obj, "wagtail_network.report.resolve", viewer, previous_state=previous, state=state)
     return obj

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Q
 from wagtail.models import Page
 
-from example_site.demo import loader, roles
+from example_site.demo import roles, write
 from wagtail_network import visibility
 from wagtail_network.models import (
     CompanyIndexPage,
@@ -76,7 +76,7 @@ class Command(BaseCommand):
         if companies < 2:
             raise CommandError("--companies must be at least 2.")
         password = options["password"] or roles.DEFAULT_PASSWORD
-        if not options["reset"] and loader.demo_is_loaded():
+        if not options["reset"] and write.demo_is_loaded():
             self._already_loaded(password, password_given=options["password"] is not None)
             return
 
@@ -93,13 +93,13 @@ class Command(BaseCommand):
         with transaction.atomic():
             if options["reset"]:
                 started = time.perf_counter()
-                removed = loader.reset()
+                removed = write.reset()
                 self.stdout.write(
                     f"Removed the demo network: {removed['pages']} pages, {removed['images']} "
                     f"images, {removed['users']} accounts in {time.perf_counter() - started:.1f}s."
                 )
             started = time.perf_counter()
-            result = loader.load(
+            result = write.load(
                 members=members,
                 companies=companies,
                 seed=options["seed"],

@@ -7,7 +7,7 @@
 * :mod:`.errors`, :mod:`.mutations` — the typed mutation error and the one
   transaction per mutation;
 * :mod:`.images` — renditions from the spec allow-list;
-* :mod:`.filters` — the sort direction and search shared by the directories.
+* :mod:`.filters` — the sort direction shared by the directories.
 
 Host sites building their own types import :class:`PkNode` and :func:`viewer_of`
 from here.

@@ -1,23 +1,31 @@
-"""Filters and ordering of the company directory (``companies``)."""
+"""Filters and ordering of the company directory (``companies``), as GraphQL input.
+
+Search, filters and ordering are decided by one module,
+:func:`wagtail_network.filters.filter_companies`, which the directory pages call
+too. This module only turns the GraphQL arguments into its criteria.
+"""
 
 from __future__ import annotations
 
 import enum
+from typing import Any
 
 import strawberry
-from django.db.models import QuerySet
 
-from wagtail_network.models import CompanyPage, CompanySize
-
-from ..base.filters import OrderDirection
+from ..base.filters import OrderDirection, order_key
 from .types import CompanySizeEnum
 
 
 @strawberry.input(name="CompanyFilter", description="Filters on public company data.")
 class CompanyFilter:
     industry: str | None = strawberry.field(default=None, description="Industry slug.")
-    city: str | None = strawberry.field(default=None, description="City (exact, any case).")
-    country: str | None = strawberry.field(default=None, description="Country (exact, any case).")
+    location: str | None = strawberry.field(
+        default=None, description="Part of the city or of the country, any case."
+    )
+    city: str | None = strawberry.field(default=None, description="Part of the city, any case.")
+    country: str | None = strawberry.field(
+        default=None, description="Part of the country, any case."
+    )
     size: list[CompanySizeEnum] | None = strawberry.field(  # type: ignore[valid-type]
         default=None, description="Any of these size ranges."
     )
@@ -28,8 +36,14 @@ class CompanyFilter:
 
 @strawberry.enum(name="CompanyOrderField", description="What to sort companies by.")
 class CompanyOrderField(enum.Enum):
-    NAME = "title"
-    FOUNDED = "founded_year"
+    RELEVANCE = strawberry.enum_value(
+        "relevance",
+        description="Best search match first (with `search`; by name without it). "
+        "The direction does not apply.",
+    )
+    NAME = "name"
+    JOINED = strawberry.enum_value("joined", description="When the page was first published.")
+    FOUNDED = "founded"
     CITY = "city"
 
 
@@ -41,25 +55,23 @@ class CompanyOrdering:
     )
 
 
-def filter_companies(qs: QuerySet, filters: CompanyFilter | None) -> QuerySet:
-    """Apply :class:`CompanyFilter` to an already visibility-filtered queryset."""
-    if filters is None:
-        return qs
-    if filters.industry:
-        qs = qs.filter(industry__slug=filters.industry)
-    if filters.city:
-        qs = qs.filter(city__iexact=filters.city)
-    if filters.country:
-        qs = qs.filter(country__iexact=filters.country)
-    if filters.size:
-        qs = qs.filter(size_range__in=[CompanySize(s) for s in filters.size])
-    if filters.speciality:
-        qs = qs.filter(
-            pk__in=CompanyPage.specialities.through.objects.filter(
-                tag__name__iexact=filters.speciality
-            ).values("content_object_id")
+def company_criteria(
+    filters: CompanyFilter | None, ordering: CompanyOrdering | None, search: str | None
+) -> dict[str, Any]:
+    """The criteria of :func:`wagtail_network.filters.filter_companies` for these arguments."""
+    criteria: dict[str, Any] = {"q": search or ""}
+    if ordering is not None:
+        criteria["order"] = order_key(ordering.field.value, ordering.direction)
+    if filters is not None:
+        criteria.update(
+            industry=filters.industry,
+            location=filters.location,
+            city=filters.city,
+            country=filters.country,
+            size=[getattr(v, "value", v) for v in filters.size or []],
+            speciality=filters.speciality,
         )
-    return qs
+    return criteria
 
 
-__all__ = ["CompanyFilter", "CompanyOrderField", "CompanyOrdering", "filter_companies"]
+__all__ = ["CompanyFilter", "CompanyOrderField", "CompanyOrdering", "company_criteria"]

@@ -11,12 +11,11 @@ from strawberry.types import Info
 from strawberry_django.optimizer import optimize
 
 from wagtail_network import visibility
-from wagtail_network.models import CompanyPage
+from wagtail_network.filters import filter_companies
 
 from ..base.connection import NetworkConnection
 from ..base.context import viewer_of
-from ..base.filters import order_queryset, search_ids
-from .filters import CompanyFilter, CompanyOrdering, filter_companies
+from .filters import CompanyFilter, CompanyOrdering, company_criteria
 from .types import CompanyType
 
 
@@ -43,7 +42,9 @@ class CompanyQuery:
         ] = None,
         ordering: Annotated[
             CompanyOrdering | None,
-            strawberry.argument(description="Sort order (default: by name)."),
+            strawberry.argument(
+                description="Sort order (default: by relevance with `search`, else by name)."
+            ),
         ] = None,
         search: Annotated[
             str | None,
@@ -53,15 +54,7 @@ class CompanyQuery:
             ),
         ] = None,
     ) -> Iterable[CompanyType]:
-        qs = visibility.companies_visible_to(viewer_of(info))
-        qs = filter_companies(qs, filters)
-        if search and search.strip():
-            qs = qs.filter(pk__in=search_ids(CompanyPage, search.strip()))
-        if ordering is not None:
-            qs = order_queryset(qs, ordering.field.value, ordering.direction)
-        else:
-            qs = qs.order_by("title", "pk")
-        return qs  # type: ignore[return-value]
+        return filter_companies(viewer_of(info), company_criteria(filters, ordering, search))  # type: ignore[return-value]
 
 
 __all__ = ["CompanyQuery"]

@@ -1,7 +1,9 @@
-"""Filters and ordering of the member directory (``members``).
+"""Filters and ordering of the member directory (``members``), as GraphQL input.
 
-Filters act only on what the viewer may see: they narrow the viewer's visibility
-queryset in SQL, and matching through a position asks the same rule set.
+Search, filters and ordering are decided by one module,
+:func:`wagtail_network.filters.filter_members`, which the directory pages call
+too: the same words, filters and ordering give the same members in the same
+order on both. This module only turns the GraphQL arguments into its criteria.
 """
 
 from __future__ import annotations
@@ -10,12 +12,8 @@ import enum
 from typing import Any
 
 import strawberry
-from django.db.models import QuerySet
 
-from wagtail_network import visibility
-from wagtail_network.models import MemberPage, OpenTo, Position
-
-from ..base.filters import OrderDirection
+from ..base.filters import OrderDirection, order_key
 from .types import OpenToEnum
 
 
@@ -23,8 +21,13 @@ from .types import OpenToEnum
 class MemberFilter:
     industry: str | None = strawberry.field(default=None, description="Industry slug.")
     skill: str | None = strawberry.field(default=None, description="Skill slug.")
-    city: str | None = strawberry.field(default=None, description="City (exact, any case).")
-    country: str | None = strawberry.field(default=None, description="Country (exact, any case).")
+    location: str | None = strawberry.field(
+        default=None, description="Part of the city or of the country, any case."
+    )
+    city: str | None = strawberry.field(default=None, description="Part of the city, any case.")
+    country: str | None = strawberry.field(
+        default=None, description="Part of the country, any case."
+    )
     company: str | None = strawberry.field(
         default=None,
         description="Company slug: members with a position there that the viewer may see.",
@@ -39,8 +42,13 @@ class MemberFilter:
 
 @strawberry.enum(name="MemberOrderField", description="What to sort members by.")
 class MemberOrderField(enum.Enum):
-    NAME = "title"
-    JOINED = "first_published_at"
+    RELEVANCE = strawberry.enum_value(
+        "relevance",
+        description="Best search match first (with `search`; by name without it). "
+        "The direction does not apply.",
+    )
+    NAME = "name"
+    JOINED = "joined"
     CITY = "city"
 
 
@@ -52,35 +60,25 @@ class MemberOrdering:
     )
 
 
-def filter_members(user: Any, qs: QuerySet, filters: MemberFilter | None) -> QuerySet:
-    """Apply :class:`MemberFilter` to an already visibility-filtered queryset."""
-    if filters is None:
-        return qs
-    if filters.industry:
-        qs = qs.filter(industry__slug=filters.industry)
-    if filters.skill:
-        qs = qs.filter(
-            pk__in=MemberPage.skills.through.objects.filter(skill__slug=filters.skill).values(
-                "memberpage_id"
-            )
+def member_criteria(
+    filters: MemberFilter | None, ordering: MemberOrdering | None, search: str | None
+) -> dict[str, Any]:
+    """The criteria of :func:`wagtail_network.filters.filter_members` for these arguments."""
+    criteria: dict[str, Any] = {"q": search or ""}
+    if ordering is not None:
+        criteria["order"] = order_key(ordering.field.value, ordering.direction)
+    if filters is not None:
+        criteria.update(
+            industry=filters.industry,
+            skill=filters.skill,
+            location=filters.location,
+            city=filters.city,
+            country=filters.country,
+            company=filters.company,
+            current_company_only=filters.current_company_only,
+            open_to=[getattr(v, "value", v) for v in filters.open_to or []],
         )
-    if filters.city:
-        qs = qs.filter(city__iexact=filters.city)
-    if filters.country:
-        qs = qs.filter(country__iexact=filters.country)
-    if filters.company:
-        # Only positions the viewer may see, at a company the viewer may see: a
-        # hidden position or company never makes a member match.
-        company_ids = visibility.companies_visible_to(user).filter(slug=filters.company)
-        positions = visibility.positions_visible_to(
-            user, Position.objects.filter(company_id__in=company_ids.values("pk"))
-        )
-        if filters.current_company_only:
-            positions = positions.filter(is_current=True)
-        qs = qs.filter(pk__in=positions.values("member_id"))
-    for value in filters.open_to or []:
-        qs = qs.filter(**{MemberPage.OPEN_TO_FIELDS[OpenTo(value)]: True})
-    return qs
+    return criteria
 
 
-__all__ = ["MemberFilter", "MemberOrderField", "MemberOrdering", "filter_members"]
+__all__ = ["MemberFilter", "MemberOrderField", "MemberOrdering", "member_criteria"]

@@ -11,12 +11,11 @@ from strawberry.types import Info
 from strawberry_django.optimizer import optimize
 
 from wagtail_network import visibility
-from wagtail_network.models import MemberPage
+from wagtail_network.filters import filter_members
 
 from ..base.connection import NetworkConnection
 from ..base.context import viewer_of
-from ..base.filters import order_queryset, search_ids
-from .filters import MemberFilter, MemberOrdering, filter_members
+from .filters import MemberFilter, MemberOrdering, member_criteria
 from .types import MemberType
 
 
@@ -43,7 +42,10 @@ class MemberQuery:
             MemberFilter | None, strawberry.argument(description="Narrow the list.")
         ] = None,
         ordering: Annotated[
-            MemberOrdering | None, strawberry.argument(description="Sort order (default: by name).")
+            MemberOrdering | None,
+            strawberry.argument(
+                description="Sort order (default: by relevance with `search`, else by name)."
+            ),
         ] = None,
         search: Annotated[
             str | None,
@@ -52,16 +54,7 @@ class MemberQuery:
             ),
         ] = None,
     ) -> Iterable[MemberType]:
-        user = viewer_of(info)
-        qs = visibility.members_visible_to(user)
-        qs = filter_members(user, qs, filters)
-        if search and search.strip():
-            qs = qs.filter(pk__in=search_ids(MemberPage, search.strip()))
-        if ordering is not None:
-            qs = order_queryset(qs, ordering.field.value, ordering.direction)
-        else:
-            qs = qs.order_by("title", "pk")
-        return qs  # type: ignore[return-value]
+        return filter_members(viewer_of(info), member_criteria(filters, ordering, search))  # type: ignore[return-value]
 
 
 __all__ = ["MemberQuery"]

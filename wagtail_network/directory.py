@@ -50,6 +50,7 @@ from .models import (
     Skill,
 )
 from .sql import count_subquery
+from .viewer import Viewer
 
 if TYPE_CHECKING:
     from .models import CompanyIndexPage, MemberIndexPage
@@ -87,7 +88,7 @@ def check_page_visible(request: HttpRequest, page: Any) -> None:
     never 403. Previews are not checked here: Wagtail only lets users with edit
     rights preview a page, and previews do not go through ``serve``.
     """
-    user = getattr(request, "user", None)
+    user = _user(request)
     # The request lets a password-protected section admit a visitor who entered
     # its password in this session, as Wagtail itself does before serving.
     if isinstance(page, MemberPage):
@@ -105,8 +106,9 @@ def check_page_visible(request: HttpRequest, page: Any) -> None:
 # --------------------------------------------------------------------------
 
 
-def _user(request: HttpRequest) -> Any:
-    return getattr(request, "user", None)
+def _user(request: HttpRequest) -> Viewer:
+    """The request's viewer, shared by every rule the page asks (and by GraphQL)."""
+    return Viewer.for_request(request)
 
 
 def _live_endorsements(user: Any) -> QuerySet:

@@ -50,6 +50,7 @@ from .models import (
     Skill,
 )
 from .sql import count_subquery
+from .viewer import Viewer
 
 if TYPE_CHECKING:
     from .models import CompanyIndexPage, MemberIndexPage
@@ -87,7 +88,7 @@ def check_page_visible(request: HttpRequest, page: Any) -> None:
     never 403. Previews are not checked here: Wagtail only lets users with edit
     rights preview a page, and previews do not go through ``serve``.
     """
-    user = getattr(request, "user", None)
+    user = _user(request)
     # The request lets a password-protected section admit a visitor who entered
     # its password in this session, as Wagtail itself does before serving.
     if isinstance(page, MemberPage):
@@ -105,8 +106,10 @@ def check_page_visible(request: HttpRequest, page: Any) -> None:
 # --------------------------------------------------------------------------
 
 
-def _user(request: HttpRequest) -> Any:
-    return getattr(request, "user", None)
+def _user(request: HttpRequest) -> Viewer:
+    """The request's viewer: one per request, so every rule asked while building a
+    page shares the facts already looked up (wagtail_network.viewer)."""
+    return Viewer.for_request(request)
 
 
 def _live_endorsements(user: Any) -> QuerySet:
@@ -240,7 +243,7 @@ def member_directory_context(request: HttpRequest, page: MemberIndexPage) -> dic
     user = _user(request)
     filterset = _filter(request, MemberFilterSet, page)
     listing = _paginate(request, filterset, _member_cards(user))
-    _attach_degrees(user, listing.page.object_list)
+    _attach_degrees(user, listing.items)
     query = filterset.criteria.get("q") or ""
     filters = _echo(filterset, "industry", "skill", "location", "company", "open_to")
 
@@ -275,7 +278,7 @@ def _company_cards(user: Any) -> Any:
         employees = visibility.positions_visible_to(
             user, Position.objects.filter(company_id=OuterRef("pk"), is_current=True)
         ).filter(member_id__in=visible_members)
-        employee_count = Subquery(
+        employee_count: Any = Subquery(
             employees.order_by()
             .values("company_id")
             .annotate(n=Count("member_id", distinct=True))

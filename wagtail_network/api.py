@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from wagtail.api.v2.views import PagesAPIViewSet
 
+from .viewer import Viewer
 from .visibility import pages_visible_to
 
 
@@ -24,4 +25,4 @@ class NetworkPagesAPIViewSet(PagesAPIViewSet):
     """Wagtail's pages endpoint, with member and company pages filtered per viewer."""
 
     def get_base_queryset(self):
-        return pages_visible_to(self.request.user, super().get_base_queryset())
+        return pages_visible_to(Viewer.for_request(self.request), super().get_base_queryset())

@@ -107,8 +107,7 @@ def check_page_visible(request: HttpRequest, page: Any) -> None:
 
 
 def _user(request: HttpRequest) -> Viewer:
-    """The request's viewer: one per request, so every rule asked while building a
-    page shares the facts already looked up (wagtail_network.viewer)."""
+    """The request's viewer, shared by every rule the page asks (and by GraphQL)."""
     return Viewer.for_request(request)
 
 

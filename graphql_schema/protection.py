@@ -7,7 +7,8 @@ call time):
 * :class:`ProtectionRules` — validation rules: maximum depth
   (``GRAPHQL_MAX_DEPTH``), maximum aliases (``GRAPHQL_MAX_ALIASES``) and, when
   ``GRAPHQL_INTROSPECTION`` is off, no introspection;
-* :class:`TokenLimit` — the parser refuses documents above ``GRAPHQL_MAX_TOKENS``;
+* :class:`TokenLimit` — strawberry's ``MaxTokensLimiter``: the parser refuses
+  documents above ``GRAPHQL_MAX_TOKENS``;
 * :class:`QueryCost` — a static cost analysis before execution, as GitHub and
   Shopify do: every object costs 1, a connection multiplies what it selects by
   ``first``/``last`` (or the maximum page size when neither is given), a plain
@@ -20,7 +21,8 @@ call time):
   ``extensions.cost = {requested, remaining, limit, resetAt}``;
 * :class:`ErrorMasking` — unexpected exceptions reach the client as
   "Internal error." with no message, stack or SQL; GraphQL's own validation
-  errors and the network's typed errors go through; with
+  errors and the network's typed errors go through;
+* :class:`ErrorDetails` — the network's typed errors carry their code and, with
   ``GRAPHQL_FIELD_SUGGESTIONS`` off, "Did you mean …?" hints are removed so that
   the schema cannot be mapped by guessing.
 """
@@ -54,7 +56,12 @@ from graphql import (
 )
 from graphql.utilities import value_from_ast_untyped
 from graphql.validation import NoSchemaIntrospectionCustomRule
-from strawberry.extensions import AddValidationRules, MaskErrors, SchemaExtension
+from strawberry.extensions import (
+    AddValidationRules,
+    MaskErrors,
+    MaxTokensLimiter,
+    SchemaExtension,
+)
 from strawberry.extensions.max_aliases import create_validator as create_alias_validator
 from strawberry.extensions.query_depth_limiter import (
     create_validator as create_depth_validator,
@@ -63,11 +70,12 @@ from strawberry.extensions.query_depth_limiter import (
 from wagtail_network.conf import get_setting
 from wagtail_network.errors import NetworkError
 
+# The largest page a connection serves; also the size assumed for a connection
+# asked for without ``first``/``last``.
+from .base.connection import MAX_PAGE_SIZE
+
 logger = logging.getLogger(__name__)
 
-#: Largest page a connection serves (strawberry's ``relay_max_results``); also the
-#: size assumed for a connection asked for without ``first``/``last``.
-MAX_PAGE_SIZE = 100
 #: Size assumed for a plain list field without a size argument (profile lists
 #: such as skills, positions and links are short; connections carry the fan-out).
 LIST_DEFAULT_SIZE = 5
@@ -131,12 +139,16 @@ class ProtectionRules(AddValidationRules):
         super().__init__(rules)
 
 
-class TokenLimit(SchemaExtension):
-    """The parser stops at ``GRAPHQL_MAX_TOKENS`` tokens (before any validation)."""
+class TokenLimit(MaxTokensLimiter):
+    """strawberry's token limiter, sized from ``GRAPHQL_MAX_TOKENS`` for each request.
 
-    def on_operation(self) -> Iterator[None]:
-        self.execution_context.parse_options["max_tokens"] = int(get_setting("GRAPHQL_MAX_TOKENS"))
-        yield
+    ``MaxTokensLimiter`` takes its limit once, when it is constructed. Installed as
+    a class, the extension is constructed for every request, so reading the
+    setting here (and only here) lets a settings change take effect at once.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(max_token_count=int(get_setting("GRAPHQL_MAX_TOKENS")))
 
 
 # --------------------------------------------------------------------------
@@ -288,6 +300,8 @@ def operation_cost(execution_context: Any) -> int:
         operations = [o for o in operations if o.name and o.name.value == wanted]
     elif len(operations) > 1:
         return 0  # graphql-core refuses to run an ambiguous document
+    # strawberry offers no public accessor for the graphql-core schema it built;
+    # its own ValidationCache extension reads the same attribute.
     analysis = CostAnalysis(
         execution_context.schema._schema, fragments, execution_context.variables
     )
@@ -448,40 +462,61 @@ class ErrorMasking(MaskErrors):
             extensions={"code": code},
         )
 
-    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
-        suggestions = bool(get_setting("GRAPHQL_FIELD_SUGGESTIONS"))
-        result = []
-        for error in super()._process_errors(errors):
-            original = error.original_error
-            message = error.message
-            if not suggestions and " Did you mean " in message:
-                message = message.split(" Did you mean ")[0].strip()
-            extensions = dict(error.extensions or {})
-            if isinstance(original, NetworkError | ProtectionError):
-                extensions.setdefault("code", str(original.code))
-            if message != error.message or extensions != (error.extensions or {}):
-                # A copy, never an edit: validation errors are shared between
-                # requests by strawberry's ValidationCache.
-                error = GraphQLError(
-                    message,
-                    nodes=error.nodes,
-                    source=error.source,
-                    positions=error.positions,
-                    path=error.path,
-                    original_error=original,
-                    extensions=extensions or None,
-                )
-            result.append(error)
-        return result
+
+class ErrorDetails(SchemaExtension):
+    """Shape the errors every response carries, after masking.
+
+    The network's own errors carry their code (``extensions.code``); with
+    ``GRAPHQL_FIELD_SUGGESTIONS`` off, "Did you mean …?" hints are removed so that
+    the schema cannot be mapped by guessing. Runs on the operation's result, as
+    strawberry's own ``MaskErrors`` does.
+    """
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        errors = getattr(result, "errors", None)
+        if errors:
+            suggestions = bool(get_setting("GRAPHQL_FIELD_SUGGESTIONS"))
+            result.errors = [with_details(error, suggestions=suggestions) for error in errors]  # type: ignore[union-attr]
+
+
+def with_details(error: GraphQLError, *, suggestions: bool) -> GraphQLError:
+    """``error`` with its code and, unless ``suggestions``, without field hints."""
+    original = error.original_error
+    message = error.message
+    if not suggestions and " Did you mean " in message:
+        message = message.split(" Did you mean ")[0].strip()
+    extensions = dict(error.extensions or {})
+    if isinstance(original, NetworkError | ProtectionError):
+        extensions.setdefault("code", str(original.code))
+    if message == error.message and extensions == (error.extensions or {}):
+        return error
+    # A copy, never an edit: validation errors are shared between requests by
+    # strawberry's ValidationCache.
+    return GraphQLError(
+        message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        original_error=original,
+        extensions=extensions or None,
+    )
 
 
 def protection_extensions() -> list[type[SchemaExtension]]:
-    """The extensions ``schema.py`` installs, as classes (fresh per request)."""
-    return [TokenLimit, ProtectionRules, QueryCost, ErrorMasking]
+    """The extensions ``schema.py`` installs, as classes (fresh per request).
+
+    ``ErrorDetails`` comes last: strawberry finishes the extensions' operation
+    hooks in list order, so it shapes the errors ``ErrorMasking`` left.
+    """
+    return [TokenLimit, ProtectionRules, QueryCost, ErrorMasking, ErrorDetails]
 
 
 __all__ = [
     "CostAnalysis",
+    "ErrorDetails",
     "ErrorMasking",
     "ProtectionError",
     "ProtectionRules",
@@ -491,4 +526,5 @@ __all__ = [
     "operation_cost",
     "protection_extensions",
     "should_mask_error",
+    "with_details",
 ]

@@ -17,23 +17,28 @@ from strawberry import relay
 from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
-from strawberry.types import Info
+from strawberry.types import Info, get_object_definition
 from strawberry_django.optimizer import DjangoOptimizerExtension, optimize
+from strawberry_django.utils.typing import get_django_definition
 
-from .companies import CompanyQuery, CompanyRelationshipType, CompanyType
-from .endorsements import EndorsementType, RecommendationType
-from .members import MemberQuery, MemberType, PositionType
+from .account.tokens import TokenQuery
+from .base.connection import MAX_PAGE_SIZE
+from .base.ids import parse_global_id
+from .companies.queries import CompanyQuery
+from .companies.types import CompanyRelationshipType, CompanyType
+from .endorsements.types import EndorsementType, RecommendationType
+from .members.queries import MemberQuery
+from .members.types import MemberType, PositionType
 from .mutations import Mutation
-from .mutations.tokens import TokenQuery
-from .network import BlockedMemberType, InvitationType
+from .network.queries import ViewerQuery
+from .network.types import BlockedMemberType, InvitationType
 from .protection import protection_extensions
-from .relay import MAX_PAGE_SIZE
-from .viewer import ViewerQuery
-from .vocab import IndustryType, SkillType, VocabularyQuery
+from .vocab.queries import VocabularyQuery
+from .vocab.types import IndustryType, SkillType
 
 #: Every Node type ``node(id:)`` may answer with, by GraphQL type name.
 NODE_TYPES: dict[str, Any] = {
-    t.__strawberry_definition__.name: t  # type: ignore[attr-defined]
+    get_object_definition(t, strict=True).name: t
     for t in (
         MemberType,
         CompanyType,
@@ -56,14 +61,12 @@ def resolve_node(info: Info, id: relay.GlobalID) -> relay.Node | None:
     ``get_queryset`` (the visibility rule set); malformed, unknown, missing and
     forbidden ids all answer ``null``.
     """
+    parsed = parse_global_id(id)
     node_type = NODE_TYPES.get(id.type_name)
-    if node_type is None:
+    if parsed is None or node_type is None:
         return None
-    model = node_type.__strawberry_django_definition__.model
-    try:
-        pk = int(id.node_id)
-    except (TypeError, ValueError):
-        return None
+    pk = parsed[1]
+    model = get_django_definition(node_type, strict=True).model
     qs = model._default_manager.filter(pk=pk)
     get_queryset = getattr(node_type, "get_queryset", None)
     if get_queryset is not None:

@@ -1,6 +1,6 @@
 """The ``/graphql/`` endpoint: authentication, CSRF and GraphiQL rules.
 
-Three kinds of request reach it, and each is treated as PRODUCT.md asks:
+Three kinds of request reach it, each treated as ``docs/how-to/api-auth.md`` describes:
 
 * **Bearer token** (``Authorization: Bearer <token>``): authenticated as the
   token's user only; no CSRF token needed (no browser adds that header on its

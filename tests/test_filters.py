@@ -297,8 +297,11 @@ class RelevanceOrderTests(FilterNetwork):
         ids = [self.janssen.pk, self.nowhere.pk, self.jan.pk]
         for rank_class in (CandidateRank, PortableRank):
             with self.subTest(rank=rank_class.__name__, vendor=connection.vendor):
-                ranked = MemberPage.objects.filter(pk__in=ids).order_by(rank_class(ids).asc())
-                self.assertEqual(list(ranked.values_list("pk", flat=True)), ids)
+                ranked = MemberPage.objects.filter(pk__in=ids + [self.past.pk]).order_by(
+                    rank_class(ids).asc(nulls_last=True)
+                )
+                # A row that is no candidate comes last.
+                self.assertEqual(list(ranked.values_list("pk", flat=True)), ids + [self.past.pk])
                 self.assertEqual(list(MemberPage.objects.none().order_by(rank_class([]).asc())), [])
 
 

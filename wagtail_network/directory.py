@@ -242,7 +242,7 @@ def member_directory_context(request: HttpRequest, page: MemberIndexPage) -> dic
     user = _user(request)
     filterset = _filter(request, MemberFilterSet, page)
     listing = _paginate(request, filterset, _member_cards(user))
-    _attach_degrees(user, listing.page.object_list)
+    _attach_degrees(user, listing.items)
     query = filterset.criteria.get("q") or ""
     filters = _echo(filterset, "industry", "skill", "location", "company", "open_to")
 
@@ -277,7 +277,7 @@ def _company_cards(user: Any) -> Any:
         employees = visibility.positions_visible_to(
             user, Position.objects.filter(company_id=OuterRef("pk"), is_current=True)
         ).filter(member_id__in=visible_members)
-        employee_count = Subquery(
+        employee_count: Any = Subquery(
             employees.order_by()
             .values("company_id")
             .annotate(n=Count("member_id", distinct=True))

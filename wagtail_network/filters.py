@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import django_filters
 from django.db.models import Case, Expression, F, IntegerField, Q, QuerySet, Value, When
@@ -35,6 +35,12 @@ from django_filters.widgets import BooleanWidget
 
 from . import visibility
 from .models import CompanyPage, CompanySize, MemberPage, OpenTo, Position
+from .viewer import Viewer
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.models.sql.compiler import SQLCompiler
+    from wagtail.query import PageQuerySet
 
 #: Most candidates taken from the search backend for one search. Elasticsearch and
 #: OpenSearch refuse deeper result windows by default; the database backends would
@@ -80,7 +86,7 @@ def search_words(query: str) -> str:
     return " ".join(_WORD_RE.findall(query))
 
 
-def search_ids(queryset: QuerySet, query: str) -> list[int]:
+def search_ids(queryset: PageQuerySet, query: str) -> list[int]:
     """Primary keys of ``queryset`` rows matching all words of ``query``, best first.
 
     Full words first; when they find nothing, the same words as prefixes of the
@@ -111,13 +117,14 @@ class CandidateRank(Expression):
 
     PostgreSQL and SQLite get one SQL parameter whatever the number of ids — an
     array or a comma-separated string — instead of one ``CASE`` branch per id; other
-    backends get the ``CASE``. Rows whose id is not among the ids sort last.
+    backends get the ``CASE``. Rows whose id is not among the ids rank NULL: sort
+    with ``.asc(nulls_last=True)`` to put them last.
     """
 
     def __init__(self, ids: Sequence[int], expression: Any = None) -> None:
         super().__init__(output_field=IntegerField())
         self.ids = [int(pk) for pk in ids]
-        self.expression = F("pk") if expression is None else expression
+        self.expression: Any = F("pk") if expression is None else expression
 
     def get_source_expressions(self) -> list[Any]:
         return [self.expression]
@@ -125,8 +132,10 @@ class CandidateRank(Expression):
     def set_source_expressions(self, exprs: Sequence[Any]) -> None:
         (self.expression,) = exprs
 
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, Sequence[Any]]:
-        missing = Value(len(self.ids) + 1)
+    def as_sql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
+    ) -> tuple[str, tuple[Any, ...]]:
+        missing = Value(None, output_field=IntegerField())
         case = Case(
             *(
                 When(Exact(self.expression, pk), then=Value(rank))
@@ -135,18 +144,23 @@ class CandidateRank(Expression):
             default=missing,
             output_field=IntegerField(),
         )
-        return compiler.compile(case if self.ids else missing)
+        sql, params = compiler.compile(case if self.ids else missing)
+        return sql, tuple(params)
 
-    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list]:
+    def as_postgresql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
+    ) -> tuple[str, tuple[Any, ...]]:
         sql, params = compiler.compile(self.expression)
-        return f"array_position(%s::int[], {sql})", [self.ids, *params]
+        return f"array_position(%s::int[], {sql})", (self.ids, *params)
 
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list]:
+    def as_sqlite(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
+    ) -> tuple[str, tuple[Any, ...]]:
         # ",1,5,9," holds ",5," at a smaller offset than ",9,": the offset grows with
         # the rank, and the commas on both sides keep 1 from matching inside 11.
         sql, params = compiler.compile(self.expression)
         joined = "," + ",".join(map(str, self.ids)) + ","
-        return f"instr(%s, ',' || {sql} || ',')", [joined, *params]
+        return f"NULLIF(instr(%s, ',' || {sql} || ','), 0)", (joined, *params)
 
 
 # --------------------------------------------------------------------------
@@ -209,7 +223,7 @@ class DirectoryFilterSet(django_filters.FilterSet):
 
     #: Set by subclasses: the page model listed, and the ``order`` keys with what
     #: they sort by.
-    page_model: type = MemberPage
+    page_model: Any = MemberPage
     sort_fields: Mapping[str, Any] = MEMBER_SORT_FIELDS
 
     def __init__(
@@ -233,7 +247,7 @@ class DirectoryFilterSet(django_filters.FilterSet):
         raise NotImplementedError
 
     @classmethod
-    def scope(cls, within: Any = None) -> QuerySet:
+    def scope(cls, within: Any = None) -> PageQuerySet:
         """All pages of the model below ``within`` (every directory when ``None``)."""
         pages = cls.page_model.objects.all()
         return pages.descendant_of(within) if within is not None else pages
@@ -266,11 +280,16 @@ class DirectoryFilterSet(django_filters.FilterSet):
     def for_viewer(
         cls, user: Any, criteria: Mapping[str, Any], *, within: Any = None
     ) -> DirectoryFilterSet:
-        """The filter set of ``criteria`` over what ``user`` may see (below ``within``)."""
+        """The filter set of ``criteria`` over what ``user`` may see (below ``within``).
+
+        ``user`` is a :class:`~wagtail_network.viewer.Viewer`, a user or ``None``;
+        one viewer serves every rule the filters ask, so they share its facts.
+        """
+        viewer = Viewer.of(user)
         return cls(
             cls.normalise(criteria),
-            queryset=cls.visible(user, within),
-            viewer=user,
+            queryset=cls.visible(viewer, within),
+            viewer=viewer,
             within=within,
         )
 
@@ -293,7 +312,8 @@ class DirectoryFilterSet(django_filters.FilterSet):
         """SQL sort expressions of :attr:`ordering`, ties broken by pk."""
         key = self.ordering
         if key == ORDER_RELEVANCE:
-            return [CandidateRank(self.ranked_ids or []).asc(), F("pk").asc()]
+            rank = CandidateRank(self.ranked_ids or [])
+            return [rank.asc(nulls_last=True), F("pk").asc()]
         descending = key.startswith("-")
         field = self.sort_fields[key.removeprefix("-")]
         if descending:

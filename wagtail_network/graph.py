@@ -7,7 +7,7 @@ number of members asked about.
 ``degree`` describes the viewer's own network and is computed over *all* edges,
 including ones the viewer may not see as such (a connection list set to "only
 me"): like LinkedIn's "2nd"/"3rd" badges this is a deliberate, documented
-disclosure (PRODUCT.md). It never names the members on the path; mutual
+disclosure (docs/concepts/visibility.md). It never names the members on the path; mutual
 connections and suggestion counts, which do, use only edges visible to the viewer.
 """
 
@@ -96,7 +96,7 @@ def degree_expression(user: Any) -> Any:
     connections, else NULL, as one SQL expression (the only implementation of the
     rule; :func:`degrees`, the pages and GraphQL's ``degree`` annotate it).
 
-    A deliberate disclosure (PRODUCT.md): it describes the viewer's own network, as
+    A deliberate disclosure (docs/concepts/visibility.md): it describes the viewer's own network, as
     LinkedIn does. The viewer itself, anonymous viewers and viewers without a
     profile get NULL.
     """

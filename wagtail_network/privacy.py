@@ -153,7 +153,7 @@ def _connections(member: MemberPage, me: int, names: dict[int, str]) -> list[dic
         hidden_ignore = i_sent and c.state == ConnectionState.IGNORED
         history = []
         for event in c.events.all():
-            # The inviter is never told of an ignore (PRODUCT.md), not even here.
+            # The inviter is never told of an ignore (docs/concepts/connections.md), not even here.
             if i_sent and event.state == ConnectionState.IGNORED:
                 continue
             history.append(

@@ -132,6 +132,18 @@ query($first: Int!) {
 }
 """
 
+EMPLOYEE_CONNECTIONS_WITH_LISTS = """
+query($first: Int!) {
+  company(slug: "bigco") {
+    employees(first: $first) {
+      edges { node { name connections(first: 5) {
+        totalCount edges { node { id name positions(current: true) { title company { name } }
+          skills { skill { name } endorsementCount } } } } } }
+    }
+  }
+}
+"""
+
 ENDORSEMENTS = """
 query($first: Int!) {
   member(slug: "hub") {
@@ -299,6 +311,16 @@ class QueryCountTests(TestCase):
         self.measure(
             "company employees with their connections",
             EMPLOYEE_CONNECTIONS,
+            user=self.u_viewer,
+            path=("company", "employees"),
+        )
+
+    def test_employees_connections_with_nested_lists_query_count_is_constant(self):
+        """The connected members' own lists (positions, skills) are prefetched for
+        the whole batch too, not member by member."""
+        self.measure(
+            "company employees with their connections' positions and skills",
+            EMPLOYEE_CONNECTIONS_WITH_LISTS,
             user=self.u_viewer,
             path=("company", "employees"),
         )

@@ -17,7 +17,7 @@ class FieldVisibility(models.TextChoices):
     ONLY_ME = "only_me", _("Only me")
 
 
-#: The member fields whose audience each member chooses (PRODUCT.md).
+#: The member fields whose audience each member chooses (docs/concepts/visibility.md).
 SENSITIVE_FIELDS = ("email", "phone", "connections", "positions")
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 import strawberry_django
@@ -11,12 +11,19 @@ from strawberry.types import Info
 from strawberry_django.optimizer import optimize
 
 from wagtail_network import services, visibility
+from wagtail_network.graph import suggested_members
 from wagtail_network.models import Block, MemberPage
 
-from .companies import CompanyType
-from .members import MemberType
-from .network import BlockedMemberType, InvitationType, suggested_members_queryset
-from .relay import MAX_PAGE_SIZE, NetworkConnection, viewer_of
+from ..base.connection import NetworkConnection
+from ..base.context import viewer_of
+from .types import BlockedMemberType, InvitationType
+
+if TYPE_CHECKING:
+    from ..companies.types import CompanyType
+    from ..members.types import MemberType
+
+CompanyRef = Annotated["CompanyType", strawberry.lazy("graphql_schema.companies.types")]
+MemberRef = Annotated["MemberType", strawberry.lazy("graphql_schema.members.types")]
 
 
 @strawberry.type(name="Viewer", description="The signed-in user and their own network.")
@@ -26,7 +33,7 @@ class ViewerType:
         return viewer_of(info).user.get_username()
 
     @strawberry.field(description="The user's member profile (also while it is a draft).")
-    def member(self, info: Info) -> MemberType | None:
+    def member(self, info: Info) -> MemberRef | None:
         me = visibility.viewer_member_id(viewer_of(info))
         if me is None:
             return None
@@ -57,18 +64,19 @@ class ViewerType:
         return InvitationType.get_queryset(qs, info).order_by("-created_at", "-pk")  # type: ignore[return-value]
 
     @strawberry_django.connection(
-        NetworkConnection[MemberType],
+        NetworkConnection[MemberRef],
         description="People the viewer may know: 2nd-degree members, most mutual connections "
         "(over edges the viewer may know of) first.",
     )
-    def suggestions(self, info: Info) -> Iterable[MemberType]:
-        return suggested_members_queryset(viewer_of(info), MAX_PAGE_SIZE)  # type: ignore[return-value]
+    def suggestions(self, info: Info) -> Iterable[MemberRef]:
+        # At most 100 (graph.SUGGESTION_CAP), unsliced: the connection pages and counts.
+        return suggested_members(viewer_of(info), limit=None)  # type: ignore[return-value]
 
     @strawberry_django.connection(
-        NetworkConnection[CompanyType],
+        NetworkConnection[CompanyRef],
         description="Companies the viewer administers (per-object grants).",
     )
-    def administered_companies(self, info: Info) -> Iterable[CompanyType]:
+    def administered_companies(self, info: Info) -> Iterable[CompanyRef]:
         return visibility.administered_companies(viewer_of(info)).order_by("title", "pk")  # type: ignore[return-value]
 
     @strawberry_django.connection(
@@ -88,3 +96,6 @@ class ViewerQuery:
         if not visibility.is_authenticated(user):
             return None
         return ViewerType()
+
+
+__all__ = ["ViewerQuery", "ViewerType"]

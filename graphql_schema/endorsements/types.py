@@ -1,9 +1,9 @@
-"""Endorsements and recommendations, as the viewer may see them."""
+"""The ``Endorsement`` and ``Recommendation`` types, as the viewer may see them."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 import strawberry_django
@@ -19,9 +19,14 @@ from wagtail_network.models import (
     RecommendationState,
 )
 
-from .members import MemberType
-from .relay import PkNode, viewer_of, visible_fk
-from .vocab import SkillType
+from ..base.context import viewer_of
+from ..base.fields import PkNode, visible_fk
+from ..vocab.types import SkillType
+
+if TYPE_CHECKING:
+    from ..members.types import MemberType
+
+MemberRef = Annotated["MemberType", strawberry.lazy("graphql_schema.members.types")]
 
 EndorsementStateEnum = strawberry.enum(
     EndorsementState, name="EndorsementState", description="Moderation state of an endorsement."
@@ -54,10 +59,10 @@ def _is_party(info: Info, *member_ids: int) -> bool:
     description="One member vouching for a skill another member lists.",
 )
 class EndorsementType(PkNode):
-    endorser: MemberType | None = visible_fk(
+    endorser: MemberRef | None = visible_fk(
         description="Who endorsed (null if the viewer may not see them)."
     )
-    member: MemberType | None = visible_fk(description="Who was endorsed.")
+    member: MemberRef | None = visible_fk(description="Who was endorsed.")
     skill: SkillType = strawberry_django.field(description="The skill endorsed.")
     created_at: datetime = strawberry_django.field(description="When.")
 
@@ -90,10 +95,10 @@ class EndorsementType(PkNode):
     description="A written recommendation; published once its recipient accepts it.",
 )
 class RecommendationType(PkNode):
-    author: MemberType | None = visible_fk(
+    author: MemberRef | None = visible_fk(
         description="Who wrote it (null if the viewer may not see them)."
     )
-    member: MemberType | None = visible_fk(description="Who it recommends.")
+    member: MemberRef | None = visible_fk(description="Who it recommends.")
     relationship: RecommendationRelationshipEnum = strawberry_django.field(  # type: ignore[valid-type]
         description="How the author knows the member."
     )
@@ -121,3 +126,12 @@ class RecommendationType(PkNode):
     )
     def is_hidden(self, info: Info) -> bool:
         return bool(_is_party(info, self.member_id) and self.is_hidden)  # type: ignore[attr-defined]
+
+
+__all__ = [
+    "EndorsementStateEnum",
+    "EndorsementType",
+    "RecommendationRelationshipEnum",
+    "RecommendationStateEnum",
+    "RecommendationType",
+]

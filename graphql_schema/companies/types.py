@@ -1,17 +1,15 @@
-"""Companies: the ``Company`` type and the ``company``/``companies`` root fields."""
+"""The ``Company`` and ``CompanyRelationship`` types."""
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 import strawberry_django
 from django.db.models import BooleanField as DBBooleanField
 from django.db.models import Exists, OuterRef, Q, QuerySet, Value
 from strawberry.types import Info
-from strawberry_django.optimizer import optimize
 from wagtail.rich_text import expand_db_html
 
 from wagtail_network import visibility
@@ -23,19 +21,27 @@ from wagtail_network.models import (
     Follow,
     Position,
 )
+from wagtail_network.sql import count_subquery
 
-from .images import DEFAULT_SPEC, SPEC_DESCRIPTION, RenditionType, image_prefetch, rendition_of
-from .members import MemberType, OrderDirection, order_queryset, search_ids
-from .relay import (
-    MAX_PAGE_SIZE,
-    NetworkConnection,
-    PkNode,
-    count_subquery,
-    page_url,
-    viewer_of,
-    visible_fk,
+from ..base.connection import NetworkConnection, capped
+from ..base.context import page_url, viewer_of
+from ..base.fields import PkNode, visible_fk
+from ..base.images import (
+    DEFAULT_SPEC,
+    SPEC_DESCRIPTION,
+    RenditionType,
+    image_prefetch,
+    rendition_of,
 )
-from .vocab import IndustryType
+from ..vocab.types import IndustryType
+
+if TYPE_CHECKING:
+    # A member's positions name their company (members.types imports this module),
+    # so ``employees`` is resolved by strawberry from the module path alone: an
+    # import here, even for type checkers only, would close a cycle.
+    MemberType = Any
+
+MemberRef = Annotated["MemberType", strawberry.lazy("graphql_schema.members.types")]
 
 CompanySizeEnum = strawberry.enum(
     CompanySize, name="CompanySize", description="Number of employees."
@@ -103,7 +109,7 @@ class CompanyType(PkNode):
         prefetch_related=["specialities"], description="Specialities (tags), at most 100."
     )
     def specialities(self) -> list[str]:
-        return [tag.name for tag in self.specialities.all()][:MAX_PAGE_SIZE]  # type: ignore[attr-defined]
+        return capped(tag.name for tag in self.specialities.all())  # type: ignore[attr-defined]
 
     @strawberry_django.field(only=["url_path"], description="Absolute URL of the company page.")
     def url(self, info: Info) -> str | None:
@@ -168,7 +174,7 @@ class CompanyType(PkNode):
         return bool(value)
 
     @strawberry_django.connection(
-        NetworkConnection[MemberType],
+        NetworkConnection[MemberRef],
         description="Members the viewer may see with a position here that the viewer may see.",
     )
     def employees(
@@ -178,7 +184,7 @@ class CompanyType(PkNode):
             bool | None,
             strawberry.argument(description="Only current (true) or only past (false) employees."),
         ] = None,
-    ) -> Iterable[MemberType]:
+    ) -> Iterable[MemberRef]:
         return visibility.employees_of(viewer_of(info), self.pk, current=current).order_by(  # type: ignore[attr-defined,return-value]
             "title", "pk"
         )
@@ -216,93 +222,11 @@ class CompanyRelationshipType(PkNode):
         return bool(self.is_confirmed)  # type: ignore[attr-defined]
 
 
-@strawberry.input(name="CompanyFilter", description="Filters on public company data.")
-class CompanyFilter:
-    industry: str | None = strawberry.field(default=None, description="Industry slug.")
-    city: str | None = strawberry.field(default=None, description="City (exact, any case).")
-    country: str | None = strawberry.field(default=None, description="Country (exact, any case).")
-    size: list[CompanySizeEnum] | None = strawberry.field(  # type: ignore[valid-type]
-        default=None, description="Any of these size ranges."
-    )
-    speciality: str | None = strawberry.field(
-        default=None, description="Speciality tag (exact, any case)."
-    )
-
-
-@strawberry.enum(name="CompanyOrderField", description="What to sort companies by.")
-class CompanyOrderField(enum.Enum):
-    NAME = "title"
-    FOUNDED = "founded_year"
-    CITY = "city"
-
-
-@strawberry.input(name="CompanyOrdering", description="Sort order for companies.")
-class CompanyOrdering:
-    field: CompanyOrderField = strawberry.field(description="Sort key.")
-    direction: OrderDirection = strawberry.field(
-        default=OrderDirection.ASC, description="Sort direction."
-    )
-
-
-def filter_companies(qs: QuerySet, filters: CompanyFilter | None) -> QuerySet:
-    if filters is None:
-        return qs
-    if filters.industry:
-        qs = qs.filter(industry__slug=filters.industry)
-    if filters.city:
-        qs = qs.filter(city__iexact=filters.city)
-    if filters.country:
-        qs = qs.filter(country__iexact=filters.country)
-    if filters.size:
-        qs = qs.filter(size_range__in=[CompanySize(s) for s in filters.size])
-    if filters.speciality:
-        qs = qs.filter(
-            pk__in=CompanyPage.specialities.through.objects.filter(
-                tag__name__iexact=filters.speciality
-            ).values("content_object_id")
-        )
-    return qs
-
-
-@strawberry.type
-class CompanyQuery:
-    @strawberry_django.field(description="One company by slug; null when missing or not visible.")
-    def company(
-        self,
-        info: Info,
-        slug: Annotated[str, strawberry.argument(description="The company page's URL slug.")],
-    ) -> CompanyType | None:
-        qs = visibility.companies_visible_to(viewer_of(info)).filter(slug=slug)
-        return optimize(qs, info).first()  # type: ignore[return-value]
-
-    @strawberry_django.connection(
-        NetworkConnection[CompanyType],
-        description="The company directory: only companies the viewer may see.",
-    )
-    def companies(
-        self,
-        info: Info,
-        filters: Annotated[
-            CompanyFilter | None, strawberry.argument(description="Narrow the list.")
-        ] = None,
-        ordering: Annotated[
-            CompanyOrdering | None,
-            strawberry.argument(description="Sort order (default: by name)."),
-        ] = None,
-        search: Annotated[
-            str | None,
-            strawberry.argument(
-                description="Words to find in names, taglines, descriptions, places, "
-                "industries and specialities."
-            ),
-        ] = None,
-    ) -> Iterable[CompanyType]:
-        qs = visibility.companies_visible_to(viewer_of(info))
-        qs = filter_companies(qs, filters)
-        if search and search.strip():
-            qs = qs.filter(pk__in=search_ids(CompanyPage, search.strip()))
-        if ordering is not None:
-            qs = order_queryset(qs, ordering.field.value, ordering.direction)
-        else:
-            qs = qs.order_by("title", "pk")
-        return qs  # type: ignore[return-value]
+__all__ = [
+    "CompanyRelationshipType",
+    "CompanySizeEnum",
+    "CompanyType",
+    "RelationshipKindEnum",
+    "employee_count_expression",
+    "follower_count_expression",
+]

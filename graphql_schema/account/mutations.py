@@ -9,10 +9,10 @@ from django.contrib.auth import logout
 from strawberry.types import Info
 
 from wagtail_network import privacy
+from wagtail_network.errors import ErrorCode, NetworkError
 
-from ..errors import MutationError
-from .base import perform
-from .network import ERRORS_DESCRIPTION
+from ..base.errors import MutationError
+from ..base.mutations import ERRORS_DESCRIPTION, perform
 
 
 @strawberry.input(description="Ask for a download link to all your data.")
@@ -84,8 +84,6 @@ class PrivacyMutations:
         "VALIDATION (confirm not true)."
     )
     def delete_my_account(self, info: Info, input: DeleteMyAccountInput) -> DeleteMyAccountPayload:
-        from wagtail_network.errors import ErrorCode, NetworkError
-
         request = info.context.request
 
         def action(user):
@@ -102,3 +100,6 @@ class PrivacyMutations:
         if payload.deleted and getattr(request, "network_auth", None) == "session":
             logout(request)
         return payload
+
+
+__all__ = ["PrivacyMutations"]

@@ -1,4 +1,4 @@
-"""Skills and industries: editor-managed vocabularies, public to everyone."""
+"""The ``skills`` and ``industries`` root fields."""
 
 from __future__ import annotations
 
@@ -12,23 +12,8 @@ from strawberry.types import Info
 
 from wagtail_network.models import Industry, Skill
 
-from .relay import NetworkConnection, PkNode
-
-
-@strawberry_django.type(Skill, name="Skill", description="A skill members list and endorse.")
-class SkillType(PkNode):
-    name: str = strawberry_django.field(description="The skill's name.")
-    slug: str = strawberry_django.field(description="Stable identifier, used in filters.")
-    description: str = strawberry_django.field(description="Editor's description.")
-
-
-@strawberry_django.type(
-    Industry, name="Industry", description="An industry companies and members work in."
-)
-class IndustryType(PkNode):
-    name: str = strawberry_django.field(description="The industry's name.")
-    slug: str = strawberry_django.field(description="Stable identifier, used in filters.")
-    description: str = strawberry_django.field(description="Editor's description.")
+from ..base.connection import NetworkConnection
+from .types import IndustryType, SkillType
 
 
 @strawberry.type
@@ -55,3 +40,6 @@ class VocabularyQuery:
     )
     def industries(self, info: Info) -> Iterable[IndustryType]:
         return Industry.objects.order_by("name", "pk")  # type: ignore[return-value]
+
+
+__all__ = ["VocabularyQuery"]

@@ -1,4 +1,4 @@
-"""The viewer's own network: invitations, blocks and suggestions.
+"""The viewer's own network: the ``Invitation`` and ``BlockedMember`` types.
 
 These are private to the viewer: an invitation is a node only for its two
 members, a block only for the blocker. An ignored invitation reads ``PENDING`` to
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 import strawberry_django
@@ -20,8 +20,13 @@ from strawberry.types import Info
 from wagtail_network import services, visibility
 from wagtail_network.models import Block, Connection, ConnectionState
 
-from .members import MemberType
-from .relay import PkNode, viewer_of, visible_fk
+from ..base.context import viewer_of
+from ..base.fields import PkNode, visible_fk
+
+if TYPE_CHECKING:
+    from ..members.types import MemberType
+
+MemberRef = Annotated["MemberType", strawberry.lazy("graphql_schema.members.types")]
 
 
 @strawberry.enum(
@@ -42,8 +47,8 @@ class InvitationStateEnum(enum.Enum):
 class InvitationType(PkNode):
     message: str = strawberry_django.field(description="The inviter's note.")
     created_at: datetime = strawberry_django.field(description="When it was sent.")
-    requester: MemberType | None = visible_fk(description="Who invited.")
-    recipient: MemberType | None = visible_fk(description="Who was invited.")
+    requester: MemberRef | None = visible_fk(description="Who invited.")
+    recipient: MemberRef | None = visible_fk(description="Who was invited.")
 
     @classmethod
     def get_queryset(cls, queryset: QuerySet, info: Info, **kwargs: Any) -> QuerySet:
@@ -110,21 +115,4 @@ class BlockedMemberType(PkNode):
         return self.blocked.slug  # type: ignore[attr-defined]
 
 
-def suggested_members_queryset(user: Any, limit: int) -> QuerySet:
-    """People the viewer may know (:func:`wagtail_network.graph.suggested_members`)."""
-    from wagtail_network.graph import suggested_members
-
-    qs = suggested_members(user, limit=limit)
-    # graph.suggested_members hands out a sliced page; the Relay connection pages
-    # (and counts) by itself, and a sliced queryset cannot be filtered or
-    # optimized any further. Same rows and order, without the LIMIT.
-    qs = qs._chain()
-    qs.query.clear_limits()
-    return qs
-
-
-__all__ = [
-    "BlockedMemberType",
-    "InvitationType",
-    "suggested_members_queryset",
-]
+__all__ = ["BlockedMemberType", "InvitationStateEnum", "InvitationType"]

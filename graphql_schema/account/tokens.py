@@ -10,8 +10,9 @@ from wagtail.models import APIToken
 
 from wagtail_network.services import tokens
 
-from ..errors import MutationError
-from .base import decode_id, global_id, perform
+from ..base.errors import MutationError
+from ..base.ids import decode_id, global_id
+from ..base.mutations import perform
 
 API_TOKEN_TYPE = "ApiToken"
 

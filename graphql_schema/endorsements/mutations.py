@@ -8,16 +8,12 @@ import strawberry
 from strawberry.types import Info
 
 from wagtail_network import services, visibility
-from wagtail_network.models import Endorsement, Recommendation
 
-from ..endorsements import EndorsementType, RecommendationRelationshipEnum, RecommendationType
-from ..errors import MutationError
-from ..members import MemberType
-from .base import MEMBER_TYPES, decode_id, perform
-from .network import ERRORS_DESCRIPTION, _member_after
-
-SKILL_TYPES = ("Skill",)
-RECOMMENDATION_TYPES = ("Recommendation",)
+from ..base.errors import MutationError
+from ..base.ids import decode_id
+from ..base.mutations import ERRORS_DESCRIPTION, perform, visible_now
+from ..members.types import MemberType
+from .types import EndorsementType, RecommendationRelationshipEnum, RecommendationType
 
 
 @strawberry.input(description="Endorse a member for a skill they list.")
@@ -88,16 +84,6 @@ class RespondToRecommendationInput:
     action: RecommendationAction = strawberry.field(description="What to do with it.")
 
 
-def _endorsement_after(user, pk) -> Endorsement | None:
-    visibility.clear_viewer_cache(user)
-    return visibility.endorsements_visible_to(user).filter(pk=pk).first()
-
-
-def _recommendation_after(user, pk) -> Recommendation | None:
-    visibility.clear_viewer_cache(user)
-    return visibility.recommendations_visible_to(user).filter(pk=pk).first()
-
-
 @strawberry.type
 class EndorsementMutations:
     @strawberry.mutation(
@@ -107,12 +93,12 @@ class EndorsementMutations:
     )
     def endorse_skill(self, info: Info, input: EndorseSkillInput) -> EndorseSkillPayload:
         def action(user):
-            member_pk = decode_id(input.member_id, MEMBER_TYPES, "memberId")
-            skill_pk = decode_id(input.skill_id, SKILL_TYPES, "skillId")
+            member_pk = decode_id(input.member_id, "Member", "memberId")
+            skill_pk = decode_id(input.skill_id, "Skill", "skillId")
             endorsement = services.endorse_skill(user, member_pk, skill_pk)
             return EndorseSkillPayload(
-                endorsement=_endorsement_after(user, endorsement.pk),
-                member=_member_after(user, member_pk),
+                endorsement=visible_now(user, visibility.endorsements_visible_to, endorsement.pk),
+                member=visible_now(user, visibility.members_visible_to, member_pk),
             )
 
         return perform(info, EndorseSkillPayload, action)
@@ -124,10 +110,12 @@ class EndorsementMutations:
         self, info: Info, input: WithdrawEndorsementInput
     ) -> WithdrawEndorsementPayload:
         def action(user):
-            member_pk = decode_id(input.member_id, MEMBER_TYPES, "memberId")
-            skill_pk = decode_id(input.skill_id, SKILL_TYPES, "skillId")
+            member_pk = decode_id(input.member_id, "Member", "memberId")
+            skill_pk = decode_id(input.skill_id, "Skill", "skillId")
             services.withdraw_endorsement(user, member_pk, skill_pk)
-            return WithdrawEndorsementPayload(member=_member_after(user, member_pk))
+            return WithdrawEndorsementPayload(
+                member=visible_now(user, visibility.members_visible_to, member_pk)
+            )
 
         return perform(info, WithdrawEndorsementPayload, action)
 
@@ -140,11 +128,13 @@ class EndorsementMutations:
         self, info: Info, input: WriteRecommendationInput
     ) -> RecommendationPayload:
         def action(user):
-            member_pk = decode_id(input.member_id, MEMBER_TYPES, "memberId")
+            member_pk = decode_id(input.member_id, "Member", "memberId")
             rec = services.write_recommendation(
                 user, member_pk, str(input.relationship.value), input.text
             )
-            return RecommendationPayload(recommendation=_recommendation_after(user, rec.pk))
+            return RecommendationPayload(
+                recommendation=visible_now(user, visibility.recommendations_visible_to, rec.pk)
+            )
 
         return perform(info, RecommendationPayload, action)
 
@@ -156,8 +146,13 @@ class EndorsementMutations:
         self, info: Info, input: RespondToRecommendationInput
     ) -> RecommendationPayload:
         def action(user):
-            pk = decode_id(input.recommendation_id, RECOMMENDATION_TYPES, "recommendationId")
+            pk = decode_id(input.recommendation_id, "Recommendation", "recommendationId")
             rec = services.respond_to_recommendation(user, pk, input.action.value)
-            return RecommendationPayload(recommendation=_recommendation_after(user, rec.pk))
+            return RecommendationPayload(
+                recommendation=visible_now(user, visibility.recommendations_visible_to, rec.pk)
+            )
 
         return perform(info, RecommendationPayload, action)
+
+
+__all__ = ["EndorsementMutations", "RecommendationAction"]

@@ -1,31 +1,17 @@
-"""Connection lifecycle, blocks and follows."""
+"""Connection lifecycle, blocks and follows: the mutations on the viewer's network."""
 
 from __future__ import annotations
-
-from typing import Any
 
 import strawberry
 from strawberry.types import Info
 
 from wagtail_network import services, visibility
-from wagtail_network.models import CompanyPage, MemberPage
 
-from ..companies import CompanyType
-from ..errors import MutationError
-from ..members import MemberType
-from .base import COMPANY_TYPES, MEMBER_TYPES, decode_id, global_id, perform
-
-ERRORS_DESCRIPTION = "Expected failures (nothing was written when there are any)."
-
-
-def _member_after(user: Any, pk: int) -> MemberPage | None:
-    """The member as the viewer sees it now (null once hidden, e.g. by a block)."""
-    visibility.clear_viewer_cache(user)
-    return visibility.members_visible_to(user).filter(pk=pk).first()
-
-
-def _company_after(user: Any, pk: int) -> CompanyPage | None:
-    return visibility.companies_visible_to(user).filter(pk=pk).first()
+from ..base.errors import MutationError
+from ..base.ids import decode_id, global_id
+from ..base.mutations import ERRORS_DESCRIPTION, perform, visible_now
+from ..companies.types import CompanyType
+from ..members.types import MemberType
 
 
 @strawberry.input(description="Invite a member to connect.")
@@ -80,9 +66,9 @@ class CompanyPayload:
 
 def _member_action(info: Info, input: MemberActionInput, service) -> MemberPayload:
     def action(user):
-        pk = decode_id(input.member_id, MEMBER_TYPES, "memberId")
+        pk = decode_id(input.member_id, "Member", "memberId")
         service(user, pk)
-        return MemberPayload(member=_member_after(user, pk))
+        return MemberPayload(member=visible_now(user, visibility.members_visible_to, pk))
 
     return perform(info, MemberPayload, action)
 
@@ -97,9 +83,9 @@ class NetworkMutations:
     )
     def request_connection(self, info: Info, input: RequestConnectionInput) -> MemberPayload:
         def action(user):
-            pk = decode_id(input.member_id, MEMBER_TYPES, "memberId")
+            pk = decode_id(input.member_id, "Member", "memberId")
             services.request_connection(user, pk, input.message or "")
-            return MemberPayload(member=_member_after(user, pk))
+            return MemberPayload(member=visible_now(user, visibility.members_visible_to, pk))
 
         return perform(info, MemberPayload, action)
 
@@ -137,7 +123,7 @@ class NetworkMutations:
     )
     def block_member(self, info: Info, input: MemberActionInput) -> BlockMemberPayload:
         def action(user):
-            pk = decode_id(input.member_id, MEMBER_TYPES, "memberId")
+            pk = decode_id(input.member_id, "Member", "memberId")
             services.block_member(user, pk)
             return BlockMemberPayload(blocked_member_id=strawberry.ID(global_id("Member", pk)))
 
@@ -153,17 +139,20 @@ class NetworkMutations:
     @strawberry.mutation(description="Follow a company (idempotent). Errors: NOT_FOUND.")
     def follow_company(self, info: Info, input: CompanyActionInput) -> CompanyPayload:
         def action(user):
-            pk = decode_id(input.company_id, COMPANY_TYPES, "companyId")
+            pk = decode_id(input.company_id, "Company", "companyId")
             services.follow_company(user, pk)
-            return CompanyPayload(company=_company_after(user, pk))
+            return CompanyPayload(company=visible_now(user, visibility.companies_visible_to, pk))
 
         return perform(info, CompanyPayload, action)
 
     @strawberry.mutation(description="Stop following a company (idempotent). Errors: NOT_FOUND.")
     def unfollow_company(self, info: Info, input: CompanyActionInput) -> CompanyPayload:
         def action(user):
-            pk = decode_id(input.company_id, COMPANY_TYPES, "companyId")
+            pk = decode_id(input.company_id, "Company", "companyId")
             services.unfollow_company(user, pk)
-            return CompanyPayload(company=_company_after(user, pk))
+            return CompanyPayload(company=visible_now(user, visibility.companies_visible_to, pk))
 
         return perform(info, CompanyPayload, action)
+
+
+__all__ = ["NetworkMutations"]

@@ -1,0 +1,2 @@
+"""The signed-in user's account: personal API tokens and privacy rights (export,
+erasure)."""

@@ -1,0 +1,2 @@
+"""Companies: the ``Company`` type, the company directory, ``updateCompany`` and
+``confirmPosition``."""

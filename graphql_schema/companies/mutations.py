@@ -1,0 +1,123 @@
+"""``updateCompany`` and ``confirmPosition``: what a company's admins change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from strawberry.types import Info
+
+from wagtail_network import services, visibility
+from wagtail_network.models import Position
+
+from ..base.errors import MutationError
+from ..base.ids import decode_id, decode_optional_id
+from ..base.mutations import ERRORS_DESCRIPTION, UNSET, enum_value, is_set, perform
+from ..members.types import PositionType
+from .types import CompanySizeEnum, CompanyType
+
+
+@strawberry.input(description="Change a company you administer. Only the fields you send change.")
+class UpdateCompanyInput:
+    company_id: strawberry.ID = strawberry.field(description="Global ID of the company.")
+    name: str | None = strawberry.field(default=UNSET, description="Company name.")
+    tagline: str | None = strawberry.field(default=UNSET, description="Tagline.")
+    description: str | None = strawberry.field(default=UNSET, description="About (plain text).")
+    industry_id: strawberry.ID | None = strawberry.field(
+        default=UNSET, description="Global ID of the industry (null clears it)."
+    )
+    size_range: CompanySizeEnum | None = strawberry.field(  # type: ignore[valid-type]
+        default=UNSET, description="Number of employees."
+    )
+    founded_year: int | None = strawberry.field(default=UNSET, description="Year founded.")
+    city: str | None = strawberry.field(default=UNSET, description="City.")
+    country: str | None = strawberry.field(default=UNSET, description="Country.")
+    website: str | None = strawberry.field(default=UNSET, description="Website URL.")
+    contact_email: str | None = strawberry.field(default=UNSET, description="Contact e-mail.")
+    specialities: list[str] | None = strawberry.field(
+        default=UNSET, description="Specialities (replaces the list)."
+    )
+
+
+@strawberry.type(description="The company after the change.")
+class UpdateCompanyPayload:
+    company: CompanyType | None = strawberry.field(default=None, description="The company.")
+    errors: list[MutationError] = strawberry.field(
+        default_factory=list, description=ERRORS_DESCRIPTION
+    )
+
+
+@strawberry.input(description="Confirm (or un-confirm) that a member works at your company.")
+class ConfirmPositionInput:
+    position_id: strawberry.ID = strawberry.field(description="Global ID of the position.")
+    confirmed: bool = strawberry.field(
+        default=True, description="False withdraws an earlier confirmation."
+    )
+
+
+@strawberry.type(description="The position after confirmation.")
+class ConfirmPositionPayload:
+    position: PositionType | None = strawberry.field(default=None, description="The position.")
+    errors: list[MutationError] = strawberry.field(
+        default_factory=list, description=ERRORS_DESCRIPTION
+    )
+
+
+COMPANY_SCALARS = (
+    "name",
+    "tagline",
+    "description",
+    "founded_year",
+    "city",
+    "country",
+    "website",
+    "contact_email",
+    "specialities",
+)
+
+
+def company_fields(input: UpdateCompanyInput) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    for attr in COMPANY_SCALARS:
+        value = getattr(input, attr)
+        if is_set(value):
+            fields[attr] = value
+    if is_set(input.size_range):
+        fields["size_range"] = enum_value(input.size_range) or ""
+    if is_set(input.industry_id):
+        fields["industry"] = decode_optional_id(input.industry_id, "Industry", "industryId")
+    return fields
+
+
+@strawberry.type
+class CompanyMutations:
+    @strawberry.mutation(
+        description="Change a company's profile: its admins, editors and superusers. Errors: "
+        "NOT_FOUND, PERMISSION_DENIED (you see it but do not administer it), VALIDATION."
+    )
+    def update_company(self, info: Info, input: UpdateCompanyInput) -> UpdateCompanyPayload:
+        def action(user):
+            pk = decode_id(input.company_id, "Company", "companyId")
+            company = services.update_company(user, pk, **company_fields(input))
+            return UpdateCompanyPayload(company=company)
+
+        return perform(info, UpdateCompanyPayload, action)
+
+    @strawberry.mutation(
+        description="A company admin confirms that a member works (worked) there, or withdraws "
+        "the confirmation. Errors: NOT_FOUND, PERMISSION_DENIED."
+    )
+    def confirm_position(self, info: Info, input: ConfirmPositionInput) -> ConfirmPositionPayload:
+        def action(user):
+            pk = decode_id(input.position_id, "Position", "positionId")
+            if input.confirmed:
+                position = services.confirm_position(user, pk)
+            else:
+                position = services.unverify_position(user, pk)
+            visible = visibility.positions_visible_to(user, Position.objects.filter(pk=position.pk))
+            return ConfirmPositionPayload(position=visible.first())
+
+        return perform(info, ConfirmPositionPayload, action)
+
+
+__all__ = ["CompanyMutations", "company_fields"]

@@ -1,0 +1,207 @@
+"""``updateMyProfile``: a member creates or changes their own profile."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import strawberry
+from strawberry.types import Info
+
+from wagtail_network import services
+from wagtail_network.errors import ErrorCode, NetworkError
+from wagtail_network.models import FieldVisibility, ProfileVisibility
+
+from ..base.errors import MutationError
+from ..base.ids import decode_id, decode_optional_id
+from ..base.mutations import ERRORS_DESCRIPTION, UNSET, enum_value, is_set, perform
+from .types import MemberType, OpenToEnum
+
+ProfileVisibilityEnum = strawberry.enum(
+    ProfileVisibility, name="ProfileVisibility", description="Who may see a profile."
+)
+FieldVisibilityEnum = strawberry.enum(
+    FieldVisibility, name="FieldVisibility", description="Who may see one sensitive field."
+)
+
+
+@strawberry.input(description="One position; the list you send replaces your positions.")
+class PositionInput:
+    id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="Global ID of an existing position (keeps its confirmation unless the "
+        "company, title or start date change).",
+    )
+    company_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Global ID of the company page, if it has one."
+    )
+    company_name: str | None = strawberry.field(
+        default=None, description="Company name when it has no page."
+    )
+    title: str = strawberry.field(description="Job title.")
+    start_date: date | None = strawberry.field(default=None, description="First day.")
+    end_date: date | None = strawberry.field(default=None, description="Last day.")
+    is_current: bool = strawberry.field(default=False, description="Current role.")
+
+
+@strawberry.input(description="One education entry; the list you send replaces yours.")
+class EducationInput:
+    school: str = strawberry.field(description="School or institution.")
+    degree: str | None = strawberry.field(default=None, description="Degree.")
+    field_of_study: str | None = strawberry.field(default=None, description="Field of study.")
+    start_year: int | None = strawberry.field(default=None, description="Start year.")
+    end_year: int | None = strawberry.field(default=None, description="End year.")
+
+
+@strawberry.input(description="One link; the list you send replaces yours.")
+class LinkInput:
+    label: str = strawberry.field(description="Label.")
+    url: str = strawberry.field(description="URL (http or https).")
+
+
+@strawberry.input(
+    description="Create your member profile (when you have none) or change it. Only the "
+    "fields you send change."
+)
+class UpdateMyProfileInput:
+    name: str | None = strawberry.field(default=UNSET, description="Full name.")
+    headline: str | None = strawberry.field(default=UNSET, description="Headline.")
+    bio: str | None = strawberry.field(default=UNSET, description="About you (plain text).")
+    city: str | None = strawberry.field(default=UNSET, description="City.")
+    country: str | None = strawberry.field(default=UNSET, description="Country.")
+    languages: list[str] | None = strawberry.field(default=UNSET, description="Languages.")
+    contact_email: str | None = strawberry.field(default=UNSET, description="Contact e-mail.")
+    contact_phone: str | None = strawberry.field(default=UNSET, description="Contact phone.")
+    industry_id: strawberry.ID | None = strawberry.field(
+        default=UNSET, description="Global ID of your industry (null clears it)."
+    )
+    skill_ids: list[strawberry.ID] | None = strawberry.field(
+        default=UNSET, description="Global IDs of the skills you list (replaces the list)."
+    )
+    interests: list[str] | None = strawberry.field(default=UNSET, description="Interests.")
+    open_to: list[OpenToEnum] | None = strawberry.field(  # type: ignore[valid-type]
+        default=UNSET, description="What you are open to (replaces the list)."
+    )
+    profile_visibility: ProfileVisibilityEnum | None = strawberry.field(  # type: ignore[valid-type]
+        default=UNSET, description="Who may see your profile."
+    )
+    email_visibility: FieldVisibilityEnum | None = strawberry.field(  # type: ignore[valid-type]
+        default=UNSET, description="Who may see your e-mail address."
+    )
+    phone_visibility: FieldVisibilityEnum | None = strawberry.field(  # type: ignore[valid-type]
+        default=UNSET, description="Who may see your phone number."
+    )
+    connections_visibility: FieldVisibilityEnum | None = strawberry.field(  # type: ignore[valid-type]
+        default=UNSET, description="Who may see your connection list."
+    )
+    positions_visibility: FieldVisibilityEnum | None = strawberry.field(  # type: ignore[valid-type]
+        default=UNSET, description="Who may see your positions."
+    )
+    positions: list[PositionInput] | None = strawberry.field(
+        default=UNSET, description="Your positions (replaces the list)."
+    )
+    education: list[EducationInput] | None = strawberry.field(
+        default=UNSET, description="Your education (replaces the list)."
+    )
+    links: list[LinkInput] | None = strawberry.field(
+        default=UNSET, description="Your links (replaces the list)."
+    )
+
+
+@strawberry.type(description="Your profile after the change.")
+class UpdateMyProfilePayload:
+    member: MemberType | None = strawberry.field(default=None, description="Your profile.")
+    errors: list[MutationError] = strawberry.field(
+        default_factory=list, description=ERRORS_DESCRIPTION
+    )
+
+
+PROFILE_SCALARS = {
+    "name": "name",
+    "headline": "headline",
+    "bio": "bio",
+    "city": "city",
+    "country": "country",
+    "contact_email": "contact_email",
+    "contact_phone": "contact_phone",
+    "interests": "interests",
+    "profile_visibility": "profile_visibility",
+    "email_visibility": "email_visibility",
+    "phone_visibility": "phone_visibility",
+    "connections_visibility": "connections_visibility",
+    "positions_visibility": "positions_visibility",
+}
+
+
+def profile_fields(input: UpdateMyProfileInput) -> dict[str, Any]:
+    """The service-layer keyword arguments for the fields the client sent."""
+    fields: dict[str, Any] = {}
+    for attr, key in PROFILE_SCALARS.items():
+        value = getattr(input, attr)
+        if is_set(value):
+            fields[key] = enum_value(value)
+    for key in PROFILE_SCALARS:
+        if key.endswith("_visibility") and fields.get(key, "") is None:
+            raise NetworkError(ErrorCode.VALIDATION, field=key)
+    if is_set(input.languages):
+        fields["languages"] = ", ".join(s.strip() for s in input.languages or [] if s.strip())
+    if is_set(input.industry_id):
+        fields["industry"] = decode_optional_id(input.industry_id, "Industry", "industryId")
+    if is_set(input.skill_ids):
+        fields["skills"] = [
+            decode_id(value, "Skill", f"skillIds.{i}")
+            for i, value in enumerate(input.skill_ids or [])
+        ]
+    if is_set(input.open_to):
+        fields["open_to"] = [enum_value(v) for v in input.open_to or []]
+    if is_set(input.positions):
+        rows = []
+        for i, p in enumerate(input.positions or []):
+            row: dict[str, Any] = {
+                "title": p.title,
+                "company_name": p.company_name or "",
+                "start_date": p.start_date,
+                "end_date": p.end_date,
+                "is_current": p.is_current,
+                "company": (
+                    decode_id(p.company_id, "Company", f"positions.{i}.companyId")
+                    if p.company_id
+                    else None
+                ),
+            }
+            if p.id:
+                row["id"] = decode_id(p.id, "Position", f"positions.{i}.id")
+            rows.append(row)
+        fields["positions"] = rows
+    if is_set(input.education):
+        fields["education"] = [
+            {
+                "school": e.school,
+                "degree": e.degree or "",
+                "field_of_study": e.field_of_study or "",
+                "start_year": e.start_year,
+                "end_year": e.end_year,
+            }
+            for e in input.education or []
+        ]
+    if is_set(input.links):
+        fields["links"] = [{"label": link.label, "url": link.url} for link in input.links or []]
+    return fields
+
+
+@strawberry.type
+class MemberMutations:
+    @strawberry.mutation(
+        description="Create your member profile (joining the network) or change it. Each "
+        "change is a revision of your profile page. Errors: VALIDATION (with the field), "
+        "NOT_FOUND (an unknown company/skill/industry id), UNAUTHENTICATED."
+    )
+    def update_my_profile(self, info: Info, input: UpdateMyProfileInput) -> UpdateMyProfilePayload:
+        def action(user):
+            member = services.update_my_profile(user, **profile_fields(input))
+            return UpdateMyProfilePayload(member=member)
+
+        return perform(info, UpdateMyProfilePayload, action)
+
+
+__all__ = ["MemberMutations", "profile_fields"]

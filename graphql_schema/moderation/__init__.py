@@ -1,0 +1,1 @@
+"""Moderation as members meet it: reporting content to the moderators."""

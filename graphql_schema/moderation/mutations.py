@@ -1,0 +1,82 @@
+"""``reportContent``: anyone signed in reports a member, company, endorsement or
+recommendation to the moderators."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from wagtail_network import services
+from wagtail_network.errors import ErrorCode, NetworkError
+from wagtail_network.models import ReportReason
+
+from ..base.errors import MutationError
+from ..base.ids import global_id, parse_global_id
+from ..base.mutations import ERRORS_DESCRIPTION, enum_value, perform
+
+ReportReasonEnum = strawberry.enum(
+    ReportReason, name="ReportReason", description="Why something is reported."
+)
+
+
+@strawberry.input(description="Report a member, company, endorsement or recommendation.")
+class ReportContentInput:
+    target_id: strawberry.ID = strawberry.field(
+        description="Global ID of a Member, Company, Endorsement or Recommendation."
+    )
+    reason: ReportReasonEnum = strawberry.field(description="Why.")  # type: ignore[valid-type]
+    details: str | None = strawberry.field(
+        default=None, description="What moderators should know (≤ 2000 characters)."
+    )
+
+
+@strawberry.type(description="Your report, now with the moderators.")
+class ReportContentPayload:
+    report_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="Global ID of the report (an open report of the same thing "
+        "by you is returned instead of a new one).",
+    )
+    errors: list[MutationError] = strawberry.field(
+        default_factory=list, description=ERRORS_DESCRIPTION
+    )
+
+
+REPORT_TARGETS = {
+    "Member": "member",
+    "Company": "company",
+    "Endorsement": "endorsement",
+    "Recommendation": "recommendation",
+}
+
+
+@strawberry.type
+class ModerationMutations:
+    @strawberry.mutation(
+        description="Report a member, company, endorsement or recommendation to the "
+        "moderators. Errors: NOT_FOUND, SELF_ACTION, VALIDATION."
+    )
+    def report_content(self, info: Info, input: ReportContentInput) -> ReportContentPayload:
+        def action(user):
+            parsed = parse_global_id(input.target_id)
+            if parsed is None or parsed[0] not in REPORT_TARGETS:
+                raise NetworkError(ErrorCode.NOT_FOUND, field="targetId")
+            type_name, pk = parsed
+            kind = REPORT_TARGETS[type_name]
+            try:
+                report = services.report_content(
+                    user,
+                    reason=enum_value(input.reason),
+                    details=input.details or "",
+                    **{kind: pk},
+                )
+            except NetworkError as exc:
+                if exc.field in REPORT_TARGETS.values():
+                    exc.field = "targetId"
+                raise
+            return ReportContentPayload(report_id=strawberry.ID(global_id("Report", report.pk)))
+
+        return perform(info, ReportContentPayload, action)
+
+
+__all__ = ["ModerationMutations"]

@@ -1,0 +1,2 @@
+"""The viewer's own network: ``viewer`` (invitations, suggestions, blocks,
+administered companies) and the mutations on connections, blocks and follows."""

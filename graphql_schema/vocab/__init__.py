@@ -1,0 +1,1 @@
+"""Skills and industries: editor-managed vocabularies, public to everyone."""

@@ -265,7 +265,9 @@ class CostAnalysis:
         return args
 
     def _size(self, args: dict[str, Any], default: int, node: FieldNode) -> int:
-        sizes = [args.get(key) for key in SIZE_ARGUMENTS if isinstance(args.get(key), int)]
+        sizes: list[int] = [
+            value for key in SIZE_ARGUMENTS if isinstance(value := args.get(key), int)
+        ]
         pagination = args.get("pagination")  # strawberry-django offset pagination input
         limit = pagination.get("limit") if isinstance(pagination, dict) else None
         if isinstance(limit, int) and limit >= 0:

@@ -105,6 +105,13 @@ def _csrf_passes(request: HttpRequest) -> bool:
     return middleware.process_view(request, callback, (), {}) is None
 
 
+def _mark_authentication(request: HttpRequest, api_token: Any, how: str) -> None:
+    """Record on the request how it was authenticated (``request.network_auth``) and
+    with which token (``request.api_token``), for the protection extensions and logs."""
+    request.api_token = api_token  # type: ignore[attr-defined]
+    request.network_auth = how  # type: ignore[attr-defined]
+
+
 def graphiql_allowed(request: HttpRequest) -> bool:
     """GraphiQL is for development (DEBUG) and for staff users only."""
     user = getattr(request, "user", None)
@@ -135,14 +142,12 @@ class NetworkGraphQLView(GraphQLView):
             # The token decides who this is; a session cookie sent along must not
             # add to (or replace) that identity.
             request.user = api_token.user
-            request.api_token = api_token
-            request.network_auth = AUTH_TOKEN
+            _mark_authentication(request, api_token, AUTH_TOKEN)
         elif getattr(request, "user", None) is not None and request.user.is_authenticated:
             # The session user arrives as Django's lazy proxy; resolvers and services
             # get the user object itself (``type(user)`` and identity checks work).
             request.user = getattr(request.user, "_wrapped", request.user)
-            request.api_token = None
-            request.network_auth = AUTH_SESSION
+            _mark_authentication(request, None, AUTH_SESSION)
             if request.method not in ("GET", "HEAD", "OPTIONS", "TRACE") and not _csrf_passes(
                 request
             ):
@@ -157,8 +162,7 @@ class NetworkGraphQLView(GraphQLView):
                     )
         else:
             request.user = getattr(request, "user", None) or AnonymousUser()
-            request.api_token = None
-            request.network_auth = AUTH_ANONYMOUS
+            _mark_authentication(request, None, AUTH_ANONYMOUS)
         if request.method == "POST" and (request.content_type or "") == "application/json":
             # strawberry expects an object (or a batch list) and fails with a 500 on
             # any other JSON value; answer that as the client error it is.

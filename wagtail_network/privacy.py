@@ -23,7 +23,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core import signing
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -94,12 +94,12 @@ def _profile(member: MemberPage) -> dict[str, Any]:
     ):
         data[field] = getattr(member, field)
     data["open_to"] = [str(v) for v in member.open_to]
-    data["industry"] = member.industry.name if member.industry_id else None
+    data["industry"] = member.industry.name if member.industry is not None else None
     data["skills"] = list(member.skills.values_list("name", flat=True))
     data["interests"] = list(member.interests.names())
     data["photo"] = (
         {"id": member.photo_id, "title": member.photo.title, "file": member.photo.file.name}
-        if member.photo_id
+        if member.photo is not None
         else None
     )
     data["positions"] = [
@@ -316,7 +316,7 @@ def export_member_data(user: Any = None, *, member: MemberPage | None = None) ->
 def _report_target(report: Report, names: dict[int, str]) -> dict[str, Any]:
     if report.target_member_id:
         return {"type": "member", **(_member_ref(report.target_member_id, names) or {})}
-    if report.target_company_id:
+    if report.target_company is not None:
         return {
             "type": "company",
             "id": report.target_company_id,
@@ -388,7 +388,7 @@ def confirm_identity(
 
 #: The relations a member is party to, with the fields that name a member: their
 #: audit entries are the ones that concern the member.
-PARTY_FIELDS: dict[type, tuple[str, ...]] = {
+PARTY_FIELDS: dict[type[models.Model], tuple[str, ...]] = {
     Connection: ("member_low", "member_high"),
     Endorsement: ("endorser", "member"),
     Recommendation: ("author", "member"),
@@ -414,7 +414,7 @@ def _party_log_labels(member_id: int) -> dict[tuple[int, str], str]:
         party = Q()
         for name in fields:
             party |= Q(**{f"{name}_id": member_id})
-        for obj in model.objects.filter(party).select_related(*fields):
+        for obj in model._default_manager.filter(party).select_related(*fields):
             for name in fields:
                 if getattr(obj, f"{name}_id") == member_id:
                     # In memory only: the label is rebuilt as the model writes it.

@@ -39,7 +39,8 @@ class Viewer:
     __slots__ = ("user", "request", "_facts")
 
     def __init__(self, user: Any = None, *, request: HttpRequest | None = None) -> None:
-        self.user = user if user is not None else AnonymousUser()
+        # Any: the host site's user model, or Django's AnonymousUser.
+        self.user: Any = user if user is not None else AnonymousUser()
         self.request = request
         self._facts: dict[str, Any] = {}
 

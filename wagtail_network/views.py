@@ -77,7 +77,7 @@ def account(request: HttpRequest) -> HttpResponse:
                 token_form = CreateTokenForm()
     elif action == "revoke_token":
         try:
-            token = tokens.revoke_token(user, request.POST.get("token_id"))
+            token = tokens.revoke_token(user, request.POST.get("token_id", ""))
         except NetworkError as exc:
             messages.error(request, exc.message)
         else:

@@ -28,7 +28,9 @@ MutationErrorCode = strawberry.enum(
 
 @strawberry.type(description="An expected failure of a mutation: nothing was written.")
 class MutationError:
-    code: MutationErrorCode = strawberry.field(description="What went wrong, for programs.")
+    code: MutationErrorCode = strawberry.field(  # type: ignore[valid-type]
+        description="What went wrong, for programs."
+    )
     field: str | None = strawberry.field(
         description="The input field the error concerns (camelCase), or null for the whole input."
     )

@@ -16,9 +16,12 @@ member it points at (:func:`~graphql_schema.base.connection.register_through_mod
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.db.models import Prefetch, QuerySet
 from strawberry.relay.utils import SliceMetadata
 from strawberry.types import Info
+from strawberry.types.nodes import SelectedField
 from strawberry_django.optimizer import (
     is_optimized_by_prefetching,
     mark_optimized_by_prefetching,
@@ -44,7 +47,8 @@ def connections_prefetch(info: Info) -> Prefetch:
     aliased ones with different pages, and the prefetch caches one page per member.
     So is a selection with a cursor the connection will refuse.
     """
-    selected = info.selected_fields[0]
+    # The field being resolved is always a field selection, never a fragment.
+    selected = cast(SelectedField, info.selected_fields[0])
     arguments = selected.arguments or {}
     cursors = [arguments.get(name) for name in ("after", "before")]
     if selected.alias or any(c is not None and not valid_cursor(c) for c in cursors):

@@ -242,7 +242,8 @@ class MemberType(PkNode):
         if endorsements is None:  # resolved outside the optimizer: same rule, one query
             endorsements = list(
                 visibility.endorsements_visible_to(
-                    viewer_of(info), Endorsement.objects.filter(member_id=self.pk)
+                    viewer_of(info),
+                    Endorsement.objects.filter(member_id=self.pk),  # type: ignore[attr-defined]
                 )
             )
         me = visibility.viewer_member_id(viewer_of(info))

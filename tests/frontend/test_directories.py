@@ -6,6 +6,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 from django.test import override_settings
+from django.urls import reverse
 
 from tests.factories import SkillFactory
 from tests.frontend.scenario import NetworkScenario
@@ -423,3 +424,58 @@ class _Collector(HTMLParser):
             self.images.append(attributes)
         if attributes.get("role"):
             self.landmarks.append((attributes["role"], attributes.get("aria-label", "")))
+
+
+class DirectoryPageAndGraphQLAgreeTests(NetworkScenario):
+    """The same search words, filters and ordering give the same members in the same
+    order on the directory page and over GraphQL, for visitors and signed-in members."""
+
+    QUERY = """
+      query ($search: String, $filters: MemberFilter, $ordering: MemberOrdering) {
+        members(search: $search, filters: $filters, ordering: $ordering, first: 100) {
+          totalCount
+          edges { node { name } }
+        }
+      }
+    """
+    #: (page query string, the same as GraphQL variables)
+    CASES = (
+        ({}, {}),
+        ({"q": "Tester"}, {"search": "Tester"}),
+        ({"q": "Ali"}, {"search": "Ali"}),
+        ({"q": '"Tester" AND (Ali'}, {"search": '"Tester" AND (Ali'}),
+        ({"location": "nether"}, {"filters": {"location": "nether"}}),
+        (
+            {"location": "NETHER", "order": "newest"},
+            {
+                "filters": {"location": "NETHER"},
+                "ordering": {"field": "JOINED", "direction": "DESC"},
+            },
+        ),
+        ({"company": "acme"}, {"filters": {"company": "acme"}}),
+        (
+            {"skill": "python", "open_to": "mentoring"},
+            {"filters": {"skill": "python", "openTo": ["MENTORING"]}},
+        ),
+        ({"q": "Tester", "order": "name"}, {"search": "Tester", "ordering": {"field": "NAME"}}),
+    )
+
+    def graphql_names(self, variables):
+        response = self.client.post(
+            reverse("graphql_schema:graphql"),
+            {"query": self.QUERY, "variables": variables},
+            content_type="application/json",
+        )
+        body = response.json()
+        self.assertNotIn("errors", body)
+        members = body["data"]["members"]
+        names = [edge["node"]["name"] for edge in members["edges"]]
+        self.assertEqual(members["totalCount"], len(names))
+        return names
+
+    def test_directory_page_and_graphql_list_the_same_members_in_the_same_order(self):
+        for user in (None, self.u_frank, self.u_alice, self.u_editor):
+            for params, variables in self.CASES:
+                with self.subTest(user=user, params=params):
+                    page = self.listed(self.get(self.directory, user, **params))
+                    self.assertEqual(self.graphql_names(variables), page)

@@ -497,7 +497,7 @@ class Position(Orderable):
 
     @property
     def display_company(self) -> str:
-        return self.company.title if self.company_id else self.company_name
+        return self.company.title if self.company is not None else self.company_name
 
     @property
     def is_verified(self) -> bool:

@@ -175,14 +175,14 @@ def _changed(user: Any) -> None:
 
 def _get_or_create(model: type[models.Model], defaults: dict | None = None, **lookup):
     """``get_or_create`` that survives a concurrent insert of the same row."""
-    obj = model.objects.filter(**lookup).first()
+    obj = model._default_manager.filter(**lookup).first()
     if obj is not None:
         return obj, False
     try:
         with transaction.atomic():
-            return model.objects.create(**lookup, **(defaults or {})), True
+            return model._default_manager.create(**lookup, **(defaults or {})), True
     except IntegrityError:
-        obj = model.objects.filter(**lookup).first()
+        obj = model._default_manager.filter(**lookup).first()
         if obj is None:
             raise
         return obj, False

@@ -83,11 +83,10 @@ def plain_text_to_rich_text(text: str) -> str:
 def _validation_from(exc: ValidationError, prefix: str = "") -> NetworkError:
     """The first message of a Django ``ValidationError`` as a typed error."""
     if hasattr(exc, "error_dict"):
-        field, errors = next(iter(exc.error_dict.items()))
+        name, errors = next(iter(exc.error_dict.items()))
         message = errors[0].messages[0] if errors else exc.messages[0]
-        if field == "__all__":
-            field = None
-        return _error(ErrorCode.VALIDATION, message, field=f"{prefix}{field}" if field else None)
+        field = None if name == "__all__" else f"{prefix}{name}"
+        return _error(ErrorCode.VALIDATION, message, field=field)
     return _error(ErrorCode.VALIDATION, exc.messages[0] if exc.messages else None)
 
 
@@ -105,11 +104,11 @@ def _resolve_vocab(model: type[models.Model], value: Any, field: str):
         return value
     obj = None
     if isinstance(value, int) and not isinstance(value, bool):
-        obj = model.objects.filter(pk=value).first()
+        obj = model._default_manager.filter(pk=value).first()
     elif isinstance(value, str):
-        obj = model.objects.filter(slug=value).first()
+        obj = model._default_manager.filter(slug=value).first()
         if obj is None and value.isdigit():
-            obj = model.objects.filter(pk=int(value)).first()
+            obj = model._default_manager.filter(pk=int(value)).first()
     if obj is None:
         raise _error(ErrorCode.VALIDATION, _("Unknown value."), field=field)
     return obj
@@ -422,7 +421,7 @@ def _create_profile(user: Any, fields: dict[str, Any], *, as_editor: bool = Fals
         page.profile_visibility = get_setting("LOCKED_PROFILE_VISIBILITY")
     for name, audience in (get_setting("LOCKED_FIELD_VISIBILITY") or {}).items():
         setattr(page, f"{name}_visibility", audience)
-    if "contact_email" not in fields and getattr(account, "email", ""):
+    if "contact_email" not in fields and (getattr(account, "email", None) or ""):
         page.contact_email = account.email
     _apply_profile_fields(page, fields)
     page.slug = _unique_slug(directory, page.title)

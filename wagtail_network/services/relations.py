@@ -98,8 +98,9 @@ def unblock_member(user: Any, member: Any) -> None:
     me = _actor(viewer, live=False)
     other_pk = _pk(member, "member")
     with transaction.atomic():
-        block = Block.objects.select_for_update().filter(blocker_id=me.pk, blocked_id=other_pk)
-        block = block.first()
+        block = (
+            Block.objects.select_for_update().filter(blocker_id=me.pk, blocked_id=other_pk).first()
+        )
         if block is None:
             raise _error(ErrorCode.NOT_FOUND, field="member")
         _log(block, "wagtail_network.unblock", viewer, blocker=me.pk, blocked=other_pk)

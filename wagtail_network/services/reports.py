@@ -70,6 +70,7 @@ def report_content(
         )
     kind = given[0]
     value = targets[kind]
+    target: Any
     if kind == "member":
         if _pk(value, "member") == me.pk:
             raise _error(ErrorCode.SELF_ACTION, field="member")

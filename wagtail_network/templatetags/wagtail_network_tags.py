@@ -56,7 +56,7 @@ def open_to_labels(member) -> list[str]:
     """The translated "open to" labels a member has switched on."""
     from ..models import OpenTo
 
-    return [OpenTo(value).label for value in getattr(member, "open_to", [])]
+    return [str(OpenTo(value).label) for value in getattr(member, "open_to", [])]
 
 
 @register.filter

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.generic import TemplateView
@@ -32,8 +33,8 @@ class NetworkBulkAction(SnippetBulkAction):
 
     template_name = "wagtail_network/admin/bulk_confirm.html"
     #: Shown above the list of items on the confirmation page.
-    question = ""
-    button_label = _("Confirm")
+    question: str | Promise = ""
+    button_label: str | Promise = _("Confirm")
 
     def user_may_act(self) -> bool:
         """Whether the user may use this action at all (checked before any item is
@@ -130,10 +131,10 @@ class ServiceActionView(WagtailAdminTemplateMixin, TemplateView):
     get_queryset: Any = None
     #: ``(user, obj) -> Any``: the service call.
     service: Any = None
-    page_title = ""
-    question = ""
-    button_label = _("Confirm")
-    success_message = ""
+    page_title: str | Promise = ""
+    question: str | Promise = ""
+    button_label: str | Promise = _("Confirm")
+    success_message: str | Promise = ""
     index_url_name = ""
 
     def dispatch(self, request, *args, **kwargs):

@@ -80,7 +80,7 @@ class NetworkSummaryPanel(Component):
             "created_at",
         )
         weeks = [start + datetime.timedelta(weeks=i) for i in range(GROWTH_WEEKS)]
-        series = [
+        series: list[dict[str, Any]] = [
             {
                 "week": week,
                 "members": new_members.get(week, 0),

@@ -117,7 +117,7 @@ def detect_delimiter(text: str) -> str:
     return ";" if header.count(";") > header.count(",") else ","
 
 
-def _terms(model: type, values: list[str]) -> dict[str, Any]:
+def _terms(model: type[Skill] | type[Industry], values: list[str]) -> dict[str, Any]:
     """Existing vocabulary terms by lower-cased name and slug, in one query."""
     wanted = {v.strip().lower() for v in values if v.strip()}
     if not wanted:
@@ -126,7 +126,7 @@ def _terms(model: type, values: list[str]) -> dict[str, Any]:
     q = Q()
     for value in wanted:
         q |= Q(name__iexact=value) | Q(slug__iexact=value)
-    for term in model.objects.filter(q):
+    for term in model._default_manager.filter(q):
         found[term.name.lower()] = term
         found[term.slug.lower()] = term
     return found
@@ -369,7 +369,9 @@ class ImportView(NetworkScreenView):
     template_name = "wagtail_network/admin/import.html"
     page_title = _("Import companies or members")
     header_icon = "upload"
-    is_allowed = staticmethod(can_import)
+
+    def is_allowed(self, user: Any) -> bool:
+        return can_import(user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -432,7 +434,9 @@ class ImportViewSet(NetworkScreenViewSet):
     icon = "upload"
     menu_label = _("Import (CSV)")
     menu_name = "network-import"
-    is_shown_to = staticmethod(can_import)
+
+    def is_shown_to(self, user: Any) -> bool:
+        return can_import(user)
 
     def get_urlpatterns(self):
         return [

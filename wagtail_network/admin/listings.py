@@ -12,7 +12,7 @@ from typing import Any
 
 import django_filters
 from django.contrib.admin.utils import unquote
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -25,7 +25,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 ANY_ACTION = ("add", "change", "delete", "view")
 
 
-def scoped_queryset(model: type, user: Any, queryset: QuerySet | None = None) -> QuerySet:
+def scoped_queryset(model: type[Model], user: Any, queryset: QuerySet | None = None) -> QuerySet:
     """Rows of ``model`` the user may act on at all, according to its registered policy."""
     qs = queryset if queryset is not None else model._default_manager.all()
     policy = policy_registry.get_by_type(model)

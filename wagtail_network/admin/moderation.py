@@ -17,6 +17,7 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import NoReverseMatch, path, reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel
@@ -229,7 +230,7 @@ class Approval:
 
     display_name = _("Approve")
     action_type = "approve"
-    button_label = _("Yes, approve")
+    button_label: str | Promise = _("Yes, approve")
     action_priority = 10
     approve = True
 
@@ -239,7 +240,7 @@ class Rejection:
 
     display_name = _("Reject")
     action_type = "reject"
-    button_label = _("Yes, reject")
+    button_label: str | Promise = _("Yes, reject")
     action_priority = 20
     classes = {"serious"}
     approve = False
@@ -369,7 +370,9 @@ class ModerationQueueView(NetworkScreenView):
     page_title = _("Moderation queue")
     header_icon = "tasks"
     preview_size = 10
-    is_allowed = staticmethod(visibility.can_moderate)
+
+    def is_allowed(self, user: Any) -> bool:
+        return visibility.can_moderate(user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -418,7 +421,9 @@ class ModerationQueueViewSet(NetworkScreenViewSet):
     icon = "tasks"
     menu_label = _("Moderation queue")
     menu_name = "network-moderation"
-    is_shown_to = staticmethod(visibility.can_moderate)
+
+    def is_shown_to(self, user: Any) -> bool:
+        return visibility.can_moderate(user)
 
     def get_urlpatterns(self):
         return [path("", ModerationQueueView.as_view(), name="index")]

@@ -146,7 +146,9 @@ def company_admin_ids_of_ancestors(page: Any) -> set[int]:
     company_ids = CompanyPage.objects.filter(
         pk__in=page.get_ancestors(inclusive=True).values("pk")
     ).values_list("pk", flat=True)
-    grants = get_user_obj_perms_model(CompanyPage).objects.filter(
+    # Guardian takes the model class as well as an instance (its stubs say instance).
+    permission_model = get_user_obj_perms_model(CompanyPage)  # type: ignore[arg-type]
+    grants = permission_model._default_manager.filter(
         permission__codename=COMPANY_ADMIN_CODENAME,
         permission__content_type__app_label=CompanyPage._meta.app_label,
         object_pk__in=[str(pk) for pk in company_ids],

@@ -421,8 +421,9 @@ def _create_profile(user: Any, fields: dict[str, Any], *, as_editor: bool = Fals
         page.profile_visibility = get_setting("LOCKED_PROFILE_VISIBILITY")
     for name, audience in (get_setting("LOCKED_FIELD_VISIBILITY") or {}).items():
         setattr(page, f"{name}_visibility", audience)
-    if "contact_email" not in fields and (getattr(account, "email", None) or ""):
-        page.contact_email = account.email
+    account_email = getattr(account, "email", None) or ""
+    if "contact_email" not in fields and account_email:
+        page.contact_email = account_email
     _apply_profile_fields(page, fields)
     page.slug = _unique_slug(directory, page.title)
     try:

@@ -167,7 +167,7 @@ def company_admins(company: CompanyPage) -> QuerySet:
     from guardian.shortcuts import get_user_obj_perms_model
 
     UserObjectPermission = get_user_obj_perms_model(company)
-    user_ids = UserObjectPermission.objects.filter(
+    user_ids = UserObjectPermission._default_manager.filter(
         permission__codename=COMPANY_ADMIN_CODENAME,
         permission__content_type__app_label=CompanyPage._meta.app_label,
         object_pk=str(company.pk),

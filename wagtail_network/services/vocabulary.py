@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, Model, OuterRef
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 from wagtail.models import Revision
@@ -16,7 +16,7 @@ from ..viewer import Viewer
 from .base import _changed, _error, _log, _require_user
 
 
-def _permission(model: type, action: str) -> str:
+def _permission(model: type[Model], action: str) -> str:
     return f"{model._meta.app_label}.{action}_{model._meta.model_name}"
 
 
@@ -103,7 +103,12 @@ def merge_terms(user: Any, keep: Skill | Industry, duplicates: list) -> dict[str
 
 
 def _rewrite_revisions(
-    page_model: type, page_ids: list[int], field: str, old: list[int], new: int, many: bool = False
+    page_model: type[Model],
+    page_ids: list[int],
+    field: str,
+    old: list[int],
+    new: int,
+    many: bool = False,
 ) -> None:
     """Point the latest revision of each page at the kept term.
 
@@ -112,7 +117,7 @@ def _rewrite_revisions(
     """
     if not page_ids:
         return
-    revision_ids = page_model.objects.filter(
+    revision_ids = page_model._default_manager.filter(
         pk__in=page_ids, latest_revision__isnull=False
     ).values_list("latest_revision_id", flat=True)
     for revision in Revision.objects.filter(pk__in=list(revision_ids)):

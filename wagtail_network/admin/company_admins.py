@@ -8,8 +8,6 @@ writes the audit-log entry.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
@@ -58,9 +56,7 @@ class CompanyAdminsIndexView(NetworkScreenView):
     page_title = _("Company admins")
     header_icon = "group"
     paginate_by = 50
-
-    def is_allowed(self, user: Any) -> bool:
-        return roles.can_manage_company_admins(user)
+    allowed = staticmethod(roles.can_manage_company_admins)
 
     def get_context_data(self, **kwargs):
         from guardian.shortcuts import get_user_obj_perms_model
@@ -172,9 +168,7 @@ class CompanyAdminsViewSet(NetworkScreenViewSet):
     icon = "group"
     menu_label = _("Company admins")
     menu_name = "network-company-admins"
-
-    def is_shown_to(self, user: Any) -> bool:
-        return roles.can_manage_company_admins(user)
+    allowed = staticmethod(roles.can_manage_company_admins)
 
     def get_urlpatterns(self):
         return [

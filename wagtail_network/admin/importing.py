@@ -369,9 +369,7 @@ class ImportView(NetworkScreenView):
     template_name = "wagtail_network/admin/import.html"
     page_title = _("Import companies or members")
     header_icon = "upload"
-
-    def is_allowed(self, user: Any) -> bool:
-        return can_import(user)
+    allowed = staticmethod(can_import)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -434,9 +432,7 @@ class ImportViewSet(NetworkScreenViewSet):
     icon = "upload"
     menu_label = _("Import (CSV)")
     menu_name = "network-import"
-
-    def is_shown_to(self, user: Any) -> bool:
-        return can_import(user)
+    allowed = staticmethod(can_import)
 
     def get_urlpatterns(self):
         return [

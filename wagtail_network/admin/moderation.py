@@ -370,9 +370,7 @@ class ModerationQueueView(NetworkScreenView):
     page_title = _("Moderation queue")
     header_icon = "tasks"
     preview_size = 10
-
-    def is_allowed(self, user: Any) -> bool:
-        return visibility.can_moderate(user)
+    allowed = staticmethod(visibility.can_moderate)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -421,9 +419,7 @@ class ModerationQueueViewSet(NetworkScreenViewSet):
     icon = "tasks"
     menu_label = _("Moderation queue")
     menu_name = "network-moderation"
-
-    def is_shown_to(self, user: Any) -> bool:
-        return visibility.can_moderate(user)
+    allowed = staticmethod(visibility.can_moderate)
 
     def get_urlpatterns(self):
         return [path("", ModerationQueueView.as_view(), name="index")]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -13,15 +14,15 @@ from wagtail.admin.viewsets.base import ViewSet
 
 
 class NetworkScreenViewSet(ViewSet):
-    """A custom screen in the Network menu, shown to the users :meth:`is_shown_to` admits.
+    """A custom screen in the Network menu, shown to the users :attr:`allowed` admits.
 
     Its URLs live under ``network/<menu name without "network-">/``; its menu item
     opens the first of them. Each view checks the user again: the menu only hides
     what they could not open.
     """
 
-    def is_shown_to(self, user: Any) -> bool:  # pragma: no cover - abstract
-        raise NotImplementedError
+    #: ``(user) -> bool``: who sees the menu item.
+    allowed: Callable[[Any], bool]
 
     @cached_property
     def url_prefix(self) -> str:
@@ -33,20 +34,20 @@ class NetworkScreenViewSet(ViewSet):
 
         class ScreenMenuItem(MenuItem):
             def is_shown(self, request) -> bool:
-                return viewset.is_shown_to(request.user)
+                return viewset.allowed(request.user)
 
         return ScreenMenuItem
 
 
 class NetworkScreenView(WagtailAdminTemplateMixin, TemplateView):
     """The top page of a custom screen: refused (403) to the users
-    :meth:`is_allowed` does not admit, before anything is read."""
+    :attr:`allowed` does not admit, before anything is read."""
 
-    def is_allowed(self, user: Any) -> bool:  # pragma: no cover - abstract
-        raise NotImplementedError
+    #: ``(user) -> bool``: who may open the page.
+    allowed: Callable[[Any], bool]
 
     def dispatch(self, request, *args, **kwargs):
-        if not self.is_allowed(request.user):
+        if not self.allowed(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 

@@ -36,6 +36,7 @@ demo: migrate
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 check: $(STAMP)
 	$(MANAGE) makemigrations --check --dry-run

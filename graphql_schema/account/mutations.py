@@ -12,7 +12,7 @@ from wagtail_network import privacy
 from wagtail_network.errors import ErrorCode, NetworkError
 
 from ..base.errors import MutationError
-from ..base.mutations import ERRORS_DESCRIPTION, perform
+from ..base.mutations import errors_field, perform
 
 
 @strawberry.input(description="Ask for a download link to all your data.")
@@ -31,9 +31,7 @@ class ExportMyDataPayload:
     )
     expires_at: datetime | None = strawberry.field(default=None, description="Link expiry.")
     client_mutation_id: str | None = strawberry.field(default=None, description="As sent.")
-    errors: list[MutationError] = strawberry.field(
-        default_factory=list, description=ERRORS_DESCRIPTION
-    )
+    errors: list[MutationError] = errors_field()
 
 
 @strawberry.input(description="Erase your profile and network data for good.")
@@ -51,9 +49,7 @@ class DeleteMyAccountInput:
 @strawberry.type(description="The result of erasing your account.")
 class DeleteMyAccountPayload:
     deleted: bool = strawberry.field(default=False, description="Whether it was erased.")
-    errors: list[MutationError] = strawberry.field(
-        default_factory=list, description=ERRORS_DESCRIPTION
-    )
+    errors: list[MutationError] = errors_field()
 
 
 @strawberry.type

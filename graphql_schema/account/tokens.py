@@ -12,7 +12,7 @@ from wagtail_network.services import tokens
 
 from ..base.errors import MutationError
 from ..base.ids import decode_id, global_id
-from ..base.mutations import perform
+from ..base.mutations import errors_field, perform
 
 API_TOKEN_TYPE = "ApiToken"
 
@@ -50,9 +50,7 @@ class CreateApiTokenPayload:
         default=None,
         description="The secret to send as 'Authorization: Bearer …'. Shown only in this response.",
     )
-    errors: list[MutationError] = strawberry.field(
-        default_factory=list, description="Why nothing was created, if nothing was."
-    )
+    errors: list[MutationError] = errors_field("Why nothing was created, if nothing was.")
 
 
 @strawberry.input(description="Revoke one of your personal API tokens.")
@@ -63,9 +61,7 @@ class RevokeApiTokenInput:
 @strawberry.type(description="The revoked token.")
 class RevokeApiTokenPayload:
     token: ApiToken | None = strawberry.field(default=None, description="The token revoked.")
-    errors: list[MutationError] = strawberry.field(
-        default_factory=list, description="Why nothing was revoked, if nothing was."
-    )
+    errors: list[MutationError] = errors_field("Why nothing was revoked, if nothing was.")
 
 
 @strawberry.type

@@ -31,6 +31,11 @@ ERRORS_DESCRIPTION = "Expected failures (nothing was written when there are any)
 UNSET: Any = strawberry.UNSET
 
 
+def errors_field(description: str = ERRORS_DESCRIPTION) -> Any:
+    """The ``errors: [MutationError!]!`` field every payload ends with (empty on success)."""
+    return strawberry.field(default_factory=list, description=description)
+
+
 def is_set(value: Any) -> bool:
     """Whether the client sent this input field (``null`` counts as sent)."""
     return value is not UNSET
@@ -84,6 +89,7 @@ __all__ = [
     "ERRORS_DESCRIPTION",
     "UNSET",
     "enum_value",
+    "errors_field",
     "is_set",
     "perform",
     "require_user",

@@ -12,7 +12,7 @@ from wagtail_network.models import Position
 
 from ..base.errors import MutationError
 from ..base.ids import decode_id, decode_optional_id
-from ..base.mutations import ERRORS_DESCRIPTION, UNSET, enum_value, is_set, perform
+from ..base.mutations import UNSET, enum_value, errors_field, is_set, perform
 from ..members.types import PositionType
 from .types import CompanySizeEnum, CompanyType
 
@@ -42,9 +42,7 @@ class UpdateCompanyInput:
 @strawberry.type(description="The company after the change.")
 class UpdateCompanyPayload:
     company: CompanyType | None = strawberry.field(default=None, description="The company.")
-    errors: list[MutationError] = strawberry.field(
-        default_factory=list, description=ERRORS_DESCRIPTION
-    )
+    errors: list[MutationError] = errors_field()
 
 
 @strawberry.input(description="Confirm (or un-confirm) that a member works at your company.")
@@ -58,9 +56,7 @@ class ConfirmPositionInput:
 @strawberry.type(description="The position after confirmation.")
 class ConfirmPositionPayload:
     position: PositionType | None = strawberry.field(default=None, description="The position.")
-    errors: list[MutationError] = strawberry.field(
-        default_factory=list, description=ERRORS_DESCRIPTION
-    )
+    errors: list[MutationError] = errors_field()
 
 
 COMPANY_SCALARS = (

@@ -11,7 +11,7 @@ from wagtail_network import services, visibility
 
 from ..base.errors import MutationError
 from ..base.ids import decode_id
-from ..base.mutations import ERRORS_DESCRIPTION, perform, visible_now
+from ..base.mutations import errors_field, perform, visible_now
 from ..members.types import MemberType
 from .types import EndorsementType, RecommendationRelationshipEnum, RecommendationType
 
@@ -30,9 +30,7 @@ class EndorseSkillPayload:
     member: MemberType | None = strawberry.field(
         default=None, description="The endorsed member (read `skills` for the new counts)."
     )
-    errors: list[MutationError] = strawberry.field(
-        default_factory=list, description=ERRORS_DESCRIPTION
-    )
+    errors: list[MutationError] = errors_field()
 
 
 @strawberry.input(description="Withdraw your endorsement of a member's skill.")
@@ -44,9 +42,7 @@ class WithdrawEndorsementInput:
 @strawberry.type(description="The member after the endorsement was withdrawn.")
 class WithdrawEndorsementPayload:
     member: MemberType | None = strawberry.field(default=None, description="The member.")
-    errors: list[MutationError] = strawberry.field(
-        default_factory=list, description=ERRORS_DESCRIPTION
-    )
+    errors: list[MutationError] = errors_field()
 
 
 @strawberry.input(description="Write a recommendation for a 1st-degree connection.")
@@ -63,9 +59,7 @@ class RecommendationPayload:
     recommendation: RecommendationType | None = strawberry.field(
         default=None, description="The recommendation."
     )
-    errors: list[MutationError] = strawberry.field(
-        default_factory=list, description=ERRORS_DESCRIPTION
-    )
+    errors: list[MutationError] = errors_field()
 
 
 @strawberry.enum(name="RecommendationAction", description="What the recipient does with it.")

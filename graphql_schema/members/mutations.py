@@ -14,7 +14,7 @@ from wagtail_network.models import FieldVisibility, ProfileVisibility
 
 from ..base.errors import MutationError
 from ..base.ids import decode_id, decode_optional_id
-from ..base.mutations import ERRORS_DESCRIPTION, UNSET, enum_value, is_set, perform
+from ..base.mutations import UNSET, enum_value, errors_field, is_set, perform
 from .types import MemberType, OpenToEnum
 
 ProfileVisibilityEnum = strawberry.enum(
@@ -111,9 +111,7 @@ class UpdateMyProfileInput:
 @strawberry.type(description="Your profile after the change.")
 class UpdateMyProfilePayload:
     member: MemberType | None = strawberry.field(default=None, description="Your profile.")
-    errors: list[MutationError] = strawberry.field(
-        default_factory=list, description=ERRORS_DESCRIPTION
-    )
+    errors: list[MutationError] = errors_field()
 
 
 PROFILE_SCALARS = {

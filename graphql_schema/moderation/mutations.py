@@ -12,7 +12,7 @@ from wagtail_network.models import ReportReason
 
 from ..base.errors import MutationError
 from ..base.ids import global_id, parse_global_id
-from ..base.mutations import ERRORS_DESCRIPTION, enum_value, perform
+from ..base.mutations import enum_value, errors_field, perform
 
 ReportReasonEnum = strawberry.enum(
     ReportReason, name="ReportReason", description="Why something is reported."
@@ -37,9 +37,7 @@ class ReportContentPayload:
         description="Global ID of the report (an open report of the same thing "
         "by you is returned instead of a new one).",
     )
-    errors: list[MutationError] = strawberry.field(
-        default_factory=list, description=ERRORS_DESCRIPTION
-    )
+    errors: list[MutationError] = errors_field()
 
 
 REPORT_TARGETS = {

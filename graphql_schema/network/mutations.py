@@ -9,7 +9,7 @@ from wagtail_network import services, visibility
 
 from ..base.errors import MutationError
 from ..base.ids import decode_id, global_id
-from ..base.mutations import ERRORS_DESCRIPTION, perform, visible_now
+from ..base.mutations import errors_field, perform, visible_now
 from ..companies.types import CompanyType
 from ..members.types import MemberType
 
@@ -34,9 +34,7 @@ class MemberPayload:
         description="The other member as you see them now (read `connectionStatus`); null "
         "when they are not visible to you.",
     )
-    errors: list[MutationError] = strawberry.field(
-        default_factory=list, description=ERRORS_DESCRIPTION
-    )
+    errors: list[MutationError] = errors_field()
 
 
 @strawberry.type(description="The result of blocking a member.")
@@ -44,9 +42,7 @@ class BlockMemberPayload:
     blocked_member_id: strawberry.ID | None = strawberry.field(
         default=None, description="Global ID of the member you blocked."
     )
-    errors: list[MutationError] = strawberry.field(
-        default_factory=list, description=ERRORS_DESCRIPTION
-    )
+    errors: list[MutationError] = errors_field()
 
 
 @strawberry.input(description="Follow or unfollow a company.")
@@ -59,9 +55,7 @@ class CompanyPayload:
     company: CompanyType | None = strawberry.field(
         default=None, description="The company (read `followedByViewer`)."
     )
-    errors: list[MutationError] = strawberry.field(
-        default_factory=list, description=ERRORS_DESCRIPTION
-    )
+    errors: list[MutationError] = errors_field()
 
 
 def _member_action(info: Info, input: MemberActionInput, service) -> MemberPayload:

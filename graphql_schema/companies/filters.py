@@ -12,7 +12,7 @@ from typing import Any
 
 import strawberry
 
-from ..base.filters import OrderDirection, order_key
+from ..base.filters import DirectoryOrdering, directory_criteria, relevance_value
 from .types import CompanySizeEnum
 
 
@@ -36,11 +36,7 @@ class CompanyFilter:
 
 @strawberry.enum(name="CompanyOrderField", description="What to sort companies by.")
 class CompanyOrderField(enum.Enum):
-    RELEVANCE = strawberry.enum_value(
-        "relevance",
-        description="Best search match first (with `search`; by name without it). "
-        "The direction does not apply.",
-    )
+    RELEVANCE = relevance_value()
     NAME = "name"
     JOINED = strawberry.enum_value("joined", description="When the page was first published.")
     FOUNDED = "founded"
@@ -48,30 +44,15 @@ class CompanyOrderField(enum.Enum):
 
 
 @strawberry.input(name="CompanyOrdering", description="Sort order for companies.")
-class CompanyOrdering:
-    field: CompanyOrderField = strawberry.field(description="Sort key.")
-    direction: OrderDirection = strawberry.field(
-        default=OrderDirection.ASC, description="Sort direction."
-    )
+class CompanyOrdering(DirectoryOrdering[CompanyOrderField]):
+    pass
 
 
 def company_criteria(
     filters: CompanyFilter | None, ordering: CompanyOrdering | None, search: str | None
 ) -> dict[str, Any]:
     """The criteria of :func:`wagtail_network.filters.filter_companies` for these arguments."""
-    criteria: dict[str, Any] = {"q": search or ""}
-    if ordering is not None:
-        criteria["order"] = order_key(ordering.field.value, ordering.direction)
-    if filters is not None:
-        criteria.update(
-            industry=filters.industry,
-            location=filters.location,
-            city=filters.city,
-            country=filters.country,
-            size=[getattr(v, "value", v) for v in filters.size or []],
-            speciality=filters.speciality,
-        )
-    return criteria
+    return directory_criteria(filters, ordering, search, lists=("size",))
 
 
 __all__ = ["CompanyFilter", "CompanyOrderField", "CompanyOrdering", "company_criteria"]

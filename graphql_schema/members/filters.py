@@ -13,7 +13,7 @@ from typing import Any
 
 import strawberry
 
-from ..base.filters import OrderDirection, order_key
+from ..base.filters import DirectoryOrdering, directory_criteria, relevance_value
 from .types import OpenToEnum
 
 
@@ -42,43 +42,22 @@ class MemberFilter:
 
 @strawberry.enum(name="MemberOrderField", description="What to sort members by.")
 class MemberOrderField(enum.Enum):
-    RELEVANCE = strawberry.enum_value(
-        "relevance",
-        description="Best search match first (with `search`; by name without it). "
-        "The direction does not apply.",
-    )
+    RELEVANCE = relevance_value()
     NAME = "name"
     JOINED = "joined"
     CITY = "city"
 
 
 @strawberry.input(name="MemberOrdering", description="Sort order for members.")
-class MemberOrdering:
-    field: MemberOrderField = strawberry.field(description="Sort key.")
-    direction: OrderDirection = strawberry.field(
-        default=OrderDirection.ASC, description="Sort direction."
-    )
+class MemberOrdering(DirectoryOrdering[MemberOrderField]):
+    pass
 
 
 def member_criteria(
     filters: MemberFilter | None, ordering: MemberOrdering | None, search: str | None
 ) -> dict[str, Any]:
     """The criteria of :func:`wagtail_network.filters.filter_members` for these arguments."""
-    criteria: dict[str, Any] = {"q": search or ""}
-    if ordering is not None:
-        criteria["order"] = order_key(ordering.field.value, ordering.direction)
-    if filters is not None:
-        criteria.update(
-            industry=filters.industry,
-            skill=filters.skill,
-            location=filters.location,
-            city=filters.city,
-            country=filters.country,
-            company=filters.company,
-            current_company_only=filters.current_company_only,
-            open_to=[getattr(v, "value", v) for v in filters.open_to or []],
-        )
-    return criteria
+    return directory_criteria(filters, ordering, search, lists=("open_to",))
 
 
 __all__ = ["MemberFilter", "MemberOrderField", "MemberOrdering", "member_criteria"]

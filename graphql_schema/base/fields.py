@@ -3,13 +3,17 @@ foreign key that obeys its target type's visibility."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import strawberry_django
+from django.db.models import QuerySet
 from strawberry import relay
 from strawberry.extensions import FieldExtension
 from strawberry.types import Info
 from strawberry.types.field import StrawberryField
+
+from .context import viewer_of
 
 
 class PkNode(relay.Node):
@@ -68,4 +72,16 @@ def visible_fk(description: str, **kwargs: Any) -> Any:
     return strawberry_django.field(description=description, extensions=extensions, **kwargs)
 
 
-__all__ = ["PkNode", "VisibleRelated", "visible_fk"]
+def visible_queryset(visible_to: Callable[[Any, QuerySet], QuerySet]) -> Any:
+    """A type's ``get_queryset``: the rows the visibility rule ``visible_to`` (e.g.
+    :func:`wagtail_network.visibility.members_visible_to`) lets the request's viewer
+    see. strawberry-django applies it to every list, prefetch and node lookup of the
+    type, and :class:`VisibleRelated` to its foreign keys."""
+
+    def get_queryset(cls: type, queryset: QuerySet, info: Info, **kwargs: Any) -> QuerySet:
+        return visible_to(viewer_of(info), queryset)
+
+    return classmethod(get_queryset)
+
+
+__all__ = ["PkNode", "VisibleRelated", "visible_fk", "visible_queryset"]

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 import strawberry_django
 from django.db.models import BooleanField as DBBooleanField
-from django.db.models import Exists, OuterRef, Q, QuerySet, Value
+from django.db.models import Exists, OuterRef, Q, Value
 from strawberry.types import Info
 from wagtail.rich_text import expand_db_html
 
@@ -25,7 +25,7 @@ from wagtail_network.sql import count_subquery
 
 from ..base.connection import NetworkConnection, capped
 from ..base.context import page_url, viewer_of
-from ..base.fields import PkNode, visible_fk
+from ..base.fields import PkNode, visible_fk, visible_queryset
 from ..base.images import (
     DEFAULT_SPEC,
     SPEC_DESCRIPTION,
@@ -97,9 +97,7 @@ class CompanyType(PkNode):
     website: str = strawberry_django.field(description="Website URL.")
     contact_email: str = strawberry_django.field(description="Public contact e-mail.")
 
-    @classmethod
-    def get_queryset(cls, queryset: QuerySet, info: Info, **kwargs: Any) -> QuerySet:
-        return visibility.companies_visible_to(viewer_of(info), queryset)
+    get_queryset = visible_queryset(visibility.companies_visible_to)
 
     @strawberry_django.field(only=["description"], description="About the company (HTML).")
     def description(self) -> str:
@@ -210,9 +208,7 @@ class CompanyRelationshipType(PkNode):
     to_company: CompanyType | None = visible_fk(description="The other side.")
     kind: RelationshipKindEnum = strawberry_django.field(description="Kind of relationship.")  # type: ignore[valid-type]
 
-    @classmethod
-    def get_queryset(cls, queryset: QuerySet, info: Info, **kwargs: Any) -> QuerySet:
-        return visibility.relationships_visible_to(viewer_of(info), queryset)
+    get_queryset = visible_queryset(visibility.relationships_visible_to)
 
     @strawberry_django.field(
         only=["confirmed_by_editor", "confirmed_by_from", "confirmed_by_to"],

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 import strawberry_django
-from django.db.models import QuerySet
 from strawberry.types import Info
 
 from wagtail_network import visibility
@@ -20,7 +20,7 @@ from wagtail_network.models import (
 )
 
 from ..base.context import viewer_of
-from ..base.fields import PkNode, visible_fk
+from ..base.fields import PkNode, visible_fk, visible_queryset
 from ..vocab.types import SkillType
 
 if TYPE_CHECKING:
@@ -53,6 +53,37 @@ def _is_party(info: Info, *member_ids: int) -> bool:
     return visibility.sees_everything(user) or visibility.can_moderate(user)
 
 
+def _party_state(
+    state: type[enum.Enum], author: str, others_see: enum.Enum, description: str
+) -> Any:
+    """The ``state`` field: the real state for the two members (``member`` and the
+    one in ``author``), editors and moderators; ``others_see`` for everyone else."""
+
+    def resolve(root: Any, info: Info) -> Any:
+        if _is_party(info, root.member_id, getattr(root, author)):
+            return state(root.state)
+        return others_see
+
+    return strawberry_django.field(
+        resolve, graphql_type=state, only=["state", "member_id", author], description=description
+    )
+
+
+def _hidden_by_recipient() -> Any:
+    """The ``isHidden`` field: told only to the recipient, editors and moderators
+    (everyone else is told ``false``)."""
+
+    def resolve(root: Any, info: Info) -> bool:
+        return bool(_is_party(info, root.member_id) and root.is_hidden)
+
+    return strawberry_django.field(
+        resolve,
+        only=["is_hidden", "member_id"],
+        description="Hidden from the profile by its recipient; told only to the recipient, "
+        "editors and moderators.",
+    )
+
+
 @strawberry_django.type(
     Endorsement,
     name="Endorsement",
@@ -66,27 +97,15 @@ class EndorsementType(PkNode):
     skill: SkillType = strawberry_django.field(description="The skill endorsed.")
     created_at: datetime = strawberry_django.field(description="When.")
 
-    @classmethod
-    def get_queryset(cls, queryset: QuerySet, info: Info, **kwargs: Any) -> QuerySet:
-        return visibility.endorsements_visible_to(viewer_of(info), queryset)
+    get_queryset = visible_queryset(visibility.endorsements_visible_to)
 
-    @strawberry_django.field(
-        only=["state", "member_id", "endorser_id"],
-        description="Moderation state; told only to the two members, editors and moderators "
-        "(others see LIVE).",
+    state: EndorsementStateEnum = _party_state(  # type: ignore[valid-type]
+        EndorsementState,
+        "endorser_id",
+        EndorsementState.LIVE,
+        "Moderation state; told only to the two members, editors and moderators (others see LIVE).",
     )
-    def state(self, info: Info) -> EndorsementStateEnum:  # type: ignore[valid-type]
-        if _is_party(info, self.member_id, self.endorser_id):  # type: ignore[attr-defined]
-            return EndorsementState(self.state)  # type: ignore[attr-defined]
-        return EndorsementState.LIVE
-
-    @strawberry_django.field(
-        only=["is_hidden", "member_id"],
-        description="Hidden from the profile by its recipient; told only to the recipient, "
-        "editors and moderators.",
-    )
-    def is_hidden(self, info: Info) -> bool:
-        return bool(_is_party(info, self.member_id) and self.is_hidden)  # type: ignore[attr-defined]
+    is_hidden: bool = _hidden_by_recipient()
 
 
 @strawberry_django.type(
@@ -105,27 +124,16 @@ class RecommendationType(PkNode):
     text: str = strawberry_django.field(description="The recommendation (plain text).")
     created_at: datetime = strawberry_django.field(description="When it was written.")
 
-    @classmethod
-    def get_queryset(cls, queryset: QuerySet, info: Info, **kwargs: Any) -> QuerySet:
-        return visibility.recommendations_visible_to(viewer_of(info), queryset)
+    get_queryset = visible_queryset(visibility.recommendations_visible_to)
 
-    @strawberry_django.field(
-        only=["state", "member_id", "author_id"],
-        description="Publication state; told only to author, recipient, editors and moderators "
+    state: RecommendationStateEnum = _party_state(  # type: ignore[valid-type]
+        RecommendationState,
+        "author_id",
+        RecommendationState.PUBLISHED,
+        "Publication state; told only to author, recipient, editors and moderators "
         "(others see PUBLISHED).",
     )
-    def state(self, info: Info) -> RecommendationStateEnum:  # type: ignore[valid-type]
-        if _is_party(info, self.member_id, self.author_id):  # type: ignore[attr-defined]
-            return RecommendationState(self.state)  # type: ignore[attr-defined]
-        return RecommendationState.PUBLISHED
-
-    @strawberry_django.field(
-        only=["is_hidden", "member_id"],
-        description="Hidden from the profile by its recipient; told only to the recipient, "
-        "editors and moderators.",
-    )
-    def is_hidden(self, info: Info) -> bool:
-        return bool(_is_party(info, self.member_id) and self.is_hidden)  # type: ignore[attr-defined]
+    is_hidden: bool = _hidden_by_recipient()
 
 
 __all__ = [

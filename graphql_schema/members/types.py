@@ -37,7 +37,7 @@ from wagtail_network.models import (
 
 from ..base.connection import NetworkConnection, capped
 from ..base.context import page_url, viewer_of
-from ..base.fields import PkNode, visible_fk
+from ..base.fields import PkNode, visible_fk, visible_queryset
 from ..base.images import (
     DEFAULT_SPEC,
     SPEC_DESCRIPTION,
@@ -158,9 +158,7 @@ class PositionType(PkNode):
     def verified(self) -> bool:
         return self.verified_at is not None  # type: ignore[attr-defined]
 
-    @classmethod
-    def get_queryset(cls, queryset: QuerySet, info: Info, **kwargs: Any) -> QuerySet:
-        return visibility.positions_visible_to(viewer_of(info), queryset)
+    get_queryset = visible_queryset(visibility.positions_visible_to)
 
 
 @strawberry_django.type(Education, name="Education", description="A school or course.")
@@ -200,9 +198,7 @@ class MemberType(PkNode):
         field_name="first_published_at", description="When the profile first went live."
     )
 
-    @classmethod
-    def get_queryset(cls, queryset: QuerySet, info: Info, **kwargs: Any) -> QuerySet:
-        return visibility.members_visible_to(viewer_of(info), queryset)
+    get_queryset = visible_queryset(visibility.members_visible_to)
 
     @strawberry_django.field(only=["bio"], description="About the member (HTML).")
     def bio(self) -> str:

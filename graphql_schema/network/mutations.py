@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
 import strawberry
 from strawberry.types import Info
 
@@ -12,6 +14,8 @@ from ..base.ids import decode_id, global_id
 from ..base.mutations import errors_field, perform, visible_now
 from ..companies.types import CompanyType
 from ..members.types import MemberType
+
+P = TypeVar("P")
 
 
 @strawberry.input(description="Invite a member to connect.")
@@ -58,13 +62,55 @@ class CompanyPayload:
     errors: list[MutationError] = errors_field()
 
 
-def _member_action(info: Info, input: MemberActionInput, service) -> MemberPayload:
-    def action(user):
-        pk = decode_id(input.member_id, "Member", "memberId")
-        service(user, pk)
-        return MemberPayload(member=visible_now(user, visibility.members_visible_to, pk))
+def _act_on(
+    info: Info,
+    payload: type[P],
+    attr: str,
+    type_name: str,
+    object_id: str,
+    service: str,
+    **extra: Any,
+) -> P:
+    """Apply the service ``service`` to the object of global id ``object_id`` and
+    return ``payload`` with that object (in ``attr``) as the viewer now sees it.
 
-    return perform(info, MemberPayload, action)
+    The service is looked up by name when the mutation runs, so that a patched
+    service is the one called."""
+    field, visible_to = _TARGETS[type_name]
+
+    def action(user: Any) -> P:
+        pk = decode_id(object_id, type_name, field)
+        getattr(services, service)(user, pk, **extra)
+        return payload(**{attr: visible_now(user, visible_to, pk)})
+
+    return perform(info, payload, action)
+
+
+#: The input field and visibility rule of each kind of object these mutations act on.
+_TARGETS = {
+    "Member": ("memberId", visibility.members_visible_to),
+    "Company": ("companyId", visibility.companies_visible_to),
+}
+
+
+def _member_mutation(service: str, description: str) -> Any:
+    """A mutation applying the service ``service`` to the member in its input and
+    returning them as the viewer now sees them."""
+
+    def resolve(info: Info, input: MemberActionInput) -> MemberPayload:
+        return _act_on(info, MemberPayload, "member", "Member", input.member_id, service)
+
+    return strawberry.mutation(resolve, description=description)
+
+
+def _company_mutation(service: str, description: str) -> Any:
+    """A mutation applying the service ``service`` to the company in its input and
+    returning it as the viewer now sees it."""
+
+    def resolve(info: Info, input: CompanyActionInput) -> CompanyPayload:
+        return _act_on(info, CompanyPayload, "company", "Company", input.company_id, service)
+
+    return strawberry.mutation(resolve, description=description)
 
 
 @strawberry.type
@@ -76,39 +122,35 @@ class NetworkMutations:
         "INVITATION_CAP_REACHED, VALIDATION, NO_PROFILE, UNAUTHENTICATED."
     )
     def request_connection(self, info: Info, input: RequestConnectionInput) -> MemberPayload:
-        def action(user):
-            pk = decode_id(input.member_id, "Member", "memberId")
-            services.request_connection(user, pk, input.message or "")
-            return MemberPayload(member=visible_now(user, visibility.members_visible_to, pk))
+        return _act_on(
+            info,
+            MemberPayload,
+            "member",
+            "Member",
+            input.member_id,
+            "request_connection",
+            message=input.message or "",
+        )
 
-        return perform(info, MemberPayload, action)
-
-    @strawberry.mutation(
-        description="Accept the invitation a member sent you (pending or ignored). "
-        "Errors: NOT_FOUND (no invitation from them), SELF_ACTION."
+    accept_connection = _member_mutation(
+        "accept_connection",
+        "Accept the invitation a member sent you (pending or ignored). "
+        "Errors: NOT_FOUND (no invitation from them), SELF_ACTION.",
     )
-    def accept_connection(self, info: Info, input: MemberActionInput) -> MemberPayload:
-        return _member_action(info, input, services.accept_connection)
-
-    @strawberry.mutation(
-        description="Ignore the invitation a member sent you; they are never told. "
-        "Errors: NOT_FOUND, ALREADY_CONNECTED."
+    ignore_connection = _member_mutation(
+        "ignore_connection",
+        "Ignore the invitation a member sent you; they are never told. "
+        "Errors: NOT_FOUND, ALREADY_CONNECTED.",
     )
-    def ignore_connection(self, info: Info, input: MemberActionInput) -> MemberPayload:
-        return _member_action(info, input, services.ignore_connection)
-
-    @strawberry.mutation(
-        description="Withdraw your open invitation to a member (starts the cool-down before "
-        "you may invite them again). Errors: NOT_FOUND, ALREADY_CONNECTED."
+    withdraw_connection_request = _member_mutation(
+        "withdraw_connection_request",
+        "Withdraw your open invitation to a member (starts the cool-down before "
+        "you may invite them again). Errors: NOT_FOUND, ALREADY_CONNECTED.",
     )
-    def withdraw_connection_request(self, info: Info, input: MemberActionInput) -> MemberPayload:
-        return _member_action(info, input, services.withdraw_connection_request)
-
-    @strawberry.mutation(
-        description="Remove a connection (either side may). Errors: NOT_CONNECTED, NOT_FOUND."
+    remove_connection = _member_mutation(
+        "remove_connection",
+        "Remove a connection (either side may). Errors: NOT_CONNECTED, NOT_FOUND.",
     )
-    def remove_connection(self, info: Info, input: MemberActionInput) -> MemberPayload:
-        return _member_action(info, input, services.remove_connection)
 
     @strawberry.mutation(
         description="Block a member: ends any connection and invitations both ways, removes "
@@ -123,30 +165,17 @@ class NetworkMutations:
 
         return perform(info, BlockMemberPayload, action)
 
-    @strawberry.mutation(
-        description="Lift your block of a member. Nothing the block removed comes back. "
-        "Errors: NOT_FOUND (you have not blocked them)."
+    unblock_member = _member_mutation(
+        "unblock_member",
+        "Lift your block of a member. Nothing the block removed comes back. "
+        "Errors: NOT_FOUND (you have not blocked them).",
     )
-    def unblock_member(self, info: Info, input: MemberActionInput) -> MemberPayload:
-        return _member_action(info, input, services.unblock_member)
-
-    @strawberry.mutation(description="Follow a company (idempotent). Errors: NOT_FOUND.")
-    def follow_company(self, info: Info, input: CompanyActionInput) -> CompanyPayload:
-        def action(user):
-            pk = decode_id(input.company_id, "Company", "companyId")
-            services.follow_company(user, pk)
-            return CompanyPayload(company=visible_now(user, visibility.companies_visible_to, pk))
-
-        return perform(info, CompanyPayload, action)
-
-    @strawberry.mutation(description="Stop following a company (idempotent). Errors: NOT_FOUND.")
-    def unfollow_company(self, info: Info, input: CompanyActionInput) -> CompanyPayload:
-        def action(user):
-            pk = decode_id(input.company_id, "Company", "companyId")
-            services.unfollow_company(user, pk)
-            return CompanyPayload(company=visible_now(user, visibility.companies_visible_to, pk))
-
-        return perform(info, CompanyPayload, action)
+    follow_company = _company_mutation(
+        "follow_company", "Follow a company (idempotent). Errors: NOT_FOUND."
+    )
+    unfollow_company = _company_mutation(
+        "unfollow_company", "Stop following a company (idempotent). Errors: NOT_FOUND."
+    )
 
 
 __all__ = ["NetworkMutations"]

@@ -77,6 +77,31 @@ def perform(info: Info, payload: Callable[..., P], action: Callable[[Any], P], *
     return result
 
 
+def performed_mutation(input: type, payload: type, description: str) -> Callable[[Any], Any]:
+    """Declare a mutation by its action alone: a static ``fn(user, input)`` that
+    returns a ``payload``.
+
+    The mutation field takes one argument ``input`` of type ``input`` and returns
+    ``payload``; ``fn`` runs through :func:`perform` (signed-in user, one
+    transaction, a domain error becomes ``payload(errors=[...])``). The field is
+    named for the function, as with ``@strawberry.mutation``.
+    """
+
+    def decorate(fn: Any) -> Any:
+        # Under ``@staticmethod`` in the mutations class (the action takes no self).
+        fn = getattr(fn, "__func__", fn)
+
+        def resolve(info: Info, input: Any) -> Any:
+            return perform(info, payload, lambda user: fn(user, input))
+
+        resolve.__name__ = fn.__name__
+        resolve.__annotations__ = {"info": Info, "input": input_type, "return": payload}
+        return strawberry.mutation(resolve, description=description)
+
+    input_type = input
+    return decorate
+
+
 def visible_now(user: Any, visible_to: Callable[[Any], QuerySet], pk: int) -> Model | None:
     """The object ``pk`` as ``user`` sees it after a write, through the visibility
     rule ``visible_to`` (e.g. :func:`wagtail_network.visibility.members_visible_to`);
@@ -92,6 +117,7 @@ __all__ = [
     "errors_field",
     "is_set",
     "perform",
+    "performed_mutation",
     "require_user",
     "visible_now",
 ]

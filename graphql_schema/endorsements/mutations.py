@@ -5,13 +5,12 @@ from __future__ import annotations
 import enum
 
 import strawberry
-from strawberry.types import Info
 
 from wagtail_network import services, visibility
 
 from ..base.errors import MutationError
 from ..base.ids import decode_id
-from ..base.mutations import errors_field, perform, visible_now
+from ..base.mutations import errors_field, performed_mutation, visible_now
 from ..members.types import MemberType
 from .types import EndorsementType, RecommendationRelationshipEnum, RecommendationType
 
@@ -80,73 +79,67 @@ class RespondToRecommendationInput:
 
 @strawberry.type
 class EndorsementMutations:
-    @strawberry.mutation(
-        description="Endorse a 1st-degree connection for a skill they list (repeating returns "
+    @performed_mutation(
+        EndorseSkillInput,
+        EndorseSkillPayload,
+        "Endorse a 1st-degree connection for a skill they list (repeating returns "
         "the existing endorsement). Errors: NOT_FOUND, SELF_ACTION, NOT_CONNECTED, "
-        "SKILL_NOT_LISTED, NO_PROFILE."
+        "SKILL_NOT_LISTED, NO_PROFILE.",
     )
-    def endorse_skill(self, info: Info, input: EndorseSkillInput) -> EndorseSkillPayload:
-        def action(user):
-            member_pk = decode_id(input.member_id, "Member", "memberId")
-            skill_pk = decode_id(input.skill_id, "Skill", "skillId")
-            endorsement = services.endorse_skill(user, member_pk, skill_pk)
-            return EndorseSkillPayload(
-                endorsement=visible_now(user, visibility.endorsements_visible_to, endorsement.pk),
-                member=visible_now(user, visibility.members_visible_to, member_pk),
-            )
+    @staticmethod
+    def endorse_skill(user, input):
+        member_pk = decode_id(input.member_id, "Member", "memberId")
+        skill_pk = decode_id(input.skill_id, "Skill", "skillId")
+        endorsement = services.endorse_skill(user, member_pk, skill_pk)
+        return EndorseSkillPayload(
+            endorsement=visible_now(user, visibility.endorsements_visible_to, endorsement.pk),
+            member=visible_now(user, visibility.members_visible_to, member_pk),
+        )
 
-        return perform(info, EndorseSkillPayload, action)
-
-    @strawberry.mutation(
-        description="Withdraw your endorsement. Errors: NOT_FOUND (no such endorsement)."
+    @performed_mutation(
+        WithdrawEndorsementInput,
+        WithdrawEndorsementPayload,
+        "Withdraw your endorsement. Errors: NOT_FOUND (no such endorsement).",
     )
-    def withdraw_endorsement(
-        self, info: Info, input: WithdrawEndorsementInput
-    ) -> WithdrawEndorsementPayload:
-        def action(user):
-            member_pk = decode_id(input.member_id, "Member", "memberId")
-            skill_pk = decode_id(input.skill_id, "Skill", "skillId")
-            services.withdraw_endorsement(user, member_pk, skill_pk)
-            return WithdrawEndorsementPayload(
-                member=visible_now(user, visibility.members_visible_to, member_pk)
-            )
+    @staticmethod
+    def withdraw_endorsement(user, input):
+        member_pk = decode_id(input.member_id, "Member", "memberId")
+        skill_pk = decode_id(input.skill_id, "Skill", "skillId")
+        services.withdraw_endorsement(user, member_pk, skill_pk)
+        return WithdrawEndorsementPayload(
+            member=visible_now(user, visibility.members_visible_to, member_pk)
+        )
 
-        return perform(info, WithdrawEndorsementPayload, action)
-
-    @strawberry.mutation(
-        description="Write (or rewrite, until published) a recommendation for a 1st-degree "
+    @performed_mutation(
+        WriteRecommendationInput,
+        RecommendationPayload,
+        "Write (or rewrite, until published) a recommendation for a 1st-degree "
         "connection; it is shown once they accept it. Errors: NOT_FOUND, SELF_ACTION, "
-        "NOT_CONNECTED, VALIDATION, ALREADY_EXISTS."
+        "NOT_CONNECTED, VALIDATION, ALREADY_EXISTS.",
     )
-    def write_recommendation(
-        self, info: Info, input: WriteRecommendationInput
-    ) -> RecommendationPayload:
-        def action(user):
-            member_pk = decode_id(input.member_id, "Member", "memberId")
-            rec = services.write_recommendation(
-                user, member_pk, str(input.relationship.value), input.text
-            )
-            return RecommendationPayload(
-                recommendation=visible_now(user, visibility.recommendations_visible_to, rec.pk)
-            )
+    @staticmethod
+    def write_recommendation(user, input):
+        member_pk = decode_id(input.member_id, "Member", "memberId")
+        rec = services.write_recommendation(
+            user, member_pk, str(input.relationship.value), input.text
+        )
+        return RecommendationPayload(
+            recommendation=visible_now(user, visibility.recommendations_visible_to, rec.pk)
+        )
 
-        return perform(info, RecommendationPayload, action)
-
-    @strawberry.mutation(
-        description="The recipient accepts, declines, hides or unhides a recommendation. "
-        "Errors: NOT_FOUND, PERMISSION_DENIED (not yours), INVALID_STATE."
+    @performed_mutation(
+        RespondToRecommendationInput,
+        RecommendationPayload,
+        "The recipient accepts, declines, hides or unhides a recommendation. "
+        "Errors: NOT_FOUND, PERMISSION_DENIED (not yours), INVALID_STATE.",
     )
-    def respond_to_recommendation(
-        self, info: Info, input: RespondToRecommendationInput
-    ) -> RecommendationPayload:
-        def action(user):
-            pk = decode_id(input.recommendation_id, "Recommendation", "recommendationId")
-            rec = services.respond_to_recommendation(user, pk, input.action.value)
-            return RecommendationPayload(
-                recommendation=visible_now(user, visibility.recommendations_visible_to, rec.pk)
-            )
-
-        return perform(info, RecommendationPayload, action)
+    @staticmethod
+    def respond_to_recommendation(user, input):
+        pk = decode_id(input.recommendation_id, "Recommendation", "recommendationId")
+        rec = services.respond_to_recommendation(user, pk, input.action.value)
+        return RecommendationPayload(
+            recommendation=visible_now(user, visibility.recommendations_visible_to, rec.pk)
+        )
 
 
 __all__ = ["EndorsementMutations", "RecommendationAction"]

@@ -12,7 +12,7 @@ from wagtail_network.services import tokens
 
 from ..base.errors import MutationError
 from ..base.ids import decode_id, global_id
-from ..base.mutations import errors_field, perform
+from ..base.mutations import errors_field, performed_mutation
 
 API_TOKEN_TYPE = "ApiToken"
 
@@ -66,28 +66,26 @@ class RevokeApiTokenPayload:
 
 @strawberry.type
 class TokenMutations:
-    @strawberry.mutation(
-        description=(
-            "Create a personal API token. The plaintext secret is returned once and "
-            "never stored; only its digest is kept."
-        )
+    @performed_mutation(
+        CreateApiTokenInput,
+        CreateApiTokenPayload,
+        "Create a personal API token. The plaintext secret is returned once and "
+        "never stored; only its digest is kept.",
     )
-    def create_api_token(self, info: Info, input: CreateApiTokenInput) -> CreateApiTokenPayload:
-        def action(user):
-            token, plaintext = tokens.create_token(user, input.name)
-            return CreateApiTokenPayload(token=ApiToken.from_model(token), plaintext=plaintext)
+    @staticmethod
+    def create_api_token(user, input):
+        token, plaintext = tokens.create_token(user, input.name)
+        return CreateApiTokenPayload(token=ApiToken.from_model(token), plaintext=plaintext)
 
-        return perform(info, CreateApiTokenPayload, action)
-
-    @strawberry.mutation(
-        description="Revoke one of your API tokens; it stops authenticating at once."
+    @performed_mutation(
+        RevokeApiTokenInput,
+        RevokeApiTokenPayload,
+        "Revoke one of your API tokens; it stops authenticating at once.",
     )
-    def revoke_api_token(self, info: Info, input: RevokeApiTokenInput) -> RevokeApiTokenPayload:
-        def action(user):
-            pk = decode_id(input.id, API_TOKEN_TYPE, "id")
-            return RevokeApiTokenPayload(token=ApiToken.from_model(tokens.revoke_token(user, pk)))
-
-        return perform(info, RevokeApiTokenPayload, action)
+    @staticmethod
+    def revoke_api_token(user, input):
+        pk = decode_id(input.id, API_TOKEN_TYPE, "id")
+        return RevokeApiTokenPayload(token=ApiToken.from_model(tokens.revoke_token(user, pk)))
 
 
 @strawberry.type

@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import strawberry
-from strawberry.types import Info
 
 from wagtail_network import services, visibility
 from wagtail_network.models import Position
 
 from ..base.errors import MutationError
 from ..base.ids import decode_id, decode_optional_id
-from ..base.mutations import UNSET, enum_value, errors_field, is_set, perform
+from ..base.mutations import UNSET, enum_value, errors_field, is_set, performed_mutation
 from ..members.types import PositionType
 from .types import CompanySizeEnum, CompanyType
 
@@ -87,33 +86,33 @@ def company_fields(input: UpdateCompanyInput) -> dict[str, Any]:
 
 @strawberry.type
 class CompanyMutations:
-    @strawberry.mutation(
-        description="Change a company's profile: its admins, editors and superusers. Errors: "
-        "NOT_FOUND, PERMISSION_DENIED (you see it but do not administer it), VALIDATION."
+    @performed_mutation(
+        UpdateCompanyInput,
+        UpdateCompanyPayload,
+        "Change a company's profile: its admins, editors and superusers. Errors: "
+        "NOT_FOUND, PERMISSION_DENIED (you see it but do not administer it), VALIDATION.",
     )
-    def update_company(self, info: Info, input: UpdateCompanyInput) -> UpdateCompanyPayload:
-        def action(user):
-            pk = decode_id(input.company_id, "Company", "companyId")
-            company = services.update_company(user, pk, **company_fields(input))
-            return UpdateCompanyPayload(company=company)
+    @staticmethod
+    def update_company(user, input):
+        pk = decode_id(input.company_id, "Company", "companyId")
+        company = services.update_company(user, pk, **company_fields(input))
+        return UpdateCompanyPayload(company=company)
 
-        return perform(info, UpdateCompanyPayload, action)
-
-    @strawberry.mutation(
-        description="A company admin confirms that a member works (worked) there, or withdraws "
-        "the confirmation. Errors: NOT_FOUND, PERMISSION_DENIED."
+    @performed_mutation(
+        ConfirmPositionInput,
+        ConfirmPositionPayload,
+        "A company admin confirms that a member works (worked) there, or withdraws "
+        "the confirmation. Errors: NOT_FOUND, PERMISSION_DENIED.",
     )
-    def confirm_position(self, info: Info, input: ConfirmPositionInput) -> ConfirmPositionPayload:
-        def action(user):
-            pk = decode_id(input.position_id, "Position", "positionId")
-            if input.confirmed:
-                position = services.confirm_position(user, pk)
-            else:
-                position = services.unverify_position(user, pk)
-            visible = visibility.positions_visible_to(user, Position.objects.filter(pk=position.pk))
-            return ConfirmPositionPayload(position=visible.first())
-
-        return perform(info, ConfirmPositionPayload, action)
+    @staticmethod
+    def confirm_position(user, input):
+        pk = decode_id(input.position_id, "Position", "positionId")
+        if input.confirmed:
+            position = services.confirm_position(user, pk)
+        else:
+            position = services.unverify_position(user, pk)
+        visible = visibility.positions_visible_to(user, Position.objects.filter(pk=position.pk))
+        return ConfirmPositionPayload(position=visible.first())
 
 
 __all__ = ["CompanyMutations", "company_fields"]

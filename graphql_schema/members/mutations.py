@@ -6,7 +6,6 @@ from datetime import date
 from typing import Any
 
 import strawberry
-from strawberry.types import Info
 
 from wagtail_network import services
 from wagtail_network.errors import ErrorCode, NetworkError
@@ -14,7 +13,7 @@ from wagtail_network.models import FieldVisibility, ProfileVisibility
 
 from ..base.errors import MutationError
 from ..base.ids import decode_id, decode_optional_id
-from ..base.mutations import UNSET, enum_value, errors_field, is_set, perform
+from ..base.mutations import UNSET, enum_value, errors_field, is_set, performed_mutation
 from .types import MemberType, OpenToEnum
 
 ProfileVisibilityEnum = strawberry.enum(
@@ -189,17 +188,17 @@ def profile_fields(input: UpdateMyProfileInput) -> dict[str, Any]:
 
 @strawberry.type
 class MemberMutations:
-    @strawberry.mutation(
-        description="Create your member profile (joining the network) or change it. Each "
+    @performed_mutation(
+        UpdateMyProfileInput,
+        UpdateMyProfilePayload,
+        "Create your member profile (joining the network) or change it. Each "
         "change is a revision of your profile page. Errors: VALIDATION (with the field), "
-        "NOT_FOUND (an unknown company/skill/industry id), UNAUTHENTICATED."
+        "NOT_FOUND (an unknown company/skill/industry id), UNAUTHENTICATED.",
     )
-    def update_my_profile(self, info: Info, input: UpdateMyProfileInput) -> UpdateMyProfilePayload:
-        def action(user):
-            member = services.update_my_profile(user, **profile_fields(input))
-            return UpdateMyProfilePayload(member=member)
-
-        return perform(info, UpdateMyProfilePayload, action)
+    @staticmethod
+    def update_my_profile(user, input):
+        member = services.update_my_profile(user, **profile_fields(input))
+        return UpdateMyProfilePayload(member=member)
 
 
 __all__ = ["MemberMutations", "profile_fields"]

@@ -4,7 +4,6 @@ recommendation to the moderators."""
 from __future__ import annotations
 
 import strawberry
-from strawberry.types import Info
 
 from wagtail_network import services
 from wagtail_network.errors import ErrorCode, NetworkError
@@ -12,7 +11,7 @@ from wagtail_network.models import ReportReason
 
 from ..base.errors import MutationError
 from ..base.ids import global_id, parse_global_id
-from ..base.mutations import enum_value, errors_field, perform
+from ..base.mutations import enum_value, errors_field, performed_mutation
 
 ReportReasonEnum = strawberry.enum(
     ReportReason, name="ReportReason", description="Why something is reported."
@@ -50,31 +49,31 @@ REPORT_TARGETS = {
 
 @strawberry.type
 class ModerationMutations:
-    @strawberry.mutation(
-        description="Report a member, company, endorsement or recommendation to the "
-        "moderators. Errors: NOT_FOUND, SELF_ACTION, VALIDATION."
+    @performed_mutation(
+        ReportContentInput,
+        ReportContentPayload,
+        "Report a member, company, endorsement or recommendation to the "
+        "moderators. Errors: NOT_FOUND, SELF_ACTION, VALIDATION.",
     )
-    def report_content(self, info: Info, input: ReportContentInput) -> ReportContentPayload:
-        def action(user):
-            parsed = parse_global_id(input.target_id)
-            if parsed is None or parsed[0] not in REPORT_TARGETS:
-                raise NetworkError(ErrorCode.NOT_FOUND, field="targetId")
-            type_name, pk = parsed
-            kind = REPORT_TARGETS[type_name]
-            try:
-                report = services.report_content(
-                    user,
-                    reason=enum_value(input.reason),
-                    details=input.details or "",
-                    **{kind: pk},
-                )
-            except NetworkError as exc:
-                if exc.field in REPORT_TARGETS.values():
-                    exc.field = "targetId"
-                raise
-            return ReportContentPayload(report_id=strawberry.ID(global_id("Report", report.pk)))
-
-        return perform(info, ReportContentPayload, action)
+    @staticmethod
+    def report_content(user, input):
+        parsed = parse_global_id(input.target_id)
+        if parsed is None or parsed[0] not in REPORT_TARGETS:
+            raise NetworkError(ErrorCode.NOT_FOUND, field="targetId")
+        type_name, pk = parsed
+        kind = REPORT_TARGETS[type_name]
+        try:
+            report = services.report_content(
+                user,
+                reason=enum_value(input.reason),
+                details=input.details or "",
+                **{kind: pk},
+            )
+        except NetworkError as exc:
+            if exc.field in REPORT_TARGETS.values():
+                exc.field = "targetId"
+            raise
+        return ReportContentPayload(report_id=strawberry.ID(global_id("Report", report.pk)))
 
 
 __all__ = ["ModerationMutations"]

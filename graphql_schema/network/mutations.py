@@ -11,7 +11,7 @@ from wagtail_network import services, visibility
 
 from ..base.errors import MutationError
 from ..base.ids import decode_id, global_id
-from ..base.mutations import errors_field, perform, visible_now
+from ..base.mutations import errors_field, perform, performed_mutation, visible_now
 from ..companies.types import CompanyType
 from ..members.types import MemberType
 
@@ -152,18 +152,18 @@ class NetworkMutations:
         "Remove a connection (either side may). Errors: NOT_CONNECTED, NOT_FOUND.",
     )
 
-    @strawberry.mutation(
-        description="Block a member: ends any connection and invitations both ways, removes "
+    @performed_mutation(
+        MemberActionInput,
+        BlockMemberPayload,
+        "Block a member: ends any connection and invitations both ways, removes "
         "endorsements and recommendations between you, and hides you from each other. "
-        "Errors: NOT_FOUND, SELF_ACTION."
+        "Errors: NOT_FOUND, SELF_ACTION.",
     )
-    def block_member(self, info: Info, input: MemberActionInput) -> BlockMemberPayload:
-        def action(user):
-            pk = decode_id(input.member_id, "Member", "memberId")
-            services.block_member(user, pk)
-            return BlockMemberPayload(blocked_member_id=strawberry.ID(global_id("Member", pk)))
-
-        return perform(info, BlockMemberPayload, action)
+    @staticmethod
+    def block_member(user, input):
+        pk = decode_id(input.member_id, "Member", "memberId")
+        services.block_member(user, pk)
+        return BlockMemberPayload(blocked_member_id=strawberry.ID(global_id("Member", pk)))
 
     unblock_member = _member_mutation(
         "unblock_member",

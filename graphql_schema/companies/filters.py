@@ -2,17 +2,17 @@
 
 Search, filters and ordering are decided by one module,
 :func:`wagtail_network.filters.filter_companies`, which the directory pages call
-too. This module only turns the GraphQL arguments into its criteria.
+too. This module declares the GraphQL arguments;
+:func:`graphql_schema.base.filters.directory_criteria` turns them into its criteria.
 """
 
 from __future__ import annotations
 
 import enum
-from typing import Any
 
 import strawberry
 
-from ..base.filters import DirectoryOrdering, directory_criteria, relevance_value
+from ..base.filters import DirectoryOrdering, relevance_value
 from .types import CompanySizeEnum
 
 
@@ -48,11 +48,4 @@ class CompanyOrdering(DirectoryOrdering[CompanyOrderField]):
     pass
 
 
-def company_criteria(
-    filters: CompanyFilter | None, ordering: CompanyOrdering | None, search: str | None
-) -> dict[str, Any]:
-    """The criteria of :func:`wagtail_network.filters.filter_companies` for these arguments."""
-    return directory_criteria(filters, ordering, search, lists=("size",))
-
-
-__all__ = ["CompanyFilter", "CompanyOrderField", "CompanyOrdering", "company_criteria"]
+__all__ = ["CompanyFilter", "CompanyOrderField", "CompanyOrdering"]

@@ -3,17 +3,17 @@
 Search, filters and ordering are decided by one module,
 :func:`wagtail_network.filters.filter_members`, which the directory pages call
 too: the same words, filters and ordering give the same members in the same
-order on both. This module only turns the GraphQL arguments into its criteria.
+order on both. This module declares the GraphQL arguments;
+:func:`graphql_schema.base.filters.directory_criteria` turns them into its criteria.
 """
 
 from __future__ import annotations
 
 import enum
-from typing import Any
 
 import strawberry
 
-from ..base.filters import DirectoryOrdering, directory_criteria, relevance_value
+from ..base.filters import DirectoryOrdering, relevance_value
 from .types import OpenToEnum
 
 
@@ -53,11 +53,4 @@ class MemberOrdering(DirectoryOrdering[MemberOrderField]):
     pass
 
 
-def member_criteria(
-    filters: MemberFilter | None, ordering: MemberOrdering | None, search: str | None
-) -> dict[str, Any]:
-    """The criteria of :func:`wagtail_network.filters.filter_members` for these arguments."""
-    return directory_criteria(filters, ordering, search, lists=("open_to",))
-
-
-__all__ = ["MemberFilter", "MemberOrderField", "MemberOrdering", "member_criteria"]
+__all__ = ["MemberFilter", "MemberOrderField", "MemberOrdering"]

@@ -1,0 +1,72 @@
+"""The two root fields every directory has (``member``/``members``,
+``company``/``companies``): one object by slug, and the searchable, filtered,
+ordered connection, both only ever showing what the viewer may see."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable
+from typing import Annotated, Any
+
+import strawberry
+import strawberry_django
+from django.db.models import QuerySet
+from strawberry.types import Info
+from strawberry_django.optimizer import optimize
+
+from .connection import NetworkConnection
+from .context import viewer_of
+from .filters import directory_criteria
+
+
+def by_slug_field(
+    node: type, visible_to: Callable[[Any], QuerySet], description: str, slug_description: str
+) -> Any:
+    """The ``member(slug:)``-style field: the ``node`` with that slug among those
+    ``visible_to`` the viewer, or null (missing and hidden read the same)."""
+
+    def resolve(info: Info, slug: str) -> Any:
+        qs = visible_to(viewer_of(info)).filter(slug=slug)
+        return optimize(qs, info).first()
+
+    resolve.__annotations__ = {
+        "info": Info,
+        "slug": Annotated[str, strawberry.argument(description=slug_description)],
+        "return": node | None,
+    }
+    return strawberry_django.field(resolve, description=description)
+
+
+def directory_field(
+    node: type,
+    filters: type,
+    ordering: type,
+    search_description: str,
+    find: Callable[[Any, dict[str, Any]], Iterable[Any]],
+    description: str,
+    *,
+    lists: Collection[str] = (),
+) -> Any:
+    """The ``members``-style connection: ``find(viewer, criteria)`` (a
+    :mod:`wagtail_network.filters` directory function) for the ``filters``,
+    ``ordering`` and ``search`` arguments (see :func:`.filters.directory_criteria`
+    for ``lists``)."""
+
+    def resolve(info: Info, filters: Any = None, ordering: Any = None, search: Any = None) -> Any:
+        return find(viewer_of(info), directory_criteria(filters, ordering, search, lists=lists))
+
+    resolve.__annotations__ = {
+        "info": Info,
+        "filters": Annotated[filters | None, strawberry.argument(description="Narrow the list.")],
+        "ordering": Annotated[
+            ordering | None,
+            strawberry.argument(
+                description="Sort order (default: by relevance with `search`, else by name)."
+            ),
+        ],
+        "search": Annotated[str | None, strawberry.argument(description=search_description)],
+        "return": Iterable[node],  # type: ignore[valid-type]
+    }
+    return strawberry_django.connection(NetworkConnection[node], description=description)(resolve)  # type: ignore[valid-type]
+
+
+__all__ = ["by_slug_field", "directory_field"]

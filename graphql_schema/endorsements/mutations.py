@@ -15,10 +15,25 @@ from ..members.types import MemberType
 from .types import EndorsementType, RecommendationRelationshipEnum, RecommendationType
 
 
-@strawberry.input(description="Endorse a member for a skill they list.")
-class EndorseSkillInput:
+@strawberry.input(name="MemberSkillInput", description="A member and one skill they list.")
+class MemberSkillInput:
+    """The two ids that name an endorsement (whose, of which skill); the endorse and
+    withdraw inputs are this under their own names (this one is in no field)."""
+
     member_id: strawberry.ID = strawberry.field(description="Global ID of the member.")
     skill_id: strawberry.ID = strawberry.field(description="Global ID of the skill.")
+
+    def pks(self) -> tuple[int, int]:
+        """The member's and the skill's primary keys (NOT_FOUND on the field otherwise)."""
+        return (
+            decode_id(self.member_id, "Member", "memberId"),
+            decode_id(self.skill_id, "Skill", "skillId"),
+        )
+
+
+@strawberry.input(description="Endorse a member for a skill they list.")
+class EndorseSkillInput(MemberSkillInput):
+    pass
 
 
 @strawberry.type(description="The endorsement and the member it concerns.")
@@ -33,9 +48,8 @@ class EndorseSkillPayload:
 
 
 @strawberry.input(description="Withdraw your endorsement of a member's skill.")
-class WithdrawEndorsementInput:
-    member_id: strawberry.ID = strawberry.field(description="Global ID of the member.")
-    skill_id: strawberry.ID = strawberry.field(description="Global ID of the skill.")
+class WithdrawEndorsementInput(MemberSkillInput):
+    pass
 
 
 @strawberry.type(description="The member after the endorsement was withdrawn.")
@@ -88,8 +102,7 @@ class EndorsementMutations:
     )
     @staticmethod
     def endorse_skill(user, input):
-        member_pk = decode_id(input.member_id, "Member", "memberId")
-        skill_pk = decode_id(input.skill_id, "Skill", "skillId")
+        member_pk, skill_pk = input.pks()
         endorsement = services.endorse_skill(user, member_pk, skill_pk)
         return EndorseSkillPayload(
             endorsement=visible_now(user, visibility.endorsements_visible_to, endorsement.pk),
@@ -103,8 +116,7 @@ class EndorsementMutations:
     )
     @staticmethod
     def withdraw_endorsement(user, input):
-        member_pk = decode_id(input.member_id, "Member", "memberId")
-        skill_pk = decode_id(input.skill_id, "Skill", "skillId")
+        member_pk, skill_pk = input.pks()
         services.withdraw_endorsement(user, member_pk, skill_pk)
         return WithdrawEndorsementPayload(
             member=visible_now(user, visibility.members_visible_to, member_pk)

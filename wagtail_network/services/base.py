@@ -4,10 +4,11 @@ cached facts are invalidated after a change."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import IntegrityError, models, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
@@ -69,23 +70,25 @@ def _require_user(user: Any) -> None:
         raise _error(ErrorCode.UNAUTHENTICATED)
 
 
-def _visible_member(user: Any, member: Any, field: str = "member") -> MemberPage:
-    """The target member, if the user may see it; otherwise ``NOT_FOUND``."""
+def _visible_one(user: Any, visible_to: Callable[[Viewer], QuerySet], obj: Any, field: str) -> Any:
+    """The row of ``visible_to(viewer)`` that ``obj`` (instance or pk) names; otherwise
+    ``NOT_FOUND``, so an invisible row and a missing one answer alike."""
     viewer = Viewer.of(user)
-    pk = _pk(member, field)
-    target = visibility.members_visible_to(viewer).filter(pk=pk).first()
+    pk = _pk(obj, field)
+    target = visible_to(viewer).filter(pk=pk).first()
     if target is None:
         raise _error(ErrorCode.NOT_FOUND, field=field)
     return target
+
+
+def _visible_member(user: Any, member: Any, field: str = "member") -> MemberPage:
+    """The target member, if the user may see it; otherwise ``NOT_FOUND``."""
+    return _visible_one(user, visibility.members_visible_to, member, field)
 
 
 def _visible_company(user: Any, company: Any, field: str = "company") -> CompanyPage:
-    viewer = Viewer.of(user)
-    pk = _pk(company, field)
-    target = visibility.companies_visible_to(viewer).filter(pk=pk).first()
-    if target is None:
-        raise _error(ErrorCode.NOT_FOUND, field=field)
-    return target
+    """The target company, if the user may see it; otherwise ``NOT_FOUND``."""
+    return _visible_one(user, visibility.companies_visible_to, company, field)
 
 
 def _not_found_or(user: Any, member_pk: int, code: ErrorCode) -> NetworkError:

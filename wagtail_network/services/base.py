@@ -33,6 +33,30 @@ def _error(code: ErrorCode, message: Any = None, field: str | None = None) -> Ne
     return NetworkError(code, message, field=field)
 
 
+def _require_choice(
+    value: Any, choices: type[models.TextChoices], message: Any, field: str
+) -> None:
+    """``VALIDATION`` on ``field`` unless ``value`` is one of ``choices``."""
+    if value not in choices.values:
+        raise _error(ErrorCode.VALIDATION, message, field=field)
+
+
+def _text_within(value: Any, max_length: int, too_long: Any, field: str) -> str:
+    """``value`` stripped (``None`` reads as empty); ``VALIDATION`` on ``field`` when
+    it is longer than ``max_length`` (``too_long`` names the limit as ``%(max)d``)."""
+    text = (value or "").strip()
+    if len(text) > max_length:
+        raise _error(ErrorCode.VALIDATION, too_long % {"max": max_length}, field=field)
+    return text
+
+
+def _delete_logged(viewer: Viewer, obj: Any, action: str, **data: Any) -> None:
+    """Delete ``obj`` and log ``action`` in one transaction: the audit log keeps the fact."""
+    with transaction.atomic():
+        _log(obj, action, viewer, **data)
+        obj.delete()
+
+
 def _pk(value: Any, field: str | None = None) -> int:
     """A primary key from an instance or an id; garbage reads as "not found"."""
     if isinstance(value, models.Model):
@@ -68,6 +92,14 @@ def _require_user(user: Any) -> None:
     viewer = Viewer.of(user)
     if not visibility.is_authenticated(viewer):
         raise _error(ErrorCode.UNAUTHENTICATED)
+
+
+def _other_member_pk(me: MemberPage, member: Any) -> int:
+    """The pk of the member acted on; ``SELF_ACTION`` when that is the actor."""
+    other_pk = _pk(member, "member")
+    if other_pk == me.pk:
+        raise _error(ErrorCode.SELF_ACTION, field="member")
+    return other_pk
 
 
 def _visible_one(user: Any, visible_to: Callable[[Viewer], QuerySet], obj: Any, field: str) -> Any:

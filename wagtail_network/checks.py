@@ -10,33 +10,38 @@ VISIBILITIES = {"public", "members", "connections"}
 FIELD_VISIBILITIES = VISIBILITIES | {"only_me"}
 
 
+# What the host site must have: (present?, message, hint, id), one row a requirement.
+def _requirements() -> list[tuple[bool, str, str, str]]:
+    return [
+        (
+            "guardian" in settings.INSTALLED_APPS,
+            "django-guardian is not installed.",
+            "Add 'guardian' to INSTALLED_APPS: company admins are per-object grants.",
+            "wagtail_network.E001",
+        ),
+        (
+            GUARDIAN_BACKEND in getattr(settings, "AUTHENTICATION_BACKENDS", []),
+            "guardian's ObjectPermissionBackend is not in AUTHENTICATION_BACKENDS.",
+            f"Add {GUARDIAN_BACKEND!r} after ModelBackend.",
+            "wagtail_network.E002",
+        ),
+        (
+            "strawberry_django" in settings.INSTALLED_APPS,
+            "strawberry_django is not installed.",
+            "Add 'strawberry_django' to INSTALLED_APPS for the GraphQL API.",
+            "wagtail_network.E003",
+        ),
+    ]
+
+
 @checks.register()
 def check_installation(app_configs=None, **kwargs):
-    errors = []
-    if "guardian" not in settings.INSTALLED_APPS:
-        errors.append(
-            checks.Error(
-                "django-guardian is not installed.",
-                hint="Add 'guardian' to INSTALLED_APPS: company admins are per-object grants.",
-                id="wagtail_network.E001",
-            )
-        )
-    if GUARDIAN_BACKEND not in getattr(settings, "AUTHENTICATION_BACKENDS", []):
-        errors.append(
-            checks.Error(
-                "guardian's ObjectPermissionBackend is not in AUTHENTICATION_BACKENDS.",
-                hint=f"Add {GUARDIAN_BACKEND!r} after ModelBackend.",
-                id="wagtail_network.E002",
-            )
-        )
-    if "strawberry_django" not in settings.INSTALLED_APPS:
-        errors.append(
-            checks.Error(
-                "strawberry_django is not installed.",
-                hint="Add 'strawberry_django' to INSTALLED_APPS for the GraphQL API.",
-                id="wagtail_network.E003",
-            )
-        )
+    """Errors for each missing app or backend, then for malformed WAGTAIL_NETWORK settings."""
+    errors = [
+        checks.Error(message, hint=hint, id=error_id)
+        for present, message, hint, error_id in _requirements()
+        if not present
+    ]
     errors.extend(_check_settings_dict())
     return errors
 

@@ -10,6 +10,7 @@ whatever its page size.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -184,6 +185,32 @@ def _ordering_choices(searching: bool) -> list[tuple[str, Any]]:
     return [(key, label) for key, label in ORDERINGS.items() if key != ORDER_RELEVANCE or searching]
 
 
+def _listing_context(
+    request: HttpRequest,
+    page: Any,
+    filterset_class: type[DirectoryFilterSet],
+    prepare: Any,
+    rows: str,
+    echoed: Sequence[str],
+) -> dict[str, Any]:
+    """What both directories show: one page of rows (as ``listing`` and as ``rows``),
+    the search words, the criteria echoed back, the orderings and the industries."""
+    filterset = _filter(request, filterset_class, page)
+    listing = _paginate(request, filterset, prepare)
+    query = filterset.criteria.get("q") or ""
+    filters = _echo(filterset, *echoed)
+    return {
+        "listing": listing,
+        rows: listing.items,
+        "query": query,
+        "filters": filters,
+        "active_filters": any(filters.values()),
+        "orderings": _ordering_choices(bool(query)),
+        # Filter choices as plain dicts: no model instances for a few hundred options.
+        "industries": Industry.objects.order_by("name").values("name", "slug"),
+    }
+
+
 def _visible_companies_q(user: Any, prefix: str = "company_id") -> Exists:
     return Exists(visibility.companies_visible_to(user).filter(pk=OuterRef(prefix)))
 
@@ -240,21 +267,16 @@ def member_directory_context(request: HttpRequest, page: MemberIndexPage) -> dic
     ``order`` (``name``, ``newest``, ``relevance``) and ``page``.
     """
     user = _user(request)
-    filterset = _filter(request, MemberFilterSet, page)
-    listing = _paginate(request, filterset, _member_cards(user))
-    _attach_degrees(user, listing.items)
-    query = filterset.criteria.get("q") or ""
-    filters = _echo(filterset, "industry", "skill", "location", "company", "open_to")
-
-    return {
-        "listing": listing,
-        "members": listing.items,
-        "query": query,
-        "filters": filters,
-        "active_filters": any(filters.values()),
-        "orderings": _ordering_choices(bool(query)),
-        # Filter choices as plain dicts: no model instances for a few hundred options.
-        "industries": Industry.objects.order_by("name").values("name", "slug"),
+    context = _listing_context(
+        request,
+        page,
+        MemberFilterSet,
+        _member_cards(user),
+        "members",
+        ("industry", "skill", "location", "company", "open_to"),
+    )
+    _attach_degrees(user, context["members"])
+    return context | {
         "skills": Skill.objects.order_by("name").values("name", "slug"),
         "companies": visibility.companies_visible_to(user)
         .filter(live=True)
@@ -306,21 +328,15 @@ def company_directory_context(request: HttpRequest, page: CompanyIndexPage) -> d
     ``size`` (a :class:`CompanySize` value), ``order`` and ``page``.
     """
     user = _user(request)
-    filterset = _filter(request, CompanyFilterSet, page)
-    listing = _paginate(request, filterset, _company_cards(user))
-    query = filterset.criteria.get("q") or ""
-    filters = _echo(filterset, "industry", "location", "size")
-
-    return {
-        "listing": listing,
-        "companies": listing.items,
-        "query": query,
-        "filters": filters,
-        "active_filters": any(filters.values()),
-        "orderings": _ordering_choices(bool(query)),
-        "industries": Industry.objects.order_by("name").values("name", "slug"),
-        "size_choices": CompanySize.choices,
-    }
+    context = _listing_context(
+        request,
+        page,
+        CompanyFilterSet,
+        _company_cards(user),
+        "companies",
+        ("industry", "location", "size"),
+    )
+    return context | {"size_choices": CompanySize.choices}
 
 
 # --------------------------------------------------------------------------

@@ -22,7 +22,7 @@ match.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
@@ -241,10 +241,13 @@ class DirectoryFilterSet(django_filters.FilterSet):
         #: The search's candidate ids, best first (``None`` without search words).
         self.ranked_ids: list[int] | None = None
 
+    #: Set by subclasses: the visibility rule of the page model (viewer, queryset).
+    visible_to: Callable[..., QuerySet] = staticmethod(visibility.members_visible_to)
+
     @classmethod
     def visible(cls, user: Any, within: Any = None) -> QuerySet:
         """The live rows the viewer may see, below ``within`` if given."""
-        raise NotImplementedError
+        return cls.visible_to(user, cls.scope(within)).filter(live=True)
 
     @classmethod
     def scope(cls, within: Any = None) -> PageQuerySet:
@@ -344,10 +347,7 @@ class MemberFilterSet(DirectoryFilterSet):
 
     page_model = MemberPage
     sort_fields = MEMBER_SORT_FIELDS
-
-    @classmethod
-    def visible(cls, user: Any, within: Any = None) -> QuerySet:
-        return visibility.members_visible_to(user, cls.scope(within)).filter(live=True)
+    visible_to = staticmethod(visibility.members_visible_to)
 
     def keep(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
         return queryset
@@ -380,10 +380,7 @@ class CompanyFilterSet(DirectoryFilterSet):
 
     page_model = CompanyPage
     sort_fields = COMPANY_SORT_FIELDS
-
-    @classmethod
-    def visible(cls, user: Any, within: Any = None) -> QuerySet:
-        return visibility.companies_visible_to(user, cls.scope(within)).filter(live=True)
+    visible_to = staticmethod(visibility.companies_visible_to)
 
     def filter_size(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
         return queryset.filter(size_range__in=value)

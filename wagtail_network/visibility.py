@@ -95,26 +95,23 @@ def is_network_member(who: Any) -> bool:
     return bool(member and member.live)
 
 
-def sees_everything(who: Any) -> bool:
-    """Editors and moderators: every profile and field, regardless of choices."""
+def _holds_permission(who: Any, fact: str, permission: str) -> bool:
+    """Superuser or ``permission``, asked once per viewer and kept as ``fact``."""
     viewer = Viewer.of(who)
     if not viewer.is_authenticated:
         return False
     user = viewer.user
-    return viewer.fact(
-        "privileged", lambda: bool(user.is_superuser or user.has_perm(VIEW_PRIVATE_PERMISSION))
-    )
+    return viewer.fact(fact, lambda: bool(user.is_superuser or user.has_perm(permission)))
+
+
+def sees_everything(who: Any) -> bool:
+    """Editors and moderators: every profile and field, regardless of choices."""
+    return _holds_permission(who, "privileged", VIEW_PRIVATE_PERMISSION)
 
 
 def can_moderate(who: Any) -> bool:
     """Moderators review endorsements, recommendations and reports."""
-    viewer = Viewer.of(who)
-    if not viewer.is_authenticated:
-        return False
-    user = viewer.user
-    return viewer.fact(
-        "moderator", lambda: bool(user.is_superuser or user.has_perm(MODERATE_PERMISSION))
-    )
+    return _holds_permission(who, "moderator", MODERATE_PERMISSION)
 
 
 # --------------------------------------------------------------------------
@@ -511,45 +508,35 @@ def employees_of(who: Any, company: CompanyPage | int, current: bool | None = No
     return members_visible_to(viewer).filter(employees_q(viewer, company, current))
 
 
-def endorsements_visible_to(who: Any, queryset: QuerySet | None = None) -> QuerySet:
-    """Live, unhidden endorsements between visible members; the recipient also
-    sees hidden and pending ones they received, the endorser those they gave."""
+def _testimonials_visible_to(who: Any, qs: QuerySet, shown_state: str, giver: str) -> QuerySet:
+    """The one rule of endorsements and recommendations: in ``shown_state``, unhidden,
+    between visible members; the recipient and the giver (the ``giver`` field) also
+    see their own in any state. Editors and moderators see all."""
     viewer = Viewer.of(who)
-    qs = queryset if queryset is not None else Endorsement.objects.all()
     if sees_everything(viewer) or can_moderate(viewer):
         return qs
     visible = members_visible_to(viewer).values("pk")
-    q = Q(
-        state=EndorsementState.LIVE, is_hidden=False, endorser_id__in=visible, member_id__in=visible
-    )
+    between_visible = {f"{giver}_id__in": visible, "member_id__in": visible}
+    q = Q(state=shown_state, is_hidden=False, **between_visible)
     me = viewer_member_id(viewer)
     if me is not None:
-        # Own endorsements in any state, but never with someone hidden by a block.
-        q |= (Q(member_id=me) | Q(endorser_id=me)) & Q(
-            endorser_id__in=visible, member_id__in=visible
-        )
+        # Own ones in any state, but never with someone hidden by a block.
+        q |= (Q(member_id=me) | Q(**{f"{giver}_id": me})) & Q(**between_visible)
     return qs.filter(q)
+
+
+def endorsements_visible_to(who: Any, queryset: QuerySet | None = None) -> QuerySet:
+    """Live, unhidden endorsements between visible members; the recipient also
+    sees hidden and pending ones they received, the endorser those they gave."""
+    qs = queryset if queryset is not None else Endorsement.objects.all()
+    return _testimonials_visible_to(who, qs, EndorsementState.LIVE, "endorser")
 
 
 def recommendations_visible_to(who: Any, queryset: QuerySet | None = None) -> QuerySet:
     """Published, unhidden recommendations between visible members; recipient and
     author also see their own in any state."""
-    viewer = Viewer.of(who)
     qs = queryset if queryset is not None else Recommendation.objects.all()
-    if sees_everything(viewer) or can_moderate(viewer):
-        return qs
-    visible = members_visible_to(viewer).values("pk")
-    q = Q(
-        state=RecommendationState.PUBLISHED,
-        is_hidden=False,
-        author_id__in=visible,
-        member_id__in=visible,
-    )
-    me = viewer_member_id(viewer)
-    if me is not None:
-        # Own recommendations in any state, but never with someone hidden by a block.
-        q |= (Q(member_id=me) | Q(author_id=me)) & Q(author_id__in=visible, member_id__in=visible)
-    return qs.filter(q)
+    return _testimonials_visible_to(who, qs, RecommendationState.PUBLISHED, "author")
 
 
 __all__ = [

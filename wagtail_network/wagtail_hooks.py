@@ -65,20 +65,15 @@ def company_admins_button(page, user, view_name=None, next_url=None):
     """A "Company admins" entry in a company page's header menu, for those who may
     grant and revoke company-admin rights there (guardian grants are invisible in
     Wagtail's Users and Groups screens)."""
-    from django.urls import reverse
-    from wagtail.admin.widgets.button import Button
-
+    from .admin.buttons import page_header_buttons
     from .models import CompanyPage
 
-    if page.specific_class is not CompanyPage:
-        return
-    if not roles.can_manage_company_admins(user, page):
-        return
-    yield Button(
-        _("Company admins"),
-        reverse("wagtail_network_company_admins:company", args=[page.pk]),
-        icon_name="group",
-        priority=60,
+    return page_header_buttons(
+        page,
+        user,
+        CompanyPage,
+        roles.can_manage_company_admins,
+        [(_("Company admins"), "wagtail_network_company_admins:company", "group", 60)],
     )
 
 

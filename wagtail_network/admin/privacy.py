@@ -29,6 +29,7 @@ from wagtail.log_actions import log
 from .. import privacy, visibility
 from ..errors import NetworkError
 from ..models import MemberPage
+from .buttons import page_header_buttons
 
 
 def can_run_privacy_actions(user: Any, member: MemberPage) -> bool:
@@ -124,23 +125,15 @@ def admin_urls() -> list:
 
 def member_privacy_buttons(page, user, view_name=None, next_url=None):
     """For the ``register_page_header_buttons`` hook: export and erase on member pages."""
-    from wagtail.admin.widgets.button import Button
-
-    if page.specific_class is not MemberPage:
-        return
-    if not can_run_privacy_actions(user, page):
-        return
-    yield Button(
-        _("Export member data"),
-        reverse("wagtail_network_privacy_export", args=[page.pk]),
-        icon_name="download",
-        priority=70,
-    )
-    yield Button(
-        _("Erase member"),
-        reverse("wagtail_network_privacy_erase", args=[page.pk]),
-        icon_name="bin",
-        priority=71,
+    return page_header_buttons(
+        page,
+        user,
+        MemberPage,
+        can_run_privacy_actions,
+        [
+            (_("Export member data"), "wagtail_network_privacy_export", "download", 70),
+            (_("Erase member"), "wagtail_network_privacy_erase", "bin", 71),
+        ],
     )
 
 

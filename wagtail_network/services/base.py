@@ -4,10 +4,11 @@ cached facts are invalidated after a change."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import IntegrityError, models, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
@@ -30,6 +31,30 @@ from ..viewer import Viewer, user_of
 
 def _error(code: ErrorCode, message: Any = None, field: str | None = None) -> NetworkError:
     return NetworkError(code, message, field=field)
+
+
+def _require_choice(
+    value: Any, choices: type[models.TextChoices], message: Any, field: str
+) -> None:
+    """``VALIDATION`` on ``field`` unless ``value`` is one of ``choices``."""
+    if value not in choices.values:
+        raise _error(ErrorCode.VALIDATION, message, field=field)
+
+
+def _text_within(value: Any, max_length: int, too_long: Any, field: str) -> str:
+    """``value`` stripped (``None`` reads as empty); ``VALIDATION`` on ``field`` when
+    it is longer than ``max_length`` (``too_long`` names the limit as ``%(max)d``)."""
+    text = (value or "").strip()
+    if len(text) > max_length:
+        raise _error(ErrorCode.VALIDATION, too_long % {"max": max_length}, field=field)
+    return text
+
+
+def _delete_logged(viewer: Viewer, obj: Any, action: str, **data: Any) -> None:
+    """Delete ``obj`` and log ``action`` in one transaction: the audit log keeps the fact."""
+    with transaction.atomic():
+        _log(obj, action, viewer, **data)
+        obj.delete()
 
 
 def _pk(value: Any, field: str | None = None) -> int:
@@ -69,23 +94,33 @@ def _require_user(user: Any) -> None:
         raise _error(ErrorCode.UNAUTHENTICATED)
 
 
-def _visible_member(user: Any, member: Any, field: str = "member") -> MemberPage:
-    """The target member, if the user may see it; otherwise ``NOT_FOUND``."""
+def _other_member_pk(me: MemberPage, member: Any) -> int:
+    """The pk of the member acted on; ``SELF_ACTION`` when that is the actor."""
+    other_pk = _pk(member, "member")
+    if other_pk == me.pk:
+        raise _error(ErrorCode.SELF_ACTION, field="member")
+    return other_pk
+
+
+def _visible_one(user: Any, visible_to: Callable[[Viewer], QuerySet], obj: Any, field: str) -> Any:
+    """The row of ``visible_to(viewer)`` that ``obj`` (instance or pk) names; otherwise
+    ``NOT_FOUND``, so an invisible row and a missing one answer alike."""
     viewer = Viewer.of(user)
-    pk = _pk(member, field)
-    target = visibility.members_visible_to(viewer).filter(pk=pk).first()
+    pk = _pk(obj, field)
+    target = visible_to(viewer).filter(pk=pk).first()
     if target is None:
         raise _error(ErrorCode.NOT_FOUND, field=field)
     return target
+
+
+def _visible_member(user: Any, member: Any, field: str = "member") -> MemberPage:
+    """The target member, if the user may see it; otherwise ``NOT_FOUND``."""
+    return _visible_one(user, visibility.members_visible_to, member, field)
 
 
 def _visible_company(user: Any, company: Any, field: str = "company") -> CompanyPage:
-    viewer = Viewer.of(user)
-    pk = _pk(company, field)
-    target = visibility.companies_visible_to(viewer).filter(pk=pk).first()
-    if target is None:
-        raise _error(ErrorCode.NOT_FOUND, field=field)
-    return target
+    """The target company, if the user may see it; otherwise ``NOT_FOUND``."""
+    return _visible_one(user, visibility.companies_visible_to, company, field)
 
 
 def _not_found_or(user: Any, member_pk: int, code: ErrorCode) -> NetworkError:

@@ -23,12 +23,14 @@ from ..models import (
 from ..viewer import Viewer
 from .base import (
     _changed,
+    _delete_logged,
     _error,
     _get_or_create,
     _is_company_admin,
     _is_editor,
     _log,
     _pk,
+    _require_choice,
     _require_user,
     _visible_company,
 )
@@ -117,8 +119,7 @@ def propose_company_relationship(
     """
     viewer = Viewer.of(user)
     _require_user(viewer)
-    if kind not in CompanyRelationshipKind.values:
-        raise _error(ErrorCode.VALIDATION, _("Choose a kind of relationship."), field="kind")
+    _require_choice(kind, CompanyRelationshipKind, _("Choose a kind of relationship."), "kind")
     source = _visible_company(viewer, from_company, "from_company")
     target = _visible_company(viewer, to_company, "to_company")
     if source.pk == target.pk:
@@ -213,16 +214,14 @@ def remove_company_relationship(user: Any, relationship: Any) -> None:
     )
     if not allowed:
         raise _error(ErrorCode.PERMISSION_DENIED)
-    with transaction.atomic():
-        _log(
-            rel,
-            "wagtail_network.company_relationship.remove",
-            viewer,
-            from_company=rel.from_company_id,
-            to_company=rel.to_company_id,
-            kind=rel.kind,
-        )
-        rel.delete()
+    _delete_logged(
+        viewer,
+        rel,
+        "wagtail_network.company_relationship.remove",
+        from_company=rel.from_company_id,
+        to_company=rel.to_company_id,
+        kind=rel.kind,
+    )
 
 
 #: Plain fields a member may set on their own profile.

@@ -31,6 +31,7 @@ from .base import (
     _log,
     _not_found_or,
     _ordered,
+    _other_member_pk,
     _pk,
     _visible_member,
 )
@@ -106,8 +107,7 @@ def request_connection(user: Any, member: Any, message: str = "") -> Connection:
             _("The message can be at most %(max)d characters long.") % {"max": MESSAGE_MAX_LENGTH},
             field="message",
         )
-    if _pk(member, "member") == me.pk:
-        raise _error(ErrorCode.SELF_ACTION, field="member")
+    _other_member_pk(me, member)
     target = _visible_member(viewer, member)
     if target.user_id is None:
         # Editors may create profiles before their person has an account; nobody
@@ -192,6 +192,13 @@ def _request_connection_locked(
     return connection
 
 
+def _locked_pair_connection(me_pk: int, other_pk: int) -> Connection | None:
+    """Lock both members, then the pair's live connection (inside a transaction):
+    every change to a connection between two members starts here."""
+    _lock_members(me_pk, other_pk)
+    return _live_connection(me_pk, other_pk)
+
+
 def accept_connection(user: Any, member: Any) -> Connection:
     """Accept the invitation that ``member`` sent to the actor (pending or ignored).
 
@@ -200,12 +207,9 @@ def accept_connection(user: Any, member: Any) -> Connection:
     """
     viewer = Viewer.of(user)
     me = _actor(viewer)
-    other_pk = _pk(member, "member")
-    if other_pk == me.pk:
-        raise _error(ErrorCode.SELF_ACTION, field="member")
+    other_pk = _other_member_pk(me, member)
     with transaction.atomic():
-        _lock_members(me.pk, other_pk)
-        live = _live_connection(me.pk, other_pk)
+        live = _locked_pair_connection(me.pk, other_pk)
         if live is not None and live.state == ConnectionState.ACCEPTED:
             return live
         if live is None or live.requester_id != other_pk:
@@ -225,8 +229,7 @@ def ignore_connection(user: Any, member: Any) -> Connection:
     me = _actor(viewer, live=False)
     other_pk = _pk(member, "member")
     with transaction.atomic():
-        _lock_members(me.pk, other_pk)
-        live = _live_connection(me.pk, other_pk)
+        live = _locked_pair_connection(me.pk, other_pk)
         if live is None or live.requester_id != other_pk:
             if live is not None and live.state == ConnectionState.ACCEPTED:
                 raise _error(ErrorCode.ALREADY_CONNECTED)
@@ -254,8 +257,7 @@ def withdraw_connection_request(user: Any, member: Any) -> Connection:
     me = _actor(viewer, live=False)
     other_pk = _pk(member, "member")
     with transaction.atomic():
-        _lock_members(me.pk, other_pk)
-        live = _live_connection(me.pk, other_pk)
+        live = _locked_pair_connection(me.pk, other_pk)
         if live is not None and live.state == ConnectionState.ACCEPTED:
             raise _error(ErrorCode.ALREADY_CONNECTED)
         if live is None or live.requester_id != me.pk:
@@ -278,12 +280,9 @@ def remove_connection(user: Any, member: Any) -> Connection:
     """
     viewer = Viewer.of(user)
     me = _actor(viewer, live=False)
-    other_pk = _pk(member, "member")
-    if other_pk == me.pk:
-        raise _error(ErrorCode.SELF_ACTION, field="member")
+    other_pk = _other_member_pk(me, member)
     with transaction.atomic():
-        _lock_members(me.pk, other_pk)
-        live = _live_connection(me.pk, other_pk)
+        live = _locked_pair_connection(me.pk, other_pk)
         if live is None or live.state != ConnectionState.ACCEPTED:
             raise _not_found_or(viewer, other_pk, ErrorCode.NOT_CONNECTED)
         _end_connection(viewer, me, live, action="wagtail_network.connection.remove")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,15 +25,20 @@ from ..viewer import Viewer
 from .base import (
     _actor,
     _connected,
+    _delete_logged,
     _error,
     _get_or_create,
     _lock_members,
     _log,
+    _other_member_pk,
     _pk,
+    _require_choice,
     _require_moderator,
     _require_user,
     _resolve_skill,
+    _text_within,
     _visible_member,
+    _visible_one,
 )
 
 RECOMMENDATION_MAX_LENGTH = 3000
@@ -48,8 +55,7 @@ def endorse_skill(user: Any, member: Any, skill: Any) -> Endorsement:
     """
     viewer = Viewer.of(user)
     me = _actor(viewer)
-    if _pk(member, "member") == me.pk:
-        raise _error(ErrorCode.SELF_ACTION, field="member")
+    _other_member_pk(me, member)
     target = _visible_member(viewer, member)
     skill_obj = _resolve_skill(skill)
     with transaction.atomic():
@@ -114,12 +120,7 @@ def withdraw_endorsement(user: Any, member: Any, skill: Any) -> None:
 
 
 def _visible_endorsement(user: Any, endorsement: Any) -> Endorsement:
-    viewer = Viewer.of(user)
-    pk = _pk(endorsement, "endorsement")
-    obj = visibility.endorsements_visible_to(viewer).filter(pk=pk).first()
-    if obj is None:
-        raise _error(ErrorCode.NOT_FOUND, field="endorsement")
-    return obj
+    return _visible_one(user, visibility.endorsements_visible_to, endorsement, "endorsement")
 
 
 def set_endorsement_hidden(user: Any, endorsement: Any, hidden: bool) -> Endorsement:
@@ -148,15 +149,21 @@ def set_endorsement_hidden(user: Any, endorsement: Any, hidden: bool) -> Endorse
     return obj
 
 
-def _moderated_endorsement(user: Any, endorsement: Any) -> Endorsement:
+def _moderated(user: Any, visible_to: Callable[[Viewer], QuerySet], obj: Any, field: str) -> Any:
+    """The endorsement or recommendation a moderator acts on; ``PERMISSION_DENIED``
+    for a non-moderator who sees it, ``NOT_FOUND`` for one who does not."""
     viewer = Viewer.of(user)
     _require_user(viewer)
-    pk = _pk(endorsement, "endorsement")
-    obj = visibility.endorsements_visible_to(viewer).filter(pk=pk).first()
-    _require_moderator(viewer, obj is not None)
-    if obj is None:
-        raise _error(ErrorCode.NOT_FOUND, field="endorsement")
-    return obj
+    pk = _pk(obj, field)
+    target = visible_to(viewer).filter(pk=pk).first()
+    _require_moderator(viewer, target is not None)
+    if target is None:
+        raise _error(ErrorCode.NOT_FOUND, field=field)
+    return target
+
+
+def _moderated_endorsement(user: Any, endorsement: Any) -> Endorsement:
+    return _moderated(user, visibility.endorsements_visible_to, endorsement, "endorsement")
 
 
 def moderate_endorsement(user: Any, endorsement: Any, approve: bool) -> Endorsement:
@@ -178,20 +185,27 @@ def moderate_endorsement(user: Any, endorsement: Any, approve: bool) -> Endorsem
     return obj
 
 
+def _delete_moderated(
+    user: Any,
+    visible_to: Callable[[Viewer], QuerySet],
+    obj: Any,
+    field: str,
+    giver: str,
+    *more: str,
+) -> None:
+    """A moderator deletes an endorsement or recommendation (``field``); the audit log
+    keeps the fact with the ids of the giver, the member and any ``more`` relations."""
+    viewer = Viewer.of(user)
+    target = _moderated(viewer, visible_to, obj, field)
+    parties = {name: getattr(target, f"{name}_id") for name in (giver, "member", *more)}
+    _delete_logged(viewer, target, f"wagtail_network.{field}.delete", **parties)
+
+
 def delete_endorsement(user: Any, endorsement: Any) -> None:
     """A moderator deletes an endorsement (the audit log keeps the fact)."""
-    viewer = Viewer.of(user)
-    obj = _moderated_endorsement(viewer, endorsement)
-    with transaction.atomic():
-        _log(
-            obj,
-            "wagtail_network.endorsement.delete",
-            viewer,
-            endorser=obj.endorser_id,
-            member=obj.member_id,
-            skill=obj.skill_id,
-        )
-        obj.delete()
+    _delete_moderated(
+        user, visibility.endorsements_visible_to, endorsement, "endorsement", "endorser", "skill"
+    )
 
 
 def write_recommendation(user: Any, member: Any, relationship: str, text: str) -> Recommendation:
@@ -206,20 +220,18 @@ def write_recommendation(user: Any, member: Any, relationship: str, text: str) -
     """
     viewer = Viewer.of(user)
     me = _actor(viewer)
-    if _pk(member, "member") == me.pk:
-        raise _error(ErrorCode.SELF_ACTION, field="member")
-    if relationship not in RecommendationRelationship.values:
-        raise _error(ErrorCode.VALIDATION, _("Choose a relationship."), field="relationship")
-    text = (text or "").strip()
+    _other_member_pk(me, member)
+    _require_choice(
+        relationship, RecommendationRelationship, _("Choose a relationship."), "relationship"
+    )
+    text = _text_within(
+        text,
+        RECOMMENDATION_MAX_LENGTH,
+        _("A recommendation can be at most %(max)d characters long."),
+        "text",
+    )
     if not text:
         raise _error(ErrorCode.VALIDATION, _("Write the recommendation."), field="text")
-    if len(text) > RECOMMENDATION_MAX_LENGTH:
-        raise _error(
-            ErrorCode.VALIDATION,
-            _("A recommendation can be at most %(max)d characters long.")
-            % {"max": RECOMMENDATION_MAX_LENGTH},
-            field="text",
-        )
     target = _visible_member(viewer, member)
     with transaction.atomic():
         _lock_members(me.pk, target.pk)
@@ -255,12 +267,9 @@ def write_recommendation(user: Any, member: Any, relationship: str, text: str) -
 
 
 def _visible_recommendation(user: Any, recommendation: Any) -> Recommendation:
-    viewer = Viewer.of(user)
-    pk = _pk(recommendation, "recommendation")
-    obj = visibility.recommendations_visible_to(viewer).filter(pk=pk).first()
-    if obj is None:
-        raise _error(ErrorCode.NOT_FOUND, field="recommendation")
-    return obj
+    return _visible_one(
+        user, visibility.recommendations_visible_to, recommendation, "recommendation"
+    )
 
 
 def respond_to_recommendation(user: Any, recommendation: Any, action: str) -> Recommendation:
@@ -326,14 +335,7 @@ def respond_to_recommendation(user: Any, recommendation: Any, action: str) -> Re
 
 
 def _moderated_recommendation(user: Any, recommendation: Any) -> Recommendation:
-    viewer = Viewer.of(user)
-    _require_user(viewer)
-    pk = _pk(recommendation, "recommendation")
-    obj = visibility.recommendations_visible_to(viewer).filter(pk=pk).first()
-    _require_moderator(viewer, obj is not None)
-    if obj is None:
-        raise _error(ErrorCode.NOT_FOUND, field="recommendation")
-    return obj
+    return _moderated(user, visibility.recommendations_visible_to, recommendation, "recommendation")
 
 
 def moderate_recommendation(user: Any, recommendation: Any, approve: bool) -> Recommendation:
@@ -373,14 +375,6 @@ def moderate_recommendation(user: Any, recommendation: Any, approve: bool) -> Re
 
 def delete_recommendation(user: Any, recommendation: Any) -> None:
     """A moderator deletes a recommendation (the audit log keeps the fact)."""
-    viewer = Viewer.of(user)
-    obj = _moderated_recommendation(viewer, recommendation)
-    with transaction.atomic():
-        _log(
-            obj,
-            "wagtail_network.recommendation.delete",
-            viewer,
-            author=obj.author_id,
-            member=obj.member_id,
-        )
-        obj.delete()
+    _delete_moderated(
+        user, visibility.recommendations_visible_to, recommendation, "recommendation", "author"
+    )

@@ -25,6 +25,7 @@ from .base import (
     _live_connection,
     _lock_members,
     _log,
+    _other_member_pk,
     _pk,
     _visible_company,
     _visible_member,
@@ -42,9 +43,7 @@ def block_member(user: Any, member: Any) -> Block:
     """
     viewer = Viewer.of(user)
     me = _actor(viewer, live=False)
-    other_pk = _pk(member, "member")
-    if other_pk == me.pk:
-        raise _error(ErrorCode.SELF_ACTION, field="member")
+    other_pk = _other_member_pk(me, member)
     existing = Block.objects.filter(blocker_id=me.pk, blocked_id=other_pk).first()
     if existing is not None:
         return existing

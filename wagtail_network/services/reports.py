@@ -21,7 +21,9 @@ from .base import (
     _error,
     _log,
     _pk,
+    _require_choice,
     _require_user,
+    _text_within,
     _visible_company,
     _visible_member,
 )
@@ -58,16 +60,13 @@ def report_content(
     given = [name for name, value in targets.items() if value is not None]
     if len(given) != 1:
         raise _error(ErrorCode.VALIDATION, _("Report exactly one thing."), field="target")
-    if reason not in ReportReason.values:
-        raise _error(ErrorCode.VALIDATION, _("Choose a reason."), field="reason")
-    details = (details or "").strip()
-    if len(details) > REPORT_DETAILS_MAX_LENGTH:
-        raise _error(
-            ErrorCode.VALIDATION,
-            _("Details can be at most %(max)d characters long.")
-            % {"max": REPORT_DETAILS_MAX_LENGTH},
-            field="details",
-        )
+    _require_choice(reason, ReportReason, _("Choose a reason."), "reason")
+    details = _text_within(
+        details,
+        REPORT_DETAILS_MAX_LENGTH,
+        _("Details can be at most %(max)d characters long."),
+        "details",
+    )
     kind = given[0]
     value = targets[kind]
     target: Any

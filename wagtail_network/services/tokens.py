@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import APIToken
 
 from ..errors import ErrorCode, NetworkError
-from .base import _pk
+from .base import _pk, _text_within
 
 #: Most active tokens one user may hold: enough for every device, not a token farm.
 MAX_TOKENS_PER_USER = 20
@@ -99,15 +99,11 @@ def create_token(user: Any, name: str) -> tuple[APIToken, str]:
     is not stored anywhere and cannot be shown again."""
     if not (user and user.is_authenticated):
         raise NetworkError(ErrorCode.UNAUTHENTICATED)
-    name = (name or "").strip()
+    name = _text_within(
+        name, MAX_NAME_LENGTH, _("The name is longer than %(max)d characters."), "name"
+    )
     if not name:
         raise NetworkError(ErrorCode.VALIDATION, _("Give the token a name."), field="name")
-    if len(name) > MAX_NAME_LENGTH:
-        raise NetworkError(
-            ErrorCode.VALIDATION,
-            _("The name is longer than %(max)d characters.") % {"max": MAX_NAME_LENGTH},
-            field="name",
-        )
     with transaction.atomic():
         if active_tokens(user).count() >= MAX_TOKENS_PER_USER:
             raise NetworkError(

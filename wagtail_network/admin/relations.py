@@ -158,31 +158,28 @@ def _scoped_relationships(user):
     )
 
 
-class ConfirmRelationshipView(ServiceActionView):
+class RelationshipActionView(ServiceActionView):
+    """A company-relationship decision, on the relationships the user may act on."""
+
+    index_url_name = "wagtail_network_company_relationships:index"
+    get_queryset = staticmethod(_scoped_relationships)
+
+
+class ConfirmRelationshipView(RelationshipActionView):
     page_title = _("Confirm company relationship")
     question = _("Confirm this relationship for your side?")
     button_label = _("Yes, confirm")
     success_message = _("Relationship “%(object)s” confirmed.")
-    index_url_name = "wagtail_network_company_relationships:index"
-    get_queryset = staticmethod(_scoped_relationships)
-
-    @staticmethod
-    def service(user, obj):
-        return services.confirm_company_relationship(user, obj)
+    service = staticmethod(services.confirm_company_relationship)
 
 
-class RemoveRelationshipView(ServiceActionView):
+class RemoveRelationshipView(RelationshipActionView):
     page_title = _("Remove company relationship")
     header_icon = "bin"
     question = _("Remove this relationship? Both companies' pages stop showing it.")
     button_label = _("Yes, remove")
     success_message = _("Relationship “%(object)s” removed.")
-    index_url_name = "wagtail_network_company_relationships:index"
-    get_queryset = staticmethod(_scoped_relationships)
-
-    @staticmethod
-    def service(user, obj):
-        return services.remove_company_relationship(user, obj)
+    service = staticmethod(services.remove_company_relationship)
 
 
 class ProposeRelationshipForm(forms.Form):

@@ -54,8 +54,9 @@ from graphql import (
     get_named_type,
     is_leaf_type,
 )
+from graphql.error import GraphQLSyntaxError
 from graphql.utilities import value_from_ast_untyped
-from graphql.validation import NoSchemaIntrospectionCustomRule
+from graphql.validation import ASTValidationRule, NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
     AddValidationRules,
     MaskErrors,
@@ -67,6 +68,7 @@ from strawberry.extensions.query_depth_limiter import (
     create_validator as create_depth_validator,
 )
 
+from wagtail_network.busy import CODE_BUSY, busy_message, is_database_busy
 from wagtail_network.conf import get_setting
 from wagtail_network.errors import NetworkError
 
@@ -86,10 +88,22 @@ INTROSPECTION_COST = 10
 WINDOW_SECONDS = 60
 SIZE_ARGUMENTS = ("first", "last", "limit")
 
+#: Flat cost of a document that fails to parse or validate: probing the schema
+#: with invalid documents spends the budget like any other request.
+INVALID_DOCUMENT_COST = 10
+
 CODE_COST_EXCEEDED = "COST_EXCEEDED"
 CODE_THROTTLED = "THROTTLED"
-CODE_BAD_USER_INPUT = "BAD_USER_INPUT"
+#: An argument or variable value the field cannot take (a malformed id or cursor, a
+#: negative or oversized page size, a variable of the wrong type).
+CODE_INVALID_ARGUMENT = "INVALID_ARGUMENT"
 CODE_INTERNAL = "INTERNAL_ERROR"
+CODE_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
+CODE_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
+CODE_DEPTH_LIMIT = "DEPTH_LIMIT_EXCEEDED"
+CODE_ALIAS_LIMIT = "ALIAS_LIMIT_EXCEEDED"
+CODE_TOKEN_LIMIT = "TOKEN_LIMIT_EXCEEDED"
+CODE_INTROSPECTION_DISABLED = "INTROSPECTION_DISABLED"
 
 
 class ProtectionError(Exception):
@@ -112,14 +126,58 @@ class ProtectionError(Exception):
 # --------------------------------------------------------------------------
 
 
+class _CodingContext:
+    """A validation context that adds ``extensions.code`` to what is reported
+    through it, and passes everything else to the real one."""
+
+    def __init__(self, context: Any, code: str) -> None:
+        self._context = context
+        self._code = code
+
+    def report_error(self, error: GraphQLError) -> None:
+        self._context.report_error(
+            GraphQLError(
+                error.message,
+                nodes=error.nodes,
+                source=error.source,
+                positions=error.positions,
+                path=error.path,
+                original_error=error.original_error,
+                extensions={**(error.extensions or {}), "code": self._code},
+            )
+        )
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._context, name)
+
+
+def coded_rule(rule: type[ASTValidationRule], code: str) -> type[ASTValidationRule]:
+    """``rule`` reporting its errors with ``extensions.code = code``.
+
+    graphql-core's and strawberry's rules report plain errors (some straight to the
+    context they are built with); a client needs to tell a depth limit from a typo
+    without reading the message.
+    """
+
+    class CodedRule(rule):  # type: ignore[valid-type,misc]
+        def __init__(self, context: Any) -> None:
+            super().__init__(_CodingContext(context, code))
+
+    CodedRule.__name__ = CodedRule.__qualname__ = f"Coded{rule.__name__}"
+    return CodedRule
+
+
 @lru_cache(maxsize=32)
 def _depth_rule(max_depth: int):
-    return create_depth_validator(max_depth, None, None)
+    return coded_rule(create_depth_validator(max_depth, None, None), CODE_DEPTH_LIMIT)
 
 
 @lru_cache(maxsize=32)
 def _alias_rule(max_aliases: int):
-    return create_alias_validator(max_aliases)
+    return coded_rule(create_alias_validator(max_aliases), CODE_ALIAS_LIMIT)
+
+
+_NoIntrospection = coded_rule(NoSchemaIntrospectionCustomRule, CODE_INTROSPECTION_DISABLED)
 
 
 class ProtectionRules(AddValidationRules):
@@ -135,7 +193,7 @@ class ProtectionRules(AddValidationRules):
             _alias_rule(int(get_setting("GRAPHQL_MAX_ALIASES"))),
         ]
         if not get_setting("GRAPHQL_INTROSPECTION"):
-            rules.append(NoSchemaIntrospectionCustomRule)
+            rules.append(_NoIntrospection)
         super().__init__(rules)
 
 
@@ -277,13 +335,13 @@ class CostAnalysis:
                 raise ProtectionError(
                     _("Argument '%(name)s' must be a non-negative integer.")
                     % {"name": node.name.value},
-                    CODE_BAD_USER_INPUT,
+                    CODE_INVALID_ARGUMENT,
                 )
             if value > MAX_PAGE_SIZE and ("first" in args or "last" in args):
                 raise ProtectionError(
                     _("Argument 'first' or 'last' cannot be higher than %(max)d.")
                     % {"max": MAX_PAGE_SIZE},
-                    CODE_BAD_USER_INPUT,
+                    CODE_INVALID_ARGUMENT,
                 )
         return max(sizes) if sizes else default
 
@@ -335,11 +393,17 @@ def spent_this_minute(request: Any) -> int:
 
 
 class QueryCost(SchemaExtension):
-    """Price the operation before it runs, refuse it if over budget, report the cost."""
+    """Price the operation before it runs, refuse it if over budget, report the cost.
+
+    A document that fails to parse or validate costs :data:`INVALID_DOCUMENT_COST`,
+    and a client whose budget is used up is refused before its document is even
+    parsed: probing the schema with invalid documents is throttled like querying it.
+    """
 
     def __init__(self) -> None:
         self.requested = 0
         self.spent: int | None = None
+        self.charged = False
         self.reset_at = _window()[1]
 
     def _request(self) -> Any:
@@ -347,6 +411,33 @@ class QueryCost(SchemaExtension):
         return getattr(context, "request", None) or (
             context.get("request") if isinstance(context, dict) else None
         )
+
+    def on_operation(self) -> Iterator[None]:
+        try:
+            yield
+        except GraphQLError:
+            # A document that does not parse ends the operation with this error.
+            self._charge_invalid_document()
+            raise
+        if getattr(self.execution_context.result, "errors", None):
+            self._charge_invalid_document()
+
+    def _charge_invalid_document(self) -> None:
+        if not self.charged:  # parsing or validation failed: execution never charged
+            self.requested = INVALID_DOCUMENT_COST
+            self._charge(INVALID_DOCUMENT_COST)
+
+    def on_parse(self) -> Iterator[None]:
+        request = self._request()
+        per_minute = int(get_setting("GRAPHQL_COST_PER_MINUTE") or 0)
+        if request is not None and per_minute > 0:
+            window, self.reset_at = _window()
+            spent = int(cache.get(_cache_key(client_key(request), window), 0))
+            if spent >= per_minute:
+                self.spent = spent
+                self.charged = True  # nothing more to charge: the request is refused
+                raise self._throttled(0, spent, per_minute).as_graphql_error()
+        yield
 
     def on_execute(self) -> Iterator[None]:
         try:
@@ -359,10 +450,21 @@ class QueryCost(SchemaExtension):
             )
         yield
 
+    def _throttled(self, cost: int, spent: int, per_minute: int) -> ProtectionError:
+        return ProtectionError(
+            _("Query budget for this minute used up; try again after %(reset)s.")
+            % {"reset": self._reset_iso()},
+            CODE_THROTTLED,
+            cost=cost,
+            remaining=max(per_minute - spent, 0),
+            resetAt=self._reset_iso(),
+        )
+
     def _check(self) -> None:
         request = self._request()
         max_cost = int(get_setting("GRAPHQL_MAX_COST"))
         per_minute = int(get_setting("GRAPHQL_COST_PER_MINUTE") or 0)
+        self.charged = True
         self.requested = cost = operation_cost(self.execution_context)
         if cost > max_cost:
             raise ProtectionError(
@@ -375,18 +477,20 @@ class QueryCost(SchemaExtension):
         if request is None or per_minute <= 0:  # 0: no per-minute budget
             return
         window, self.reset_at = _window()
-        key = _cache_key(client_key(request), window)
-        spent = int(cache.get(key, 0))
+        spent = int(cache.get(_cache_key(client_key(request), window), 0))
         if spent + cost > per_minute:
             self.spent = spent
-            raise ProtectionError(
-                _("Query budget for this minute used up; try again after %(reset)s.")
-                % {"reset": self._reset_iso()},
-                CODE_THROTTLED,
-                cost=cost,
-                remaining=max(per_minute - spent, 0),
-                resetAt=self._reset_iso(),
-            )
+            raise self._throttled(cost, spent, per_minute)
+        self._charge(cost)
+
+    def _charge(self, cost: int) -> None:
+        request = self._request()
+        per_minute = int(get_setting("GRAPHQL_COST_PER_MINUTE") or 0)
+        self.charged = True
+        if request is None or per_minute <= 0 or cost <= 0:
+            return
+        window, self.reset_at = _window()
+        key = _cache_key(client_key(request), window)
         # add() then incr() is atomic on Redis and memcached; the window key
         # expires on its own shortly after the minute ends.
         cache.add(key, 0, timeout=WINDOW_SECONDS * 2)
@@ -452,6 +556,9 @@ class ErrorMasking(MaskErrors):
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         if isinstance(error.original_error, ObjectDoesNotExist):
             message, code = _("Not found."), "NOT_FOUND"
+        elif is_database_busy(error.original_error):
+            # The transaction rolled back; the view answers 503 with Retry-After.
+            message, code = busy_message(), CODE_BUSY
         else:
             message, code = _("Internal error."), CODE_INTERNAL
         return GraphQLError(
@@ -468,11 +575,23 @@ class ErrorMasking(MaskErrors):
 class ErrorDetails(SchemaExtension):
     """Shape the errors every response carries, after masking.
 
-    The network's own errors carry their code (``extensions.code``); with
+    Every error gets ``extensions.code``: the network's own errors carry theirs; a
+    document that does not parse answers ``GRAPHQL_PARSE_FAILED`` (or
+    ``TOKEN_LIMIT_EXCEEDED``), one that fails validation
+    ``GRAPHQL_VALIDATION_FAILED`` unless its rule gave a more precise code, and an
+    argument or variable value a field cannot take ``INVALID_ARGUMENT``. With
     ``GRAPHQL_FIELD_SUGGESTIONS`` off, "Did you mean …?" hints are removed so that
     the schema cannot be mapped by guessing. Runs on the operation's result, as
     strawberry's own ``MaskErrors`` does.
     """
+
+    def __init__(self) -> None:
+        self.validation_errors: set[int] = set()
+
+    def on_validate(self) -> Iterator[None]:
+        yield
+        errors = self.execution_context.pre_execution_errors or ()
+        self.validation_errors = {id(error) for error in errors}
 
     def on_operation(self) -> Iterator[None]:
         yield
@@ -480,11 +599,36 @@ class ErrorDetails(SchemaExtension):
         errors = getattr(result, "errors", None)
         if errors:
             suggestions = bool(get_setting("GRAPHQL_FIELD_SUGGESTIONS"))
-            result.errors = [with_details(error, suggestions=suggestions) for error in errors]  # type: ignore[union-attr]
+            result.errors = [  # type: ignore[union-attr]
+                with_details(
+                    error,
+                    suggestions=suggestions,
+                    default_code=self.default_code(error),
+                )
+                for error in errors
+            ]
+
+    def default_code(self, error: GraphQLError) -> str:
+        return default_code(error, validation_errors=self.validation_errors)
 
 
-def with_details(error: GraphQLError, *, suggestions: bool) -> GraphQLError:
-    """``error`` with its code and, unless ``suggestions``, without field hints."""
+def default_code(error: GraphQLError, validation_errors: set[int] | None = None) -> str:
+    """The code an error without one is given (see :class:`ErrorDetails`)."""
+    if isinstance(error, GraphQLSyntaxError):
+        # graphql-core's parser aborts with this message past max_tokens.
+        if "tokens" in error.message and "Parsing aborted" in error.message:
+            return CODE_TOKEN_LIMIT
+        return CODE_PARSE_FAILED
+    if validation_errors and id(error) in validation_errors:
+        return CODE_VALIDATION_FAILED
+    return CODE_INVALID_ARGUMENT
+
+
+def with_details(
+    error: GraphQLError, *, suggestions: bool, default_code: str | None = None
+) -> GraphQLError:
+    """``error`` with its code (``default_code`` when it has none) and, unless
+    ``suggestions``, without field hints."""
     original = error.original_error
     message = error.message
     if not suggestions and " Did you mean " in message:
@@ -492,6 +636,8 @@ def with_details(error: GraphQLError, *, suggestions: bool) -> GraphQLError:
     extensions = dict(error.extensions or {})
     if isinstance(original, NetworkError | ProtectionError):
         extensions.setdefault("code", str(original.code))
+    if default_code is not None:
+        extensions.setdefault("code", default_code)
     if message == error.message and extensions == (error.extensions or {}):
         return error
     # A copy, never an edit: validation errors are shared between requests by
@@ -505,6 +651,44 @@ def with_details(error: GraphQLError, *, suggestions: bool) -> GraphQLError:
         original_error=original,
         extensions=extensions or None,
     )
+
+
+# --------------------------------------------------------------------------
+# Logging
+# --------------------------------------------------------------------------
+
+#: Longest error message written to the log (documents are never logged whole).
+LOGGED_MESSAGE_LENGTH = 200
+#: Unexpected errors logged with their traceback per request; the rest are counted.
+LOGGED_TRACEBACKS = 3
+
+
+def log_errors(errors: list[GraphQLError]) -> None:
+    """Log a request's errors once, bounded: client mistakes (invalid documents,
+    refused arguments, typed domain errors) as one INFO line with a count and the
+    first message; unexpected exceptions with their traceback, at most
+    :data:`LOGGED_TRACEBACKS` of them."""
+    unexpected = [e for e in errors if should_mask_error(e)]
+    expected = len(errors) - len(unexpected)
+    if expected:
+        first = next(e for e in errors if not should_mask_error(e)).message
+        logger.info(
+            "GraphQL request refused with %d error(s); first: %s",
+            expected,
+            first[:LOGGED_MESSAGE_LENGTH],
+        )
+    for error in unexpected[:LOGGED_TRACEBACKS]:
+        original = error.original_error
+        if is_database_busy(original):
+            logger.warning("GraphQL request met a busy database: %s", original)
+            continue
+        logger.error(
+            "GraphQL resolver failed at %s",
+            ".".join(str(p) for p in error.path or ()),
+            exc_info=(type(original), original, original.__traceback__) if original else None,
+        )
+    if len(unexpected) > LOGGED_TRACEBACKS:
+        logger.error("... and %d more resolver errors", len(unexpected) - LOGGED_TRACEBACKS)
 
 
 def protection_extensions() -> list[type[SchemaExtension]]:
@@ -528,5 +712,7 @@ __all__ = [
     "operation_cost",
     "protection_extensions",
     "should_mask_error",
+    "default_code",
+    "log_errors",
     "with_details",
 ]

@@ -13,11 +13,12 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import strawberry
+from graphql import GraphQLError
 from strawberry import relay
 from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
-from strawberry.types import Info, get_object_definition
+from strawberry.types import ExecutionContext, Info, get_object_definition
 from strawberry_django.optimizer import DjangoOptimizerExtension, optimize
 from strawberry_django.utils.typing import get_django_definition
 
@@ -32,7 +33,7 @@ from .members.types import MemberType, PositionType
 from .mutations import Mutation
 from .network.queries import ViewerQuery
 from .network.types import BlockedMemberType, InvitationType
-from .protection import protection_extensions
+from .protection import log_errors, protection_extensions
 from .vocab.queries import VocabularyQuery
 from .vocab.types import IndustryType, SkillType
 
@@ -110,6 +111,17 @@ def _extensions() -> list[Any]:
     ]
 
 
+class NetworkSchema(strawberry.Schema):
+    """strawberry's schema, logging each request's errors once and bounded
+    (:func:`graphql_schema.protection.log_errors`) instead of one entry, with the
+    whole document, per error."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        log_errors(errors)
+
+
 def build_schema(
     query: type = Query,
     mutation: type | None = None,
@@ -118,7 +130,7 @@ def build_schema(
 ) -> strawberry.Schema:
     """A schema with this app's extensions and config; host sites pass their own
     merged ``query``/``mutation`` types and extra ``types``."""
-    return strawberry.Schema(
+    return NetworkSchema(
         query=query,
         mutation=mutation if mutation is not None else Mutation,
         types=list(types),

@@ -26,6 +26,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import DisallowedHost, RequestDataTooBig, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.utils.decorators import method_decorator
@@ -37,9 +38,11 @@ from graphql.error import GraphQLError
 # HTTPException: whatever strawberry's Django view raises for transport errors.
 from strawberry.django.views import GraphQLView, HTTPException
 
+from wagtail_network.busy import CODE_BUSY, busy_json_response, is_database_busy, retry_after
 from wagtail_network.conf import get_setting
 
 from .auth import InvalidToken, authenticate_token, bearer_token_from
+from .protection import default_code, with_details
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +60,22 @@ def get_schema():
     return schema
 
 
+#: The error code of each transport failure strawberry reports by HTTP status.
+_STATUS_CODES = {
+    400: "BAD_REQUEST",
+    404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    413: "PAYLOAD_TOO_LARGE",
+}
+
+#: Deepest JSON nesting a request may send (the deepest input of the schema is a
+#: few levels; anything far deeper is an attack on the parser or the coercion).
+MAX_JSON_DEPTH = 32
+
+#: The methods the endpoint answers (OPTIONS: a CORS preflight, or a plain probe).
+ALLOWED_METHODS = ("GET", "POST", "OPTIONS")
+
+
 def _error_response(status: int, code: str, message: str) -> JsonResponse:
     return JsonResponse(
         {"data": None, "errors": [{"message": message, "extensions": {"code": code}}]},
@@ -64,19 +83,46 @@ def _error_response(status: int, code: str, message: str) -> JsonResponse:
     )
 
 
-def _has_mutation(request: HttpRequest) -> bool:
-    """Whether the request body holds a mutation operation (any of a batch).
+def _json_depth_exceeds(value: Any, limit: int) -> bool:
+    """Whether ``value`` nests lists and objects deeper than ``limit`` (iteratively)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            if depth > limit:
+                return True
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+def _decode_json(data: str | bytes) -> object:
+    """JSON from a request, refused as a client error (``HTTPException(400)``) when it
+    is not UTF-8, nests too deeply or is not JSON; never a server error."""
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise HTTPException(400, _("The request is not valid UTF-8.")) from exc
+    try:
+        value = json.loads(data)
+    except RecursionError as exc:
+        raise HTTPException(400, _("The JSON is nested too deeply.")) from exc
+    except ValueError as exc:
+        raise HTTPException(400, _("Unable to parse request body as JSON")) from exc
+    if _json_depth_exceeds(value, MAX_JSON_DEPTH):
+        raise HTTPException(
+            400, _("The JSON is nested more than %(max)d levels deep.") % {"max": MAX_JSON_DEPTH}
+        )
+    return value
+
+
+def _has_mutation(payload: Any) -> bool:
+    """Whether a decoded request body holds a mutation operation (any of a batch).
 
     When the body cannot be read as GraphQL the answer is "yes": an unreadable
     request riding on a session without a CSRF token is refused rather than guessed at.
     """
-    content_type = request.content_type or ""
-    if content_type != "application/json":
-        return True
-    try:
-        payload = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError):
-        return True
     items = payload if isinstance(payload, list) else [payload]
     for item in items:
         query = item.get("query") if isinstance(item, dict) else None
@@ -105,6 +151,52 @@ def _csrf_passes(request: HttpRequest) -> bool:
     return middleware.process_view(request, callback, (), {}) is None
 
 
+def _origin_trusted(request: HttpRequest, origin: str) -> bool:
+    """Whether Django would accept ``origin``: this site, or in CSRF_TRUSTED_ORIGINS."""
+    try:
+        own = f"{'https' if request.is_secure() else 'http'}://{request.get_host()}"
+    except DisallowedHost:
+        return False
+    if origin == own:
+        return True
+    scheme, _sep, host = origin.partition("://")
+    for trusted in settings.CSRF_TRUSTED_ORIGINS:
+        t_scheme, _sep, t_host = trusted.partition("://")
+        if t_scheme != scheme:
+            continue
+        if host == t_host or (t_host.startswith("*.") and host.endswith(t_host[1:])):
+            return True
+    return False
+
+
+def csrf_refusal_reason(request: HttpRequest) -> str:
+    """Why Django's CSRF check refused ``request``, in words a frontend developer can act on.
+
+    Django decides (:func:`_csrf_passes`); this names the first of its conditions the
+    request does not meet, in the order Django checks them.
+    """
+    origin = request.META.get("HTTP_ORIGIN")
+    if origin is not None and not _origin_trusted(request, origin):
+        return _(
+            "The Origin %(origin)s is not this site and not in CSRF_TRUSTED_ORIGINS: a "
+            "cross-origin client that signs in with a session needs its origin listed "
+            "there (or uses a bearer token instead)."
+        ) % {"origin": origin}
+    if origin is None and request.is_secure() and not request.META.get("HTTP_REFERER"):
+        return _("An HTTPS request without an Origin header needs a Referer header.")
+    if not settings.CSRF_USE_SESSIONS and not request.COOKIES.get(settings.CSRF_COOKIE_NAME):
+        return _(
+            "The CSRF cookie (%(cookie)s) was not sent: load a page of this site (or "
+            "GraphiQL) first, and send cookies with the request."
+        ) % {"cookie": settings.CSRF_COOKIE_NAME}
+    if not request.META.get(settings.CSRF_HEADER_NAME):
+        return _(
+            "A mutation sent with a session cookie needs the X-CSRFToken header, set "
+            "to the value of the CSRF cookie."
+        )
+    return _("The X-CSRFToken header does not match the CSRF cookie.")
+
+
 def _mark_authentication(request: HttpRequest, api_token: Any, how: str) -> None:
     """Record on the request how it was authenticated (``request.network_auth``) and
     with which token (``request.api_token``), for the protection extensions and logs."""
@@ -120,7 +212,12 @@ def graphiql_allowed(request: HttpRequest) -> bool:
 
 @method_decorator(csrf_exempt, name="dispatch")
 class NetworkGraphQLView(GraphQLView):
-    """strawberry's Django view with the network's authentication rules."""
+    """strawberry's Django view with the network's authentication rules.
+
+    Whatever a client sends, the answer is JSON with a typed error
+    (``extensions.code``) and a 4xx status; the only 5xx is 503 ``BUSY`` with
+    ``Retry-After`` when the database was too busy (:mod:`wagtail_network.busy`).
+    """
 
     graphql_ide = "graphiql"
     allow_queries_via_get = True
@@ -128,8 +225,80 @@ class NetworkGraphQLView(GraphQLView):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("schema", get_schema())
         super().__init__(**kwargs)
+        # Django builds one view instance per request: the decoded body is kept here
+        # so that it is parsed once, not once by us and again by strawberry.
+        self._body: bytes | None = None
+        self._decoded_body: Any = None
+        self._busy = False
+
+    def decode_json(self, data: str | bytes) -> object:
+        """strawberry's hook for every JSON value it reads (the body, and a GET's
+        ``variables``/``extensions``): see :func:`_decode_json`."""
+        if self._body is not None and data is self._body:
+            return self._decoded_body
+        return _decode_json(data)
+
+    def process_result(self, request: HttpRequest, result: Any) -> Any:
+        if result.errors:
+            # The schema's ErrorDetails codes every error of an operation; a document
+            # refused before the operation began (it did not parse, or the client's
+            # budget was used up) arrives here, the last place to give it its code.
+            result.errors = [
+                with_details(error, suggestions=True, default_code=default_code(error))
+                for error in result.errors
+            ]
+        if any((error.extensions or {}).get("code") == CODE_BUSY for error in result.errors or ()):
+            self._busy = True
+        return super().process_result(request, result)
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        try:
+            response = self._dispatch(request)
+        except HTTPException as exc:
+            response = _error_response(
+                exc.status_code, _STATUS_CODES.get(exc.status_code, "BAD_REQUEST"), str(exc.reason)
+            )
+        except RequestDataTooBig:
+            response = _error_response(
+                413, "PAYLOAD_TOO_LARGE", _("The request body is larger than this site accepts.")
+            )
+        except SuspiciousOperation:
+            # Too many fields, a malformed multipart body, a host header Django refuses.
+            response = _error_response(400, "BAD_REQUEST", _("The request is malformed."))
+        except Exception as exc:
+            if is_database_busy(exc):
+                return busy_json_response()
+            # Errors inside resolvers are masked by the schema; this catches the
+            # transport around it, so that no request ever sees a Django error page.
+            logger.exception("GraphQL request failed")
+            return _error_response(500, "INTERNAL_ERROR", _("Internal error."))
+        if self._busy:
+            response.status_code = 503
+            response["Retry-After"] = str(retry_after())
+        if response.status_code == 405:
+            response["Allow"] = ", ".join(ALLOWED_METHODS)
+        return response
+
+    def _dispatch(self, request: HttpRequest) -> HttpResponseBase:
+        if request.method == "OPTIONS":
+            # A CORS preflight is answered by django-cors-headers before it gets
+            # here; a plain OPTIONS learns which methods the endpoint takes.
+            response = HttpResponse(status=204)
+            response["Allow"] = ", ".join(ALLOWED_METHODS)
+            return response
+        if request.method not in ("GET", "POST"):
+            raise HTTPException(405, _("The GraphQL endpoint answers GET and POST requests."))
+
+        payload: Any = None
+        if request.method == "POST" and (request.content_type or "") == "application/json":
+            # May raise RequestDataTooBig (DATA_UPLOAD_MAX_MEMORY_SIZE): answered 413.
+            self._body = request.body
+            self._decoded_body = payload = _decode_json(self._body or b"null")
+            # strawberry expects an object (or a batch list) and fails with a 500 on
+            # any other JSON value; answer that as the client error it is.
+            if not isinstance(payload, dict | list):
+                raise HTTPException(400, _("The request body must be a JSON object."))
+
         try:
             plaintext = bearer_token_from(request)
             api_token = authenticate_token(plaintext) if plaintext is not None else None
@@ -148,41 +317,19 @@ class NetworkGraphQLView(GraphQLView):
             # get the user object itself (``type(user)`` and identity checks work).
             request.user = getattr(request.user, "_wrapped", request.user)
             _mark_authentication(request, None, AUTH_SESSION)
-            if request.method not in ("GET", "HEAD", "OPTIONS", "TRACE") and not _csrf_passes(
-                request
-            ):
-                if _has_mutation(request):
+            if request.method == "POST" and not _csrf_passes(request):
+                readable = payload is not None
+                if not readable or _has_mutation(payload):
                     return _error_response(
                         403,
                         "CSRF_FAILED",
-                        _(
-                            "CSRF verification failed. A mutation sent with a session "
-                            "cookie needs the X-CSRFToken header."
-                        ),
+                        _("CSRF verification failed. %(reason)s")
+                        % {"reason": csrf_refusal_reason(request)},
                     )
         else:
             request.user = getattr(request, "user", None) or AnonymousUser()
             _mark_authentication(request, None, AUTH_ANONYMOUS)
-        if request.method == "POST" and (request.content_type or "") == "application/json":
-            # strawberry expects an object (or a batch list) and fails with a 500 on
-            # any other JSON value; answer that as the client error it is.
-            try:
-                body = json.loads(request.body or b"null")
-            except (ValueError, UnicodeDecodeError):
-                body = {}  # strawberry answers malformed JSON with its own 400
-            if not isinstance(body, dict | list):
-                return _error_response(
-                    400, "BAD_REQUEST", _("The request body must be a JSON object.")
-                )
-        try:
-            return self.run(request=request)
-        except HTTPException as exc:
-            return _error_response(exc.status_code, "BAD_REQUEST", str(exc.reason))
-        except Exception:
-            # Errors inside resolvers are masked by the schema; this catches the
-            # transport around it, so that no request ever sees a Django error page.
-            logger.exception("GraphQL request failed")
-            return _error_response(500, "INTERNAL_ERROR", _("Internal error."))
+        return self.run(request=request)
 
     def render_graphql_ide(self, request: HttpRequest) -> HttpResponse:
         if not graphiql_allowed(request):
@@ -194,4 +341,4 @@ class NetworkGraphQLView(GraphQLView):
         return super().render_graphql_ide(request)
 
 
-__all__ = ["NetworkGraphQLView", "graphiql_allowed"]
+__all__ = ["NetworkGraphQLView", "csrf_refusal_reason", "graphiql_allowed"]

@@ -48,6 +48,9 @@ class NetworkSettings(TypedDict, total=False):
     GRAPHQL_COST_PER_MINUTE: int
     GRAPHQL_INTROSPECTION: bool
     GRAPHQL_FIELD_SUGGESTIONS: bool
+    #: Seconds a client is asked to wait (``Retry-After``) when the database was
+    #: too busy to answer (HTTP 503, GraphQL code ``BUSY``).
+    BUSY_RETRY_AFTER: int
     #: Seconds a data-export download link stays valid.
     EXPORT_LINK_MAX_AGE: int
     #: deleteMyAccount deactivates the host site's user and blanks its personal
@@ -87,6 +90,7 @@ DEFAULTS: NetworkSettings = {
     "GRAPHQL_COST_PER_MINUTE": 250000,
     "GRAPHQL_INTROSPECTION": True,
     "GRAPHQL_FIELD_SUGGESTIONS": True,
+    "BUSY_RETRY_AFTER": 2,
     "EXPORT_LINK_MAX_AGE": 3600,
     "ACCOUNT_DELETION_DEACTIVATES_USER": True,
 }

@@ -5,6 +5,7 @@ the README tells integrators to install it. Environment-specific modules (dev,
 test, production) star-import this one and override what differs.
 """
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,8 @@ INSTALLED_APPS = [
     # The plugin: its apps, then the two libraries it builds on.
     "wagtail_network",
     "graphql_schema",
+    # CORS for frontends on other origins (docs/how-to/cors.md).
+    "corsheaders",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -54,6 +57,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a request that met a busy database (SQLite's single writer) answers
+    # 503 with Retry-After, even when the error came from a middleware below.
+    "wagtail_network.busy.DatabaseBusyMiddleware",
+    # Before CommonMiddleware: answers CORS preflights for the GraphQL endpoint.
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Serves compressed, hashed static files without a separate web server.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -209,3 +217,17 @@ def mail_settings(backend: str) -> dict[str, Any]:
 # are read at call time, so override_settings works in tests. The example site
 # runs on the defaults.
 WAGTAIL_NETWORK = {}
+
+# CORS (django-cors-headers) for the GraphQL endpoint only: frontends on the origins
+# listed in CORS_ALLOWED_ORIGINS (comma-separated) may call it. Bearer-token clients
+# need nothing more; clients that sign in with the session cookie across origins
+# also need CORS_ALLOW_CREDENTIALS=1, their origin in CSRF_TRUSTED_ORIGINS and
+# SameSite=None cookies over HTTPS (see docs/how-to/cors.md).
+CORS_URLS_REGEX = r"^/graphql/?$"
+CORS_ALLOWED_ORIGINS = [
+    origin.strip()
+    for origin in os.environ.get("CORS_ALLOWED_ORIGINS", "").split(",")
+    if origin.strip()
+]
+CORS_ALLOW_CREDENTIALS = os.environ.get("CORS_ALLOW_CREDENTIALS", "").lower() in {"1", "true"}
+CORS_EXPOSE_HEADERS = ["Retry-After"]

@@ -9,6 +9,11 @@ SECRET_KEY = "django-insecure-wagtail-network-example-site-dev-only"
 
 ALLOWED_HOSTS = ["*"]
 
+# Any origin may call the GraphQL endpoint in development (without cookies: a
+# cross-origin client authenticates with a bearer token) unless CORS_ALLOWED_ORIGINS
+# names the allowed ones.
+CORS_ALLOW_ALL_ORIGINS = not CORS_ALLOWED_ORIGINS
+
 globals().update(mail_settings("django.core.mail.backends.console.EmailBackend"))
 
 try:

@@ -63,7 +63,7 @@ class Limits(TestCase):
     def test_first_above_100_is_refused_with_a_typed_error(self):
         _status, body = post(MEMBERS, {"n": MAX_PAGE_SIZE + 1})
         assert body["data"] is None
-        assert codes(body) == ["BAD_USER_INPUT"]
+        assert codes(body) == ["INVALID_ARGUMENT"]
         assert "100" in body["errors"][0]["message"]
 
     def test_first_of_100_is_allowed(self):
@@ -72,7 +72,7 @@ class Limits(TestCase):
 
     def test_negative_first_is_refused(self):
         _status, body = post(MEMBERS, {"n": -1})
-        assert codes(body) == ["BAD_USER_INPUT"]
+        assert codes(body) == ["INVALID_ARGUMENT"]
 
 
 class Cost(TestCase):

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import APIToken
 
+from ..bookkeeping import after_response
 from ..errors import ErrorCode, NetworkError
 from .base import _pk, _text_within
 
@@ -76,14 +77,17 @@ def authenticate_token(plaintext: str) -> APIToken:
 
 
 def _touch_last_used(api_token: APIToken) -> None:
-    # Same throttle as Wagtail's own BearerTokenAuth: at most one write a minute per token.
+    # Same throttle as Wagtail's own BearerTokenAuth: at most one write a minute per
+    # token. The write waits until the response has gone (bookkeeping.after_response):
+    # a read-only query with a token must not fail because someone else is writing.
     interval = getattr(settings, "WAGTAILAPI_TOKEN_LAST_USED_INTERVAL", 60)
     if interval is None:
         return
     now = timezone.now()
     last = api_token.last_used_at
     if last is None or (now - last).total_seconds() >= interval:
-        APIToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
+        pk = api_token.pk
+        after_response(lambda: APIToken.objects.filter(pk=pk).update(last_used_at=now))
         api_token.last_used_at = now
 
 

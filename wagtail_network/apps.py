@@ -10,12 +10,10 @@ class WagtailNetworkConfig(AppConfig):
 
     def ready(self) -> None:
         # System checks register on import; they read settings when run, not now.
-        from . import checks  # noqa: F401
-
         # A busy database answers 503, not 500: the receiver marks such requests
         # for DatabaseBusyMiddleware. Bookkeeping writes (a token's last use) run
         # after the response, outside any read's path.
-        from . import bookkeeping, busy
+        from . import bookkeeping, busy, checks  # noqa: F401
 
         busy.connect_signals()
         bookkeeping.connect_signals()

@@ -264,7 +264,7 @@ class CrossOrigin(TestCase):
         assert response["Access-Control-Allow-Origin"] == self.ORIGIN
 
 
-MUTATION = 'mutation { followCompany(input: {company: "x"}) { errors { code } } }'
+MUTATION = 'mutation { followCompany(input: {companyId: "x"}) { errors { code } } }'
 
 
 class CsrfRefusalsNameTheirCause(TestCase):

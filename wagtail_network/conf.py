@@ -7,7 +7,7 @@ Every key is optional; missing keys take the defaults below.
 
 from __future__ import annotations
 
-from typing import Any, TypedDict
+from typing import Any, Literal, TypedDict
 
 from django.conf import settings
 
@@ -46,8 +46,12 @@ class NetworkSettings(TypedDict, total=False):
     GRAPHQL_MAX_TOKENS: int
     GRAPHQL_MAX_COST: int
     GRAPHQL_COST_PER_MINUTE: int
-    GRAPHQL_INTROSPECTION: bool
+    #: True (everyone), False (no one) or "staff" (active staff users only).
+    GRAPHQL_INTROSPECTION: bool | Literal["staff"]
     GRAPHQL_FIELD_SUGGESTIONS: bool
+    #: Reverse proxies in front of the app that append the client's address to
+    #: X-Forwarded-For; 0 trusts no such header (REMOTE_ADDR is the client).
+    TRUSTED_PROXY_COUNT: int
     #: Seconds a data-export download link stays valid.
     EXPORT_LINK_MAX_AGE: int
     #: deleteMyAccount deactivates the host site's user and blanks its personal
@@ -87,6 +91,7 @@ DEFAULTS: NetworkSettings = {
     "GRAPHQL_COST_PER_MINUTE": 250000,
     "GRAPHQL_INTROSPECTION": True,
     "GRAPHQL_FIELD_SUGGESTIONS": True,
+    "TRUSTED_PROXY_COUNT": 0,
     "EXPORT_LINK_MAX_AGE": 3600,
     "ACCOUNT_DELETION_DEACTIVATES_USER": True,
 }

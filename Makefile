@@ -30,8 +30,10 @@ install: $(STAMP)
 migrate: $(STAMP)
 	$(MANAGE) migrate --noinput
 
+# The default Site is set to the origin served, so absolute URLs (Member.url, image
+# renditions, the sitemap) name it.
 demo: migrate
-	$(MANAGE) load_demo_network
+	$(MANAGE) load_demo_network --site-url http://127.0.0.1:$${PORT:-8000}
 	$(MANAGE) runserver 127.0.0.1:$${PORT:-8000}
 
 lint: $(STAMP)

@@ -12,3 +12,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "example_site.settings.production")
 
 application = get_wsgi_application()
+
+# Fail at start, not with a 500 on every page, when collectstatic was not run.
+from example_site.startup import require_static_manifest  # noqa: E402
+
+require_static_manifest()

@@ -6,7 +6,8 @@ call time):
 
 * :class:`ProtectionRules` — validation rules: maximum depth
   (``GRAPHQL_MAX_DEPTH``), maximum aliases (``GRAPHQL_MAX_ALIASES``) and, when
-  ``GRAPHQL_INTROSPECTION`` is off, no introspection;
+  ``GRAPHQL_INTROSPECTION`` is off (or ``"staff"`` and the user is not staff), no
+  introspection;
 * :class:`TokenLimit` — strawberry's ``MaxTokensLimiter``: the parser refuses
   documents above ``GRAPHQL_MAX_TOKENS``;
 * :class:`QueryCost` — a static cost analysis before execution, as GitHub and
@@ -192,9 +193,25 @@ class ProtectionRules(AddValidationRules):
             _depth_rule(int(get_setting("GRAPHQL_MAX_DEPTH"))),
             _alias_rule(int(get_setting("GRAPHQL_MAX_ALIASES"))),
         ]
-        if not get_setting("GRAPHQL_INTROSPECTION"):
-            rules.append(_NoIntrospection)
         super().__init__(rules)
+
+    def on_operation(self) -> Iterator[None]:
+        # Decided here, where the request is known: "staff" depends on the user.
+        request = getattr(self.execution_context.context, "request", None)
+        if not introspection_allowed(request):
+            self.validation_rules = [*self.validation_rules, _NoIntrospection]
+        yield from super().on_operation()
+
+
+def introspection_allowed(request: Any) -> bool:
+    """Whether ``request`` may introspect the schema: ``GRAPHQL_INTROSPECTION`` is
+    ``True`` (everyone), ``False`` (no one) or ``"staff"`` (active staff users only,
+    the people GraphiQL is served to outside DEBUG)."""
+    setting = get_setting("GRAPHQL_INTROSPECTION")
+    if setting == "staff":
+        user = getattr(request, "user", None)
+        return bool(user is not None and user.is_active and user.is_staff)
+    return bool(setting)
 
 
 class TokenLimit(MaxTokensLimiter):
@@ -370,11 +387,30 @@ def operation_cost(execution_context: Any) -> int:
 
 def client_key(request: Any) -> str:
     """Whose budget a request spends: the signed-in user (however authenticated, so
-    that minting more tokens buys no more budget), else the IP address."""
+    that minting more tokens buys no more budget), else the client's IP address.
+
+    Behind reverse proxies every request arrives from the proxy's address, so all
+    visitors would share one budget. With ``TRUSTED_PROXY_COUNT`` = N, the address
+    is the N-th entry from the right of ``X-Forwarded-For``: the one the outermost
+    trusted proxy saw (entries further left are whatever the client sent, and can be
+    forged). A header with fewer entries did not pass through every proxy and is
+    ignored, as werkzeug's ``ProxyFix`` does.
+    """
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return f"user:{user.pk}"
-    return f"ip:{request.META.get('REMOTE_ADDR', 'unknown')}"
+    address = request.META.get("REMOTE_ADDR", "unknown")
+    proxies = int(get_setting("TRUSTED_PROXY_COUNT") or 0)
+    if proxies > 0:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= proxies:
+            # Bounded: the key names a cache entry, whatever a client wrote there.
+            address = forwarded[-proxies][:64]
+    return f"ip:{address}"
 
 
 def _window() -> tuple[int, int]:
@@ -709,6 +745,7 @@ __all__ = [
     "QueryCost",
     "TokenLimit",
     "client_key",
+    "introspection_allowed",
     "operation_cost",
     "protection_extensions",
     "should_mask_error",

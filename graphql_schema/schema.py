@@ -22,7 +22,7 @@ from strawberry.types import ExecutionContext, Info, get_object_definition
 from strawberry_django.optimizer import DjangoOptimizerExtension, optimize
 from strawberry_django.utils.typing import get_django_definition
 
-from .account.tokens import TokenQuery
+from .account.tokens import ApiToken, TokenQuery
 from .base.connection import MAX_PAGE_SIZE
 from .base.ids import parse_global_id
 from .companies.queries import CompanyQuery
@@ -51,6 +51,7 @@ NODE_TYPES: dict[str, Any] = {
         InvitationType,
         BlockedMemberType,
         CompanyRelationshipType,
+        ApiToken,
     )
 }
 

@@ -87,7 +87,12 @@ def _check_settings_dict():
                     id="wagtail_network.E006",
                 )
             )
-    for key in ("INVITATION_CAP", "WITHDRAWAL_COOLDOWN_DAYS", "GRAPHQL_MAX_COST"):
+    for key in (
+        "INVITATION_CAP",
+        "WITHDRAWAL_COOLDOWN_DAYS",
+        "GRAPHQL_MAX_COST",
+        "TRUSTED_PROXY_COUNT",
+    ):
         value = raw.get(key, 1)
         if not isinstance(value, int) or value < 0:
             errors.append(

@@ -7,7 +7,7 @@ Every key is optional; missing keys take the defaults below.
 
 from __future__ import annotations
 
-from typing import Any, TypedDict
+from typing import Any, Literal, TypedDict
 
 from django.conf import settings
 
@@ -46,11 +46,15 @@ class NetworkSettings(TypedDict, total=False):
     GRAPHQL_MAX_TOKENS: int
     GRAPHQL_MAX_COST: int
     GRAPHQL_COST_PER_MINUTE: int
-    GRAPHQL_INTROSPECTION: bool
+    #: True (everyone), False (no one) or "staff" (active staff users only).
+    GRAPHQL_INTROSPECTION: bool | Literal["staff"]
     GRAPHQL_FIELD_SUGGESTIONS: bool
     #: Seconds a client is asked to wait (``Retry-After``) when the database was
     #: too busy to answer (HTTP 503, GraphQL code ``BUSY``).
     BUSY_RETRY_AFTER: int
+    #: Reverse proxies in front of the app that append the client's address to
+    #: X-Forwarded-For; 0 trusts no such header (REMOTE_ADDR is the client).
+    TRUSTED_PROXY_COUNT: int
     #: Seconds a data-export download link stays valid.
     EXPORT_LINK_MAX_AGE: int
     #: deleteMyAccount deactivates the host site's user and blanks its personal
@@ -91,6 +95,7 @@ DEFAULTS: NetworkSettings = {
     "GRAPHQL_INTROSPECTION": True,
     "GRAPHQL_FIELD_SUGGESTIONS": True,
     "BUSY_RETRY_AFTER": 2,
+    "TRUSTED_PROXY_COUNT": 0,
     "EXPORT_LINK_MAX_AGE": 3600,
     "ACCOUNT_DELETION_DEACTIVATES_USER": True,
 }

@@ -45,6 +45,7 @@ from .models import (
     Report,
 )
 from .signals import member_account_deleted
+from .sites import absolute_url
 
 EXPORT_SALT = "wagtail_network.privacy.export"
 EXPORT_FORMAT_VERSION = 1
@@ -352,7 +353,8 @@ def make_export_link(user: Any, request: Any = None) -> tuple[str, Any]:
     if not visibility.is_authenticated(user):
         raise NetworkError(ErrorCode.UNAUTHENTICATED)
     path = reverse("wagtail_network:export_download", args=[make_export_token(user)])
-    url = request.build_absolute_uri(path) if request is not None else path
+    # On the Site record's origin, like every other link the network hands out.
+    url = absolute_url(path, request)
     expires_at = timezone.now() + timedelta(seconds=int(get_setting("EXPORT_LINK_MAX_AGE")))
     return url, expires_at
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -180,6 +181,36 @@ def ensure_home() -> HomePage:
         site.root_page = home
         site.save()
     return home
+
+
+def parse_site_url(url: str) -> tuple[str, int]:
+    """``(hostname, port)`` for a Wagtail Site serving ``url`` (``http://127.0.0.1:8000``).
+
+    Wagtail's ``Site.root_url`` says https only for port 443 and http for any other
+    port, so an origin it cannot give back exactly is refused.
+    """
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ValueError(f"{url!r} is not an http(s) origin such as http://127.0.0.1:8000.")
+    if parts.path not in {"", "/"} or parts.query or parts.fragment:
+        raise ValueError(f"{url!r} has a path; give the origin only.")
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    if (parts.scheme == "https") != (port == 443):
+        raise ValueError(
+            f"{url!r}: a Wagtail Site serves https only on port 443 and http on any other."
+        )
+    return parts.hostname, port
+
+
+def set_site_origin(url: str) -> Site:
+    """Point the default Site at the origin the demo is served on, so that every
+    absolute URL (``Member.url``, renditions, the sitemap, export links) names it."""
+    hostname, port = parse_site_url(url)
+    site = Site.objects.get(is_default_site=True)
+    if (site.hostname, site.port) != (hostname, port):
+        site.hostname, site.port = hostname, port
+        site.save()  # Site.save clears Wagtail's cached site root paths
+    return site
 
 
 def ensure_directories(home: HomePage) -> tuple[CompanyIndexPage, MemberIndexPage]:

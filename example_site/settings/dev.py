@@ -1,8 +1,13 @@
 """Local development: DEBUG on, any host, e-mail to the console."""
 
+import os
+
 from .base import *
 
 DEBUG = True
+
+# Links in Wagtail's admin e-mails name the origin `make demo` serves on.
+WAGTAILADMIN_BASE_URL = f"http://127.0.0.1:{os.environ.get('PORT') or 8000}"
 
 # SECURITY WARNING: this key is for local development only.
 SECRET_KEY = "django-insecure-wagtail-network-example-site-dev-only"

@@ -4,7 +4,13 @@ Required: SECRET_KEY, ALLOWED_HOSTS (comma-separated), DATABASE_URL.
 Optional: REDIS_URL (shared cache for several app servers), SECURE_SSL_REDIRECT
 (default on; switch off when a proxy terminates TLS and redirects itself),
 SECURE_HSTS_SECONDS (default one year), CSRF_TRUSTED_ORIGINS (comma-separated),
-WAGTAILADMIN_BASE_URL.
+WAGTAILADMIN_BASE_URL, STATIC_ROOT (where collectstatic writes),
+WAGTAIL_NETWORK_GRAPHQL_INTROSPECTION (``staff`` by default; ``1`` for everyone,
+``0`` for no one), WAGTAIL_NETWORK_GRAPHQL_FIELD_SUGGESTIONS (off by default),
+WAGTAIL_NETWORK_TRUSTED_PROXY_COUNT (reverse proxies in front of the app that append
+to X-Forwarded-For; 0 by default).
+
+docs/how-to/deployment.md walks through a deployment.
 """
 
 import os
@@ -39,8 +45,11 @@ if "WAGTAILADMIN_BASE_URL" in os.environ:
     WAGTAILADMIN_BASE_URL = os.environ["WAGTAILADMIN_BASE_URL"]
 
 # Compressed and content-hashed static files, served by whitenoise with far-future
-# cache headers.
+# cache headers. They need `manage.py collectstatic` before the app starts: without
+# its manifest every page would answer 500, so example_site/wsgi.py refuses to start.
 STORAGES["staticfiles"]["BACKEND"] = "whitenoise.storage.CompressedManifestStaticFilesStorage"
+if os.environ.get("STATIC_ROOT"):
+    STATIC_ROOT = os.environ["STATIC_ROOT"]
 
 # Several app servers behind a load balancer share one cache.
 if os.environ.get("REDIS_URL"):
@@ -66,6 +75,24 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 # Wagtail's preview views allow same-origin framing themselves.
 X_FRAME_OPTIONS = "DENY"
+
+
+def _introspection() -> bool | str:
+    value = os.environ.get("WAGTAIL_NETWORK_GRAPHQL_INTROSPECTION", "staff").strip().lower()
+    if value == "staff":
+        return "staff"
+    return value in {"1", "true", "yes", "on"}
+
+
+# The GraphQL schema is not published by default: introspection only for staff (whose
+# GraphiQL needs it) and no "Did you mean …?" hints that let anyone map the schema by
+# guessing. Each is switched by an environment variable.
+WAGTAIL_NETWORK = {
+    **WAGTAIL_NETWORK,
+    "GRAPHQL_INTROSPECTION": _introspection(),
+    "GRAPHQL_FIELD_SUGGESTIONS": _env_bool("WAGTAIL_NETWORK_GRAPHQL_FIELD_SUGGESTIONS", False),
+    "TRUSTED_PROXY_COUNT": int(os.environ.get("WAGTAIL_NETWORK_TRUSTED_PROXY_COUNT", "0")),
+}
 
 globals().update(
     mail_settings(os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"))

@@ -3,39 +3,50 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import strawberry
+import strawberry_django
+from django.db.models import QuerySet
 from strawberry.types import Info
 from wagtail.models import APIToken
 
 from wagtail_network.services import tokens
 
+from ..base.context import user_of
 from ..base.errors import MutationError
-from ..base.ids import decode_id, global_id
+from ..base.fields import PkNode
+from ..base.ids import decode_id
 from ..base.mutations import errors_field, performed_mutation
 
 API_TOKEN_TYPE = "ApiToken"
 
 
-@strawberry.type(description="A personal API token (its secret is never shown again).")
-class ApiToken:
-    id: strawberry.ID = strawberry.field(description="Global ID of the token.")
-    name: str = strawberry.field(description="The label its owner gave it.")
-    prefix: str = strawberry.field(description="The first characters, to recognise it by.")
-    created: datetime = strawberry.field(description="When it was created.")
-    last_used_at: datetime | None = strawberry.field(description="When it last authenticated.")
-    revoked_at: datetime | None = strawberry.field(description="When it was revoked, if it was.")
+@strawberry_django.type(
+    APIToken,
+    name=API_TOKEN_TYPE,
+    description="A personal API token (its secret is never shown again). A node only for "
+    "its owner: node(id:) answers null to anyone else.",
+)
+class ApiToken(PkNode):
+    name: str = strawberry_django.field(description="The label its owner gave it.")
+    prefix: str = strawberry_django.field(description="The first characters, to recognise it by.")
+    created: datetime = strawberry_django.field(description="When it was created.")
+    last_used_at: datetime | None = strawberry_django.field(
+        description="When it last authenticated."
+    )
+    revoked_at: datetime | None = strawberry_django.field(
+        description="When it was revoked, if it was."
+    )
 
     @classmethod
-    def from_model(cls, token: APIToken) -> ApiToken:
-        return cls(
-            id=strawberry.ID(global_id(API_TOKEN_TYPE, token.pk)),
-            name=token.name,
-            prefix=token.prefix,
-            created=token.created,
-            last_used_at=token.last_used_at,
-            revoked_at=token.revoked_at,
-        )
+    def get_queryset(cls, queryset: QuerySet, info: Info, **kwargs: Any) -> QuerySet:
+        # Only the owner's own tokens (revoked ones too, which say so): everyone
+        # else, anonymous visitors included, finds nothing.
+        user = user_of(info)
+        if not user.is_authenticated:
+            return queryset.none()
+        return queryset.filter(user_id=user.pk)
 
 
 @strawberry.input(description="Create a personal API token for the signed-in user.")
@@ -75,7 +86,7 @@ class TokenMutations:
     @staticmethod
     def create_api_token(user, input):
         token, plaintext = tokens.create_token(user, input.name)
-        return CreateApiTokenPayload(token=ApiToken.from_model(token), plaintext=plaintext)
+        return CreateApiTokenPayload(token=token, plaintext=plaintext)
 
     @performed_mutation(
         RevokeApiTokenInput,
@@ -85,7 +96,7 @@ class TokenMutations:
     @staticmethod
     def revoke_api_token(user, input):
         pk = decode_id(input.id, API_TOKEN_TYPE, "id")
-        return RevokeApiTokenPayload(token=ApiToken.from_model(tokens.revoke_token(user, pk)))
+        return RevokeApiTokenPayload(token=tokens.revoke_token(user, pk))
 
 
 @strawberry.type
@@ -96,4 +107,4 @@ class TokenQuery:
     )
     def my_api_tokens(self, info: Info) -> list[ApiToken]:
         user = info.context.request.user
-        return [ApiToken.from_model(token) for token in tokens.active_tokens(user)]
+        return list(tokens.active_tokens(user))  # type: ignore[arg-type]

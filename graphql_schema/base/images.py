@@ -14,10 +14,14 @@ import strawberry
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from graphql import GraphQLError
+from strawberry.types import Info
 from wagtail.images import get_image_model
 from wagtail.images.models import SourceImageIOError
 
 from wagtail_network.conf import get_setting
+from wagtail_network.sites import absolute_url
+
+from .context import request_of
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +35,18 @@ SPEC_DESCRIPTION = (
 
 @strawberry.type(name="Rendition", description="One size of an image, made for a given spec.")
 class RenditionType:
-    url: str = strawberry.field(description="URL of the rendition file.")
+    url: str = strawberry.field(
+        description=(
+            "Absolute URL of the rendition file, on the site's origin (its Wagtail Site "
+            "record), or the media storage's own URL when that is absolute already (a CDN)."
+        )
+    )
+    relative_url: str = strawberry.field(
+        description=(
+            "The URL as the media storage gives it: a path on the site (/media/…), or "
+            "the same absolute URL as url when media is served from another origin."
+        )
+    )
     width: int = strawberry.field(description="Width in pixels.")
     height: int = strawberry.field(description="Height in pixels.")
     alt: str = strawberry.field(description="Alternative text for the image.")
@@ -56,8 +71,9 @@ def image_prefetch(field: str) -> Prefetch:
     return Prefetch(field, queryset=get_image_model().objects.prefetch_renditions())
 
 
-def rendition_of(image: Any, spec: str) -> RenditionType | None:
-    """The rendition of ``image`` for an allowed ``spec`` (generated once, then reused)."""
+def rendition_of(info: Info, image: Any, spec: str) -> RenditionType | None:
+    """The rendition of ``image`` for an allowed ``spec`` (generated once, then reused),
+    with its URL made absolute on the site's origin."""
     check_spec(spec)
     if image is None:
         return None
@@ -68,7 +84,8 @@ def rendition_of(image: Any, spec: str) -> RenditionType | None:
         logger.warning("Missing source file for image %s", image.pk)
         return None
     return RenditionType(
-        url=rendition.url,
+        url=absolute_url(rendition.url, request_of(info)),
+        relative_url=rendition.url,
         width=rendition.width,
         height=rendition.height,
         alt=rendition.alt,

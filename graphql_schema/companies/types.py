@@ -109,9 +109,12 @@ class CompanyType(PkNode):
     def specialities(self) -> list[str]:
         return capped(tag.name for tag in self.specialities.all())  # type: ignore[attr-defined]
 
-    @strawberry_django.field(only=["url_path"], description="Absolute URL of the company page.")
+    @strawberry_django.field(
+        only=["url_path"],
+        description="Absolute URL of the company page, on the origin of its Wagtail Site record.",
+    )
     def url(self, info: Info) -> str | None:
-        return page_url(info, self.url_path)  # type: ignore[attr-defined]
+        return page_url(info, self)
 
     @strawberry_django.field(
         only=["logo"],
@@ -120,9 +123,10 @@ class CompanyType(PkNode):
     )
     def logo(
         self,
+        info: Info,
         spec: Annotated[str, strawberry.argument(description=SPEC_DESCRIPTION)] = DEFAULT_SPEC,
     ) -> RenditionType | None:
-        return rendition_of(self.logo, spec)  # type: ignore[attr-defined]
+        return rendition_of(info, self.logo, spec)  # type: ignore[attr-defined]
 
     @strawberry_django.field(
         only=["cover"],
@@ -131,9 +135,10 @@ class CompanyType(PkNode):
     )
     def cover(
         self,
+        info: Info,
         spec: Annotated[str, strawberry.argument(description=SPEC_DESCRIPTION)] = "fill-1200x300",
     ) -> RenditionType | None:
-        return rendition_of(self.cover, spec)  # type: ignore[attr-defined]
+        return rendition_of(info, self.cover, spec)  # type: ignore[attr-defined]
 
     @strawberry_django.field(
         annotate={"_wn_employee_count": lambda info: employee_count_expression(viewer_of(info))},

@@ -308,9 +308,12 @@ class MemberType(PkNode):
     def links(self) -> list[MemberLinkType]:
         return capped(self.links.all())  # type: ignore[attr-defined]
 
-    @strawberry_django.field(only=["url_path"], description="Absolute URL of the profile page.")
+    @strawberry_django.field(
+        only=["url_path"],
+        description="Absolute URL of the profile page, on the origin of its Wagtail Site record.",
+    )
     def url(self, info: Info) -> str | None:
-        return page_url(info, self.url_path)  # type: ignore[attr-defined]
+        return page_url(info, self)
 
     @strawberry_django.field(
         only=["photo"],
@@ -319,9 +322,10 @@ class MemberType(PkNode):
     )
     def photo(
         self,
+        info: Info,
         spec: Annotated[str, strawberry.argument(description=SPEC_DESCRIPTION)] = DEFAULT_SPEC,
     ) -> RenditionType | None:
-        return rendition_of(self.photo, spec)  # type: ignore[attr-defined]
+        return rendition_of(info, self.photo, spec)  # type: ignore[attr-defined]
 
     @strawberry_django.field(
         annotate={

@@ -8,6 +8,7 @@ again or reset run inside their own transaction, rolled back afterwards.
 from __future__ import annotations
 
 import io
+import os
 import statistics
 from collections import Counter
 from datetime import timedelta
@@ -25,7 +26,9 @@ from wagtail.models import Page, PageLogEntry, Site
 
 from example_site.demo import roles
 from example_site.demo.images import COLLECTION_NAME
+from example_site.demo.management.commands.load_demo_network import default_site_url
 from example_site.home.models import HomePage
+from tests.graphql.conftest import post_graphql
 from wagtail_network import visibility
 from wagtail_network.models import (
     Block,
@@ -464,8 +467,53 @@ class RerunChecks:
             self.assertTrue(user.check_password("correct horse battery"), username)
 
 
+class SiteOriginChecks:
+    """The default Site names the origin the demo serves, so absolute URLs do too."""
+
+    def member_url_over_graphql(self) -> str:
+        body = post_graphql(f'{{ member(slug: "{self.anna.slug}") {{ url }} }}')
+        self.assertNotIn("errors", body)
+        return body["data"]["member"]["url"]
+
+    def test_load_sets_the_default_site_to_the_origin_served(self):
+        site = Site.objects.get(is_default_site=True)
+        self.assertEqual(f"{site.root_url}", default_site_url())
+        self.assertTrue(self.member_url_over_graphql().startswith(default_site_url() + "/"))
+
+    def test_member_url_names_the_port_make_demo_serves_on(self):
+        # `make demo` passes --site-url http://127.0.0.1:$PORT; a rerun (the network is
+        # loaded already) still moves the Site.
+        load("--site-url", "http://127.0.0.1:8765")
+        self.assertTrue(self.member_url_over_graphql().startswith("http://127.0.0.1:8765/"))
+        self.assertTrue(self.anna.get_full_url().startswith("http://127.0.0.1:8765/"))
+
+    def test_without_site_url_the_port_comes_from_the_port_variable(self):
+        with mock.patch.dict(os.environ, {"PORT": "8123"}):
+            output = load()
+        self.assertIn("Default site: http://127.0.0.1:8123/", output)
+        self.assertTrue(self.member_url_over_graphql().startswith("http://127.0.0.1:8123/"))
+
+    def test_sitemap_names_the_origin_served(self):
+        load("--site-url", "http://127.0.0.1:8765")
+        xml = self.client.get("/sitemap.xml").content.decode()
+        self.assertIn("<loc>http://127.0.0.1:8765/members/", xml)
+        self.assertNotIn("localhost", xml)
+
+    def test_a_site_url_wagtail_cannot_serve_is_refused_and_changes_nothing(self):
+        site = Site.objects.get(is_default_site=True)
+        for bad in ["https://127.0.0.1:8443", "ftp://example.org", "http://x.org/demo/"]:
+            with self.subTest(bad=bad), self.assertRaises(CommandError):
+                load("--site-url", bad)
+        self.assertEqual(Site.objects.get(is_default_site=True).root_url, site.root_url)
+
+
 class LoadDemoNetworkTests(
-    StructureChecks, NetworkInvariantChecks, RoleChecks, RerunChecks, LoadedDemoNetwork
+    StructureChecks,
+    NetworkInvariantChecks,
+    RoleChecks,
+    RerunChecks,
+    SiteOriginChecks,
+    LoadedDemoNetwork,
 ):
     """All checks above against one load (loading once per class is the slow part)."""
 

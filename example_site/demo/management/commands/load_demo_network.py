@@ -7,6 +7,7 @@ companies or members it changes nothing and prints the demo logins again;
 
 from __future__ import annotations
 
+import os
 import time
 
 from django.contrib.auth import get_user_model
@@ -32,6 +33,11 @@ from wagtail_network.models import (
 DEFAULT_MEMBERS = 420
 DEFAULT_COMPANIES = 48
 DEFAULT_SEED = 2026
+
+
+def default_site_url() -> str:
+    """The origin ``make demo`` serves on: ``runserver 127.0.0.1:${PORT:-8000}``."""
+    return f"http://127.0.0.1:{os.environ.get('PORT') or 8000}"
 
 
 class Command(BaseCommand):
@@ -64,6 +70,15 @@ class Command(BaseCommand):
             help="With --reset: do not ask for confirmation.",
         )
         parser.add_argument(
+            "--site-url",
+            default=None,
+            help=(
+                "Origin the demo is served on; the default Site is set to it so that "
+                "absolute URLs name it (default: http://127.0.0.1:$PORT, PORT defaulting "
+                "to 8000, as `make demo` serves). Applied on every run, loaded or not."
+            ),
+        )
+        parser.add_argument(
             "--password",
             default=None,
             help=f"Password for every demo account (default: {roles.DEFAULT_PASSWORD!r}).",
@@ -76,7 +91,13 @@ class Command(BaseCommand):
         if companies < 2:
             raise CommandError("--companies must be at least 2.")
         password = options["password"] or roles.DEFAULT_PASSWORD
+        site_url = options["site_url"] or default_site_url()
+        try:
+            write.parse_site_url(site_url)
+        except ValueError as exc:
+            raise CommandError(f"--site-url: {exc}") from exc
         if not options["reset"] and write.demo_is_loaded():
+            self._set_site(site_url)
             self._already_loaded(password, password_given=options["password"] is not None)
             return
 
@@ -107,6 +128,7 @@ class Command(BaseCommand):
                 stdout=self.stdout if options["verbosity"] >= 2 else None,
             )
             elapsed = time.perf_counter() - started
+            self._set_site(site_url)
         counts = result.counts
         self.stdout.write(
             self.style.SUCCESS(
@@ -123,6 +145,10 @@ class Command(BaseCommand):
             f"{counts['images']} generated images."
         )
         self._print_logins(password)
+
+    def _set_site(self, site_url: str) -> None:
+        site = write.set_site_origin(site_url)
+        self.stdout.write(f"Default site: {site.root_url}/ (absolute URLs name this origin).")
 
     def _already_loaded(self, password: str, *, password_given: bool) -> None:
         self.stdout.write(

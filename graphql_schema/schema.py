@@ -16,7 +16,6 @@ import strawberry
 from strawberry import relay
 from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
-from strawberry.tools import merge_types
 from strawberry.types import Info, get_object_definition
 from strawberry_django.optimizer import DjangoOptimizerExtension, optimize
 from strawberry_django.utils.typing import get_django_definition
@@ -98,7 +97,14 @@ QUERY_TYPES: tuple[type, ...] = (
     TokenQuery,
 )
 
-Query = merge_types("Query", QUERY_TYPES)
+#: Description of the root query type in the SDL.
+QUERY_DESCRIPTION = (
+    "The read side of the network. Every object and list obeys the viewer's permissions: "
+    "what the viewer may not see reads exactly like what does not exist."
+)
+
+# As strawberry's merge_types does, with the description it cannot take.
+Query = strawberry.type(type("Query", QUERY_TYPES, {}), description=QUERY_DESCRIPTION)
 
 
 def _extensions() -> list[Any]:

@@ -125,9 +125,8 @@ class SearchSyntaxReadAsWordsTest(TestCase):
                 self.assertEqual(body["data"]["companies"]["totalCount"], 0)
 
     def test_filter_list_over_the_limit_is_validation_with_field(self):
-        query = "query { members(filters: {openTo: [%s]}) { totalCount } }" % ", ".join(
-            ["HIRING"] * (limits.FILTER_MAX_ITEMS + 1)
-        )
+        values = ", ".join(["HIRING"] * (limits.FILTER_MAX_ITEMS + 1))
+        query = f"query {{ members(filters: {{openTo: [{values}]}}) {{ totalCount }} }}"
         status, body = safe_post(query)
         self.assertEqual(argument_error(body), ("VALIDATION", "filters.openTo"))
 
@@ -227,9 +226,8 @@ class OutOfRangeIdsReadAsNotFoundTest(TestCase):
             {"s": [raw_gid("Skill", "9" * 30)], "c": None},
             user=self.n.u_alice,
         )
-        self.assertEqual(
-            body["data"]["updateMyProfile"]["errors"], [{"code": "NOT_FOUND", "field": "skillIds.0"}]
-        )
+        errors = body["data"]["updateMyProfile"]["errors"]
+        self.assertEqual(errors, [{"code": "NOT_FOUND", "field": "skillIds.0"}])
         self.assertEqual(snapshot(), before)
 
 

@@ -114,3 +114,34 @@ def test_every_mutation_input_argument_is_described():
 
 def test_every_text_and_list_input_states_its_limit():
     assert unlimited_inputs() == []
+
+
+def test_limits_table_in_the_docs_reads_the_limits_module():
+    from pathlib import Path
+
+    from wagtail_network import limits
+
+    doc = (Path(__file__).parents[2] / "docs/reference/graphql.md").read_text()
+    section = doc.split("## Limits", 1)[1].split("\n## ", 1)[0]
+    for number in (
+        limits.SEARCH_MAX_LENGTH,
+        limits.FILTER_MAX_LENGTH,
+        limits.FILTER_MAX_ITEMS,
+        limits.ID_MAX_LENGTH,
+        limits.NAME_MAX_LENGTH,
+        limits.HEADLINE_MAX_LENGTH,
+        limits.PHONE_MAX_LENGTH,
+        limits.EMAIL_MAX_LENGTH,
+        limits.TAG_MAX_ITEMS,
+        limits.POSITIONS_MAX_ITEMS,
+        limits.LINKS_MAX_ITEMS,
+        limits.MESSAGE_MAX_LENGTH,
+        limits.TOKEN_NAME_MAX_LENGTH,
+    ):
+        assert f"{number:,}" in section or str(number) in section, number
+    for number in (
+        limits.LONG_TEXT_MAX_LENGTH,
+        limits.RECOMMENDATION_MAX_LENGTH,
+        limits.REPORT_DETAILS_MAX_LENGTH,
+    ):
+        assert f"{number:,}" in section, number

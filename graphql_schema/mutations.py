@@ -13,7 +13,7 @@ Host sites merge their own mutation types with this one (see
 
 from __future__ import annotations
 
-from strawberry.tools import merge_types
+import strawberry
 
 from .account.mutations import PrivacyMutations
 from .account.tokens import TokenMutations
@@ -34,6 +34,14 @@ MUTATION_TYPES: tuple[type, ...] = (
     TokenMutations,
 )
 
-Mutation = merge_types("Mutation", MUTATION_TYPES)
+#: Description of the root mutation type in the SDL.
+MUTATION_DESCRIPTION = (
+    "The write side of the network. Each mutation takes one `input` and returns a payload "
+    "whose `errors` list the expected failures (code and field); when there are any, "
+    "nothing was written."
+)
+
+# As strawberry's merge_types does, with the description it cannot take.
+Mutation = strawberry.type(type("Mutation", MUTATION_TYPES, {}), description=MUTATION_DESCRIPTION)
 
 __all__ = ["MUTATION_TYPES", "Mutation"]

@@ -17,7 +17,6 @@ from graphql import GraphQLError
 from strawberry import relay
 from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
-from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext, Info, get_object_definition
 from strawberry_django.optimizer import DjangoOptimizerExtension, optimize
 from strawberry_django.utils.typing import get_django_definition
@@ -28,12 +27,13 @@ from .base.ids import parse_global_id
 from .companies.queries import CompanyQuery
 from .companies.types import CompanyRelationshipType, CompanyType
 from .endorsements.types import EndorsementType, RecommendationType
+from .errors import log_errors
 from .members.queries import MemberQuery
 from .members.types import MemberType, PositionType
 from .mutations import Mutation
 from .network.queries import ViewerQuery
 from .network.types import BlockedMemberType, InvitationType
-from .protection import log_errors, protection_extensions
+from .protection import protection_extensions
 from .vocab.queries import VocabularyQuery
 from .vocab.types import IndustryType, SkillType
 
@@ -100,7 +100,14 @@ QUERY_TYPES: tuple[type, ...] = (
     TokenQuery,
 )
 
-Query = merge_types("Query", QUERY_TYPES)
+#: Description of the root query type in the SDL.
+QUERY_DESCRIPTION = (
+    "The read side of the network. Every object and list obeys the viewer's permissions: "
+    "what the viewer may not see reads exactly like what does not exist."
+)
+
+# As strawberry's merge_types does, with the description it cannot take.
+Query = strawberry.type(type("Query", QUERY_TYPES, {}), description=QUERY_DESCRIPTION)
 
 
 def _extensions() -> list[Any]:

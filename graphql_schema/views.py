@@ -43,7 +43,7 @@ from wagtail_network.busy import CODE_BUSY, busy_json_response, is_database_busy
 from wagtail_network.conf import get_setting
 
 from .auth import InvalidToken, authenticate_token, bearer_token_from
-from .protection import default_code, with_details
+from .errors import default_code, with_details
 
 logger = logging.getLogger(__name__)
 

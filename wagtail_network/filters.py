@@ -33,7 +33,7 @@ from django.db.models.lookups import Exact
 from django_filters.fields import MultipleChoiceField
 from django_filters.widgets import BooleanWidget
 
-from . import visibility
+from . import limits, visibility
 from .models import CompanyPage, CompanySize, MemberPage, OpenTo, Position
 from .viewer import Viewer
 
@@ -47,11 +47,13 @@ if TYPE_CHECKING:
 #: otherwise hand over every match.
 SEARCH_CANDIDATE_LIMIT = 10_000
 
-#: Longest search string kept (longer input is cut, never refused).
-MAX_QUERY_LENGTH = 200
+#: Longest search string read (:data:`wagtail_network.limits.SEARCH_MAX_LENGTH`):
+#: the directory pages cut longer input; GraphQL refuses it first.
+MAX_QUERY_LENGTH = limits.SEARCH_MAX_LENGTH
 
-#: Longest value kept for every other criterion (slugs, place names, choices).
-MAX_VALUE_LENGTH = 100
+#: Longest value kept for every other criterion (slugs, place names, choices):
+#: :data:`wagtail_network.limits.FILTER_MAX_LENGTH`.
+MAX_VALUE_LENGTH = limits.FILTER_MAX_LENGTH
 
 ORDER_RELEVANCE = "relevance"
 ORDER_NAME = "name"
@@ -76,14 +78,21 @@ _WORD_RE = re.compile(r"\w+")
 # --------------------------------------------------------------------------
 
 
-def search_words(query: str) -> str:
-    """The words of a visitor's query, without the backends' query syntax.
+def search_words(query: Any) -> str:
+    """The words of a visitor's query, without the backends' query syntax: the one
+    normalisation of every search string a client sends (directories, GraphQL,
+    Wagtail's page API through :class:`wagtail_network.api.WordsSearchFilter`).
 
-    Quotes, brackets, operators and wildcards mean something to SQLite FTS,
-    PostgreSQL and Elasticsearch alike; typed by a visitor they would raise syntax
-    errors (an unbalanced quote is a 500 on SQLite), so only words remain.
+    Quotes, brackets, operators, wildcards (``%``, ``*``), backslashes and control
+    characters (NUL, which PostgreSQL refuses in a text parameter) mean something
+    to SQLite FTS, PostgreSQL or Elasticsearch, or nothing at all; typed by a
+    visitor they raised syntax errors (an unbalanced quote was a 500 on SQLite),
+    so only words remain, separated by single spaces. Only the first
+    :data:`MAX_QUERY_LENGTH` characters are read.
     """
-    return " ".join(_WORD_RE.findall(query))
+    if not isinstance(query, str):
+        return ""
+    return " ".join(_WORD_RE.findall(query[:MAX_QUERY_LENGTH]))
 
 
 def search_ids(queryset: PageQuerySet, query: str) -> list[int]:

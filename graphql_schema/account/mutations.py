@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 from django.contrib.auth import logout
@@ -12,7 +13,7 @@ from wagtail_network import privacy
 from wagtail_network.errors import ErrorCode, NetworkError
 
 from ..base.errors import MutationError
-from ..base.mutations import errors_field, perform
+from ..base.mutations import errors_field, input_argument, perform
 
 
 @strawberry.input(description="Ask for a download link to all your data.")
@@ -52,6 +53,10 @@ class DeleteMyAccountPayload:
     errors: list[MutationError] = errors_field()
 
 
+ExportMyDataArgument = Annotated[ExportMyDataInput | None, input_argument(ExportMyDataInput)]
+DeleteMyAccountArgument = Annotated[DeleteMyAccountInput, input_argument(DeleteMyAccountInput)]
+
+
 @strawberry.type
 class PrivacyMutations:
     @strawberry.mutation(
@@ -60,9 +65,7 @@ class PrivacyMutations:
         "invitations, endorsements and recommendations given and received, follows, blocks, "
         "reports made."
     )
-    def export_my_data(
-        self, info: Info, input: ExportMyDataInput | None = None
-    ) -> ExportMyDataPayload:
+    def export_my_data(self, info: Info, input: ExportMyDataArgument = None) -> ExportMyDataPayload:
         request = info.context.request
         client_id = input.client_mutation_id if input else None
 
@@ -79,7 +82,9 @@ class PrivacyMutations:
         "fields blanked. Errors: CONFIRMATION_REQUIRED (password wrong or missing), "
         "VALIDATION (confirm not true)."
     )
-    def delete_my_account(self, info: Info, input: DeleteMyAccountInput) -> DeleteMyAccountPayload:
+    def delete_my_account(
+        self, info: Info, input: DeleteMyAccountArgument
+    ) -> DeleteMyAccountPayload:
         request = info.context.request
 
         def action(user):

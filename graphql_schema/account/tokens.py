@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from strawberry.types import Info
 from wagtail.models import APIToken
 
+from wagtail_network.limits import TOKEN_NAME_MAX_LENGTH, limit_text
 from wagtail_network.services import tokens
 
 from ..base.context import user_of
@@ -51,7 +52,10 @@ class ApiToken(PkNode):
 
 @strawberry.input(description="Create a personal API token for the signed-in user.")
 class CreateApiTokenInput:
-    name: str = strawberry.field(description="A label to recognise the token by (e.g. a device).")
+    name: str = strawberry.field(
+        description="A label to recognise the token by (e.g. a device). "
+        + limit_text(TOKEN_NAME_MAX_LENGTH)
+    )
 
 
 @strawberry.type(description="The new token and, once only, its secret.")

@@ -13,9 +13,11 @@ from django.db.models import QuerySet
 from strawberry.types import Info
 from strawberry_django.optimizer import optimize
 
+from wagtail_network.limits import ID_MAX_LENGTH, SEARCH_MAX_LENGTH, limit_text
+
 from .connection import NetworkConnection
 from .context import viewer_of
-from .filters import directory_criteria
+from .filters import checked_argument, directory_criteria
 
 
 def by_slug_field(
@@ -25,12 +27,16 @@ def by_slug_field(
     ``visible_to`` the viewer, or null (missing and hidden read the same)."""
 
     def resolve(info: Info, slug: str) -> Any:
+        slug = checked_argument(slug, ID_MAX_LENGTH, "slug")
         qs = visible_to(viewer_of(info)).filter(slug=slug)
         return optimize(qs, info).first()
 
     resolve.__annotations__ = {
         "info": Info,
-        "slug": Annotated[str, strawberry.argument(description=slug_description)],
+        "slug": Annotated[
+            str,
+            strawberry.argument(description=f"{slug_description} {limit_text(ID_MAX_LENGTH)}"),
+        ],
         "return": node | None,
     }
     return strawberry_django.field(resolve, description=description)
@@ -63,7 +69,13 @@ def directory_field(
                 description="Sort order (default: by relevance with `search`, else by name)."
             ),
         ],
-        "search": Annotated[str | None, strawberry.argument(description=search_description)],
+        "search": Annotated[
+            str | None,
+            strawberry.argument(
+                description=f"{search_description} Read as plain words (quotes, operators "
+                f"and control characters separate words). {limit_text(SEARCH_MAX_LENGTH)}"
+            ),
+        ],
         "return": Iterable[node],  # type: ignore[valid-type]
     }
     return strawberry_django.connection(NetworkConnection[node], description=description)(resolve)  # type: ignore[valid-type]

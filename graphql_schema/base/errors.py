@@ -13,16 +13,21 @@ import strawberry
 
 from wagtail_network.errors import DEFAULT_MESSAGES, ErrorCode, NetworkError
 
+from .enums import describe_values
+
 #: The service layer's error codes, one GraphQL enum value each. Wrapping the
 #: domain enum itself (rather than copying it) keeps the two from drifting apart.
-MutationErrorCode = strawberry.enum(
-    ErrorCode,
-    name="MutationErrorCode",
-    description=(
-        "Machine-readable reason a mutation failed. NOT_FOUND also answers for "
-        "objects the viewer may not see; PERMISSION_DENIED only for objects the "
-        "viewer sees but may not change."
+MutationErrorCode = describe_values(
+    strawberry.enum(
+        ErrorCode,
+        name="MutationErrorCode",
+        description=(
+            "Machine-readable reason a mutation failed. NOT_FOUND also answers for "
+            "objects the viewer may not see; PERMISSION_DENIED only for objects the "
+            "viewer sees but may not change."
+        ),
     ),
+    DEFAULT_MESSAGES,
 )
 
 

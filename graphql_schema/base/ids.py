@@ -8,17 +8,26 @@ from typing import Any
 from strawberry import relay
 
 from wagtail_network.errors import ErrorCode, NetworkError
+from wagtail_network.limits import ID_MAX_LENGTH, bounded_pk
 
 
 def parse_global_id(value: Any) -> tuple[str, int] | None:
     """``(type name, primary key)`` behind a global id, or ``None`` when ``value`` is
-    not one (malformed, or a key that is not a positive integer)."""
+    not one: malformed, longer than :data:`~wagtail_network.limits.ID_MAX_LENGTH`,
+    or a key that is not a positive integer within the database's range (see
+    :func:`wagtail_network.limits.bounded_pk`; 30 digits raised OverflowError)."""
     try:
-        gid = value if isinstance(value, relay.GlobalID) else relay.GlobalID.from_id(str(value))
-        pk = int(gid.node_id)
+        if isinstance(value, relay.GlobalID):
+            gid = value
+        else:
+            text = str(value)
+            if len(text) > ID_MAX_LENGTH:
+                return None
+            gid = relay.GlobalID.from_id(text)
     except (ValueError, TypeError):
         return None
-    if pk <= 0:
+    pk = bounded_pk(gid.node_id)
+    if pk is None:
         return None
     return gid.type_name, pk
 

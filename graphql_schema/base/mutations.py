@@ -10,7 +10,7 @@ state, and return their payload with ``errors: [MutationError!]!``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import strawberry
 from django.db import transaction
@@ -34,6 +34,14 @@ UNSET: Any = strawberry.UNSET
 def errors_field(description: str = ERRORS_DESCRIPTION) -> Any:
     """The ``errors: [MutationError!]!`` field every payload ends with (empty on success)."""
     return strawberry.field(default_factory=list, description=description)
+
+
+def input_argument(input_type: type) -> Any:
+    """The ``strawberry.argument`` of a mutation's one ``input`` argument, described
+    by the input type's own description, so that the SDL describes every ``input``
+    argument: ``input: Annotated[XInput, input_argument(XInput)]``."""
+    definition = input_type.__strawberry_definition__  # type: ignore[attr-defined]
+    return strawberry.argument(description=definition.description or "The mutation's input.")
 
 
 def is_set(value: Any) -> bool:
@@ -95,7 +103,11 @@ def performed_mutation(input: type, payload: type, description: str) -> Callable
             return perform(info, payload, lambda user: fn(user, input))
 
         resolve.__name__ = fn.__name__
-        resolve.__annotations__ = {"info": Info, "input": input_type, "return": payload}
+        resolve.__annotations__ = {
+            "info": Info,
+            "input": Annotated[input_type, input_argument(input_type)],
+            "return": payload,
+        }
         return strawberry.mutation(resolve, description=description)
 
     input_type = input
@@ -115,6 +127,7 @@ __all__ = [
     "UNSET",
     "enum_value",
     "errors_field",
+    "input_argument",
     "is_set",
     "perform",
     "performed_mutation",

@@ -6,7 +6,8 @@ from typing import Any
 
 import strawberry
 
-from wagtail_network import services, visibility
+from wagtail_network import limits, services, visibility
+from wagtail_network.limits import limit_items, limit_text
 from wagtail_network.models import Position
 
 from ..base.errors import MutationError
@@ -19,9 +20,15 @@ from .types import CompanySizeEnum, CompanyType
 @strawberry.input(description="Change a company you administer. Only the fields you send change.")
 class UpdateCompanyInput:
     company_id: strawberry.ID = strawberry.field(description="Global ID of the company.")
-    name: str | None = strawberry.field(default=UNSET, description="Company name.")
-    tagline: str | None = strawberry.field(default=UNSET, description="Tagline.")
-    description: str | None = strawberry.field(default=UNSET, description="About (plain text).")
+    name: str | None = strawberry.field(
+        default=UNSET, description="Company name. " + limit_text(limits.NAME_MAX_LENGTH)
+    )
+    tagline: str | None = strawberry.field(
+        default=UNSET, description="Tagline. " + limit_text(limits.TAGLINE_MAX_LENGTH)
+    )
+    description: str | None = strawberry.field(
+        default=UNSET, description="About (plain text). " + limit_text(limits.LONG_TEXT_MAX_LENGTH)
+    )
     industry_id: strawberry.ID | None = strawberry.field(
         default=UNSET, description="Global ID of the industry (null clears it)."
     )
@@ -29,12 +36,22 @@ class UpdateCompanyInput:
         default=UNSET, description="Number of employees."
     )
     founded_year: int | None = strawberry.field(default=UNSET, description="Year founded.")
-    city: str | None = strawberry.field(default=UNSET, description="City.")
-    country: str | None = strawberry.field(default=UNSET, description="Country.")
-    website: str | None = strawberry.field(default=UNSET, description="Website URL.")
-    contact_email: str | None = strawberry.field(default=UNSET, description="Contact e-mail.")
+    city: str | None = strawberry.field(
+        default=UNSET, description="City. " + limit_text(limits.PLACE_MAX_LENGTH)
+    )
+    country: str | None = strawberry.field(
+        default=UNSET, description="Country. " + limit_text(limits.PLACE_MAX_LENGTH)
+    )
+    website: str | None = strawberry.field(
+        default=UNSET, description="Website URL. " + limit_text(limits.URL_MAX_LENGTH)
+    )
+    contact_email: str | None = strawberry.field(
+        default=UNSET, description="Contact e-mail. " + limit_text(limits.EMAIL_MAX_LENGTH)
+    )
     specialities: list[str] | None = strawberry.field(
-        default=UNSET, description="Specialities (replaces the list)."
+        default=UNSET,
+        description="Specialities (replaces the list). "
+        + limit_items(limits.TAG_MAX_ITEMS, limits.TAG_MAX_LENGTH),
     )
 
 

@@ -25,6 +25,7 @@ from wagtail_network.sql import count_subquery
 
 from ..base.connection import NetworkConnection, capped
 from ..base.context import page_url, viewer_of
+from ..base.enums import choices_enum
 from ..base.fields import PkNode, visible_fk, visible_queryset
 from ..base.images import (
     DEFAULT_SPEC,
@@ -43,10 +44,8 @@ if TYPE_CHECKING:
 
 MemberRef = Annotated["MemberType", strawberry.lazy("graphql_schema.members.types")]
 
-CompanySizeEnum = strawberry.enum(
-    CompanySize, name="CompanySize", description="Number of employees."
-)
-RelationshipKindEnum = strawberry.enum(
+CompanySizeEnum = choices_enum(CompanySize, name="CompanySize", description="Number of employees.")
+RelationshipKindEnum = choices_enum(
     CompanyRelationshipKind,
     name="CompanyRelationshipKind",
     description="How two companies are related.",

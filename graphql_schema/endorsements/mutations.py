@@ -6,7 +6,8 @@ import enum
 
 import strawberry
 
-from wagtail_network import services, visibility
+from wagtail_network import limits, services, visibility
+from wagtail_network.limits import limit_text
 
 from ..base.errors import MutationError
 from ..base.ids import decode_id
@@ -64,7 +65,10 @@ class WriteRecommendationInput:
     relationship: RecommendationRelationshipEnum = strawberry.field(  # type: ignore[valid-type]
         description="How you know them."
     )
-    text: str = strawberry.field(description="The recommendation (plain text, ≤ 3000 chars).")
+    text: str = strawberry.field(
+        description="The recommendation (plain text). "
+        + limit_text(limits.RECOMMENDATION_MAX_LENGTH)
+    )
 
 
 @strawberry.type(description="The recommendation, waiting for its recipient.")

@@ -20,6 +20,7 @@ from wagtail_network.models import (
 )
 
 from ..base.context import viewer_of
+from ..base.enums import choices_enum
 from ..base.fields import PkNode, visible_fk, visible_queryset
 from ..vocab.types import SkillType
 
@@ -28,15 +29,15 @@ if TYPE_CHECKING:
 
 MemberRef = Annotated["MemberType", strawberry.lazy("graphql_schema.members.types")]
 
-EndorsementStateEnum = strawberry.enum(
+EndorsementStateEnum = choices_enum(
     EndorsementState, name="EndorsementState", description="Moderation state of an endorsement."
 )
-RecommendationStateEnum = strawberry.enum(
+RecommendationStateEnum = choices_enum(
     RecommendationState,
     name="RecommendationState",
     description="Where a recommendation is on its way to publication.",
 )
-RecommendationRelationshipEnum = strawberry.enum(
+RecommendationRelationshipEnum = choices_enum(
     RecommendationRelationship,
     name="RecommendationRelationship",
     description="How the author knows the member.",

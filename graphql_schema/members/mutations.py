@@ -7,19 +7,21 @@ from typing import Any
 
 import strawberry
 
-from wagtail_network import services
+from wagtail_network import limits, services
 from wagtail_network.errors import ErrorCode, NetworkError
+from wagtail_network.limits import check_list, check_texts, limit_items, limit_text
 from wagtail_network.models import FieldVisibility, ProfileVisibility
 
+from ..base.enums import choices_enum
 from ..base.errors import MutationError
 from ..base.ids import decode_id, decode_optional_id
 from ..base.mutations import UNSET, enum_value, errors_field, is_set, performed_mutation
 from .types import MemberType, OpenToEnum
 
-ProfileVisibilityEnum = strawberry.enum(
+ProfileVisibilityEnum = choices_enum(
     ProfileVisibility, name="ProfileVisibility", description="Who may see a profile."
 )
-FieldVisibilityEnum = strawberry.enum(
+FieldVisibilityEnum = choices_enum(
     FieldVisibility, name="FieldVisibility", description="Who may see one sensitive field."
 )
 
@@ -35,9 +37,13 @@ class PositionInput:
         default=None, description="Global ID of the company page, if it has one."
     )
     company_name: str | None = strawberry.field(
-        default=None, description="Company name when it has no page."
+        default=None,
+        description="Company name when it has no page. "
+        + limit_text(limits.POSITION_TEXT_MAX_LENGTH),
     )
-    title: str = strawberry.field(description="Job title.")
+    title: str = strawberry.field(
+        description="Job title. " + limit_text(limits.POSITION_TEXT_MAX_LENGTH)
+    )
     start_date: date | None = strawberry.field(default=None, description="First day.")
     end_date: date | None = strawberry.field(default=None, description="Last day.")
     is_current: bool = strawberry.field(default=False, description="Current role.")
@@ -45,17 +51,25 @@ class PositionInput:
 
 @strawberry.input(description="One education entry; the list you send replaces yours.")
 class EducationInput:
-    school: str = strawberry.field(description="School or institution.")
-    degree: str | None = strawberry.field(default=None, description="Degree.")
-    field_of_study: str | None = strawberry.field(default=None, description="Field of study.")
+    school: str = strawberry.field(
+        description="School or institution. " + limit_text(limits.EDUCATION_TEXT_MAX_LENGTH)
+    )
+    degree: str | None = strawberry.field(
+        default=None, description="Degree. " + limit_text(limits.EDUCATION_TEXT_MAX_LENGTH)
+    )
+    field_of_study: str | None = strawberry.field(
+        default=None, description="Field of study. " + limit_text(limits.EDUCATION_TEXT_MAX_LENGTH)
+    )
     start_year: int | None = strawberry.field(default=None, description="Start year.")
     end_year: int | None = strawberry.field(default=None, description="End year.")
 
 
 @strawberry.input(description="One link; the list you send replaces yours.")
 class LinkInput:
-    label: str = strawberry.field(description="Label.")
-    url: str = strawberry.field(description="URL (http or https).")
+    label: str = strawberry.field(description="Label. " + limit_text(limits.LINK_LABEL_MAX_LENGTH))
+    url: str = strawberry.field(
+        description="URL (http or https). " + limit_text(limits.URL_MAX_LENGTH)
+    )
 
 
 @strawberry.input(
@@ -63,23 +77,50 @@ class LinkInput:
     "fields you send change."
 )
 class UpdateMyProfileInput:
-    name: str | None = strawberry.field(default=UNSET, description="Full name.")
-    headline: str | None = strawberry.field(default=UNSET, description="Headline.")
-    bio: str | None = strawberry.field(default=UNSET, description="About you (plain text).")
-    city: str | None = strawberry.field(default=UNSET, description="City.")
-    country: str | None = strawberry.field(default=UNSET, description="Country.")
-    languages: list[str] | None = strawberry.field(default=UNSET, description="Languages.")
-    contact_email: str | None = strawberry.field(default=UNSET, description="Contact e-mail.")
-    contact_phone: str | None = strawberry.field(default=UNSET, description="Contact phone.")
+    name: str | None = strawberry.field(
+        default=UNSET, description="Full name. " + limit_text(limits.NAME_MAX_LENGTH)
+    )
+    headline: str | None = strawberry.field(
+        default=UNSET, description="Headline. " + limit_text(limits.HEADLINE_MAX_LENGTH)
+    )
+    bio: str | None = strawberry.field(
+        default=UNSET,
+        description="About you (plain text). " + limit_text(limits.LONG_TEXT_MAX_LENGTH),
+    )
+    city: str | None = strawberry.field(
+        default=UNSET, description="City. " + limit_text(limits.PLACE_MAX_LENGTH)
+    )
+    country: str | None = strawberry.field(
+        default=UNSET, description="Country. " + limit_text(limits.PLACE_MAX_LENGTH)
+    )
+    languages: list[str] | None = strawberry.field(
+        default=UNSET,
+        description="Languages. "
+        + limit_items(limits.LANGUAGE_MAX_ITEMS, limits.LANGUAGE_MAX_LENGTH)
+        + f" Stored comma-separated in at most {limits.LANGUAGES_MAX_LENGTH} characters.",
+    )
+    contact_email: str | None = strawberry.field(
+        default=UNSET, description="Contact e-mail. " + limit_text(limits.EMAIL_MAX_LENGTH)
+    )
+    contact_phone: str | None = strawberry.field(
+        default=UNSET, description="Contact phone. " + limit_text(limits.PHONE_MAX_LENGTH)
+    )
     industry_id: strawberry.ID | None = strawberry.field(
         default=UNSET, description="Global ID of your industry (null clears it)."
     )
     skill_ids: list[strawberry.ID] | None = strawberry.field(
-        default=UNSET, description="Global IDs of the skills you list (replaces the list)."
+        default=UNSET,
+        description="Global IDs of the skills you list (replaces the list). "
+        + limit_items(limits.ID_LIST_MAX_ITEMS),
     )
-    interests: list[str] | None = strawberry.field(default=UNSET, description="Interests.")
+    interests: list[str] | None = strawberry.field(
+        default=UNSET,
+        description="Interests. " + limit_items(limits.TAG_MAX_ITEMS, limits.TAG_MAX_LENGTH),
+    )
     open_to: list[OpenToEnum] | None = strawberry.field(  # type: ignore[valid-type]
-        default=UNSET, description="What you are open to (replaces the list)."
+        default=UNSET,
+        description="What you are open to (replaces the list). "
+        + limit_items(limits.FILTER_MAX_ITEMS),
     )
     profile_visibility: ProfileVisibilityEnum | None = strawberry.field(  # type: ignore[valid-type]
         default=UNSET, description="Who may see your profile."
@@ -97,13 +138,18 @@ class UpdateMyProfileInput:
         default=UNSET, description="Who may see your positions."
     )
     positions: list[PositionInput] | None = strawberry.field(
-        default=UNSET, description="Your positions (replaces the list)."
+        default=UNSET,
+        description="Your positions (replaces the list). "
+        + limit_items(limits.POSITIONS_MAX_ITEMS),
     )
     education: list[EducationInput] | None = strawberry.field(
-        default=UNSET, description="Your education (replaces the list)."
+        default=UNSET,
+        description="Your education (replaces the list). "
+        + limit_items(limits.EDUCATION_MAX_ITEMS),
     )
     links: list[LinkInput] | None = strawberry.field(
-        default=UNSET, description="Your links (replaces the list)."
+        default=UNSET,
+        description="Your links (replaces the list). " + limit_items(limits.LINKS_MAX_ITEMS),
     )
 
 
@@ -130,6 +176,17 @@ PROFILE_SCALARS = {
 }
 
 
+#: Most items of each list input (:mod:`wagtail_network.limits`).
+LIST_LIMITS = {
+    "skill_ids": limits.ID_LIST_MAX_ITEMS,
+    "interests": limits.TAG_MAX_ITEMS,
+    "open_to": limits.FILTER_MAX_ITEMS,
+    "positions": limits.POSITIONS_MAX_ITEMS,
+    "education": limits.EDUCATION_MAX_ITEMS,
+    "links": limits.LINKS_MAX_ITEMS,
+}
+
+
 def profile_fields(input: UpdateMyProfileInput) -> dict[str, Any]:
     """The service-layer keyword arguments for the fields the client sent."""
     fields: dict[str, Any] = {}
@@ -140,8 +197,17 @@ def profile_fields(input: UpdateMyProfileInput) -> dict[str, Any]:
     for key in PROFILE_SCALARS:
         if key.endswith("_visibility") and fields.get(key, "") is None:
             raise NetworkError(ErrorCode.VALIDATION, field=key)
+    # List sizes are checked before any id in them is decoded (and again by the
+    # service, which the site's forms call too).
+    for attr, max_items in LIST_LIMITS.items():
+        value = getattr(input, attr)
+        if is_set(value):
+            check_list(value, max_items, attr)
     if is_set(input.languages):
-        fields["languages"] = ", ".join(s.strip() for s in input.languages or [] if s.strip())
+        languages = check_texts(
+            input.languages, limits.LANGUAGE_MAX_ITEMS, limits.LANGUAGE_MAX_LENGTH, "languages"
+        )
+        fields["languages"] = ", ".join(languages)
     if is_set(input.industry_id):
         fields["industry"] = decode_optional_id(input.industry_id, "Industry", "industryId")
     if is_set(input.skill_ids):

@@ -37,6 +37,7 @@ from wagtail_network.models import (
 
 from ..base.connection import NetworkConnection, capped
 from ..base.context import page_url, viewer_of
+from ..base.enums import choices_enum
 from ..base.fields import PkNode, visible_fk, visible_queryset
 from ..base.images import (
     DEFAULT_SPEC,
@@ -69,13 +70,13 @@ RecommendationRef = Annotated[
     "RecommendationType", strawberry.lazy("graphql_schema.endorsements.types")
 ]
 
-OpenToEnum = strawberry.enum(OpenTo, name="OpenTo", description="What a member is open to.")
+OpenToEnum = choices_enum(OpenTo, name="OpenTo", description="What a member is open to.")
 
 
 @strawberry.enum(name="ConnectionStatus", description="How a member stands to the viewer.")
 class ConnectionStatusEnum(enum.Enum):
-    NONE = "NONE"
-    SELF = "SELF"
+    NONE = strawberry.enum_value("NONE", description="No relation.")
+    SELF = strawberry.enum_value("SELF", description="The viewer's own profile.")
     PENDING_SENT = strawberry.enum_value(
         "PENDING_SENT",
         description="The viewer invited them (also while the invitation is ignored: "
@@ -87,7 +88,7 @@ class ConnectionStatusEnum(enum.Enum):
     IGNORED = strawberry.enum_value(
         "IGNORED", description="They invited the viewer, who ignored it (can still accept)."
     )
-    CONNECTED = "CONNECTED"
+    CONNECTED = strawberry.enum_value("CONNECTED", description="A 1st-degree connection.")
     BLOCKED = strawberry.enum_value(
         "BLOCKED", description="The viewer blocked them (only ever told to the blocker)."
     )

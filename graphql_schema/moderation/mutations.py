@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import strawberry
 
-from wagtail_network import services
+from wagtail_network import limits, services
 from wagtail_network.errors import ErrorCode, NetworkError
+from wagtail_network.limits import limit_text
 from wagtail_network.models import ReportReason
 
+from ..base.enums import choices_enum
 from ..base.errors import MutationError
 from ..base.ids import global_id, parse_global_id
 from ..base.mutations import enum_value, errors_field, performed_mutation
 
-ReportReasonEnum = strawberry.enum(
+ReportReasonEnum = choices_enum(
     ReportReason, name="ReportReason", description="Why something is reported."
 )
 
@@ -25,7 +27,8 @@ class ReportContentInput:
     )
     reason: ReportReasonEnum = strawberry.field(description="Why.")  # type: ignore[valid-type]
     details: str | None = strawberry.field(
-        default=None, description="What moderators should know (≤ 2000 characters)."
+        default=None,
+        description="What moderators should know. " + limit_text(limits.REPORT_DETAILS_MAX_LENGTH),
     )
 
 

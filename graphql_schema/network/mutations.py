@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import strawberry
 from strawberry.types import Info
 
-from wagtail_network import services, visibility
+from wagtail_network import limits, services, visibility
+from wagtail_network.limits import limit_text
 
 from ..base.errors import MutationError
 from ..base.ids import decode_id, global_id
-from ..base.mutations import errors_field, perform, performed_mutation, visible_now
+from ..base.mutations import (
+    errors_field,
+    input_argument,
+    perform,
+    performed_mutation,
+    visible_now,
+)
 from ..companies.types import CompanyType
 from ..members.types import MemberType
 
@@ -22,7 +29,7 @@ P = TypeVar("P")
 class RequestConnectionInput:
     member_id: strawberry.ID = strawberry.field(description="Global ID of the member to invite.")
     message: str | None = strawberry.field(
-        default=None, description="An optional note (at most 500 characters)."
+        default=None, description="An optional note. " + limit_text(limits.MESSAGE_MAX_LENGTH)
     )
 
 
@@ -62,6 +69,13 @@ class CompanyPayload:
     errors: list[MutationError] = errors_field()
 
 
+RequestConnectionArgument = Annotated[
+    RequestConnectionInput, input_argument(RequestConnectionInput)
+]
+MemberActionArgument = Annotated[MemberActionInput, input_argument(MemberActionInput)]
+CompanyActionArgument = Annotated[CompanyActionInput, input_argument(CompanyActionInput)]
+
+
 def _act_on(
     info: Info,
     payload: type[P],
@@ -97,7 +111,7 @@ def _member_mutation(service: str, description: str) -> Any:
     """A mutation applying the service ``service`` to the member in its input and
     returning them as the viewer now sees them."""
 
-    def resolve(info: Info, input: MemberActionInput) -> MemberPayload:
+    def resolve(info: Info, input: MemberActionArgument) -> MemberPayload:
         return _act_on(info, MemberPayload, "member", "Member", input.member_id, service)
 
     return strawberry.mutation(resolve, description=description)
@@ -107,7 +121,7 @@ def _company_mutation(service: str, description: str) -> Any:
     """A mutation applying the service ``service`` to the company in its input and
     returning it as the viewer now sees it."""
 
-    def resolve(info: Info, input: CompanyActionInput) -> CompanyPayload:
+    def resolve(info: Info, input: CompanyActionArgument) -> CompanyPayload:
         return _act_on(info, CompanyPayload, "company", "Company", input.company_id, service)
 
     return strawberry.mutation(resolve, description=description)
@@ -121,7 +135,7 @@ class NetworkMutations:
         "NOT_FOUND, SELF_ACTION, ALREADY_CONNECTED, ALREADY_INVITED, COOLDOWN, "
         "INVITATION_CAP_REACHED, VALIDATION, NO_PROFILE, UNAUTHENTICATED."
     )
-    def request_connection(self, info: Info, input: RequestConnectionInput) -> MemberPayload:
+    def request_connection(self, info: Info, input: RequestConnectionArgument) -> MemberPayload:
         return _act_on(
             info,
             MemberPayload,

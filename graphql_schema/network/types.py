@@ -33,7 +33,7 @@ MemberRef = Annotated["MemberType", strawberry.lazy("graphql_schema.members.type
     name="InvitationState", description="An invitation's state, as the viewer may know it."
 )
 class InvitationStateEnum(enum.Enum):
-    PENDING = "pending"
+    PENDING = strawberry.enum_value("pending", description="Waiting for the recipient.")
     IGNORED = strawberry.enum_value(
         "ignored", description="Told only to the recipient; the sender still reads PENDING."
     )

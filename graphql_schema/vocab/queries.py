@@ -10,9 +10,11 @@ import strawberry_django
 from django.db.models import QuerySet
 from strawberry.types import Info
 
+from wagtail_network.limits import FILTER_MAX_LENGTH, limit_text
 from wagtail_network.models import Industry, Skill
 
 from ..base.connection import NetworkConnection
+from ..base.filters import checked_argument
 from .types import IndustryType, SkillType
 
 
@@ -27,12 +29,16 @@ class VocabularyQuery:
         info: Info,
         search: Annotated[
             str | None,
-            strawberry.argument(description="Part of the skill's name, case-insensitive."),
+            strawberry.argument(
+                description="Part of the skill's name, case-insensitive. "
+                + limit_text(FILTER_MAX_LENGTH)
+            ),
         ] = None,
     ) -> Iterable[SkillType]:
         qs: QuerySet = Skill.objects.order_by("name", "pk")
+        search = checked_argument(search, FILTER_MAX_LENGTH, "search").strip()
         if search:
-            qs = qs.filter(name__icontains=search.strip())
+            qs = qs.filter(name__icontains=search)
         return qs  # type: ignore[return-value]
 
     @strawberry_django.connection(

@@ -20,9 +20,7 @@ def editor():
 
 
 def labels_of(obj) -> list[str]:
-    return list(
-        ModelLogEntry.objects.filter(object_id=str(obj.pk)).values_list("label", flat=True)
-    )
+    return list(ModelLogEntry.objects.filter(object_id=str(obj.pk)).values_list("label", flat=True))
 
 
 def test_erasing_a_member_rewrites_only_the_entries_of_objects_they_were_party_to(

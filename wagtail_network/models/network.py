@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..limits import ControlCharactersMixin
 from .choices import (
     LIVE_CONNECTION_STATES,
     CompanyRelationshipKind,
@@ -28,7 +29,7 @@ MEMBER = "wagtail_network.MemberPage"
 COMPANY = "wagtail_network.CompanyPage"
 
 
-class Connection(models.Model):
+class Connection(ControlCharactersMixin, models.Model):
     """One invitation and, once accepted, the connection it became.
 
     The pair is stored ordered (``member_low`` < ``member_high``) so that a single
@@ -207,7 +208,7 @@ class Endorsement(models.Model):
         return f"{self.endorser} endorses {self.member} for {self.skill}"
 
 
-class Recommendation(models.Model):
+class Recommendation(ControlCharactersMixin, models.Model):
     author = models.ForeignKey(
         MEMBER, on_delete=models.CASCADE, related_name="recommendations_given"
     )
@@ -251,7 +252,7 @@ class Recommendation(models.Model):
         return f"{self.author} recommends {self.member}"
 
 
-class Report(models.Model):
+class Report(ControlCharactersMixin, models.Model):
     """A member's report of a profile, company, endorsement or recommendation."""
 
     reporter = models.ForeignKey(

@@ -23,6 +23,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from ..conf import get_setting
+from ..limits import ControlCharactersMixin
 from .choices import CompanySize, FieldVisibility, OpenTo, ProfileVisibility
 
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul", "h3", "h4"]
@@ -112,7 +113,7 @@ class CompanySpeciality(TaggedItemBase):
     )
 
 
-class CompanyPage(Page):
+class CompanyPage(ControlCharactersMixin, Page):
     """A company's profile. Company admins hold guardian grants on the page."""
 
     tagline = models.CharField(_("tagline"), max_length=200, blank=True)
@@ -226,7 +227,7 @@ class MemberInterest(TaggedItemBase):
     )
 
 
-class MemberPage(Page):
+class MemberPage(ControlCharactersMixin, Page):
     """A member's profile page, optionally linked to a site user."""
 
     user = models.OneToOneField(
@@ -439,7 +440,7 @@ class MemberPage(Page):
         return super().get_sitemap_urls(request)
 
 
-class Position(Orderable):
+class Position(ControlCharactersMixin, Orderable):
     """A role a member holds or held, at a company page or a free-text company."""
 
     member = ParentalKey(MemberPage, on_delete=models.CASCADE, related_name="positions")
@@ -504,7 +505,7 @@ class Position(Orderable):
         return self.verified_at is not None
 
 
-class Education(Orderable):
+class Education(ControlCharactersMixin, Orderable):
     member = ParentalKey(MemberPage, on_delete=models.CASCADE, related_name="education")
     school = models.CharField(_("school"), max_length=200)
     degree = models.CharField(_("degree"), max_length=200, blank=True)
@@ -527,7 +528,7 @@ class Education(Orderable):
         return self.school
 
 
-class MemberLink(Orderable):
+class MemberLink(ControlCharactersMixin, Orderable):
     member = ParentalKey(MemberPage, on_delete=models.CASCADE, related_name="links")
     label = models.CharField(_("label"), max_length=100)
     url = models.URLField(_("URL"))

@@ -7,8 +7,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from wagtail.search import index
 
+from ..limits import ControlCharactersMixin
 
-class VocabularyTerm(index.Indexed, models.Model):
+
+class VocabularyTerm(ControlCharactersMixin, index.Indexed, models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True, allow_unicode=True)
     description = models.TextField(_("description"), blank=True)

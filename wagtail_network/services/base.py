@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 from wagtail.log_actions import registry as log_registry
 
-from .. import log_actions, visibility
+from .. import limits, log_actions, visibility
 from ..errors import ErrorCode, NetworkError
 from ..models import (
     LIVE_CONNECTION_STATES,
@@ -43,8 +43,9 @@ def _require_choice(
 
 def _text_within(value: Any, max_length: int, too_long: Any, field: str) -> str:
     """``value`` stripped (``None`` reads as empty); ``VALIDATION`` on ``field`` when
-    it is longer than ``max_length`` (``too_long`` names the limit as ``%(max)d``)."""
-    text = (value or "").strip()
+    it is longer than ``max_length`` (``too_long`` names the limit as ``%(max)d``)
+    or holds a control character (:func:`wagtail_network.limits.check_text`)."""
+    text = limits.check_text(value, None, field)
     if len(text) > max_length:
         raise _error(ErrorCode.VALIDATION, too_long % {"max": max_length}, field=field)
     return text
@@ -58,17 +59,16 @@ def _delete_logged(viewer: Viewer, obj: Any, action: str, **data: Any) -> None:
 
 
 def _pk(value: Any, field: str | None = None) -> int:
-    """A primary key from an instance or an id; garbage reads as "not found"."""
+    """A primary key from an instance or an id; garbage, and numbers no row can
+    have (:func:`wagtail_network.limits.bounded_pk`), read as "not found"."""
     if isinstance(value, models.Model):
         if value.pk is None:
             raise _error(ErrorCode.NOT_FOUND, field=field)
         return int(value.pk)
-    if isinstance(value, bool):
+    pk = limits.bounded_pk(value)
+    if pk is None:
         raise _error(ErrorCode.NOT_FOUND, field=field)
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise _error(ErrorCode.NOT_FOUND, field=field) from None
+    return pk
 
 
 def _actor(user: Any, *, live: bool = True) -> MemberPage:

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import visibility
+from .. import limits, visibility
 from ..errors import ErrorCode
 from ..models import (
     CompanyIndexPage,
@@ -40,6 +40,7 @@ from .profiles import (
     _save_and_publish,
     _title_as_name,
     _validation_from,
+    check_input_limits,
     plain_text_to_rich_text,
 )
 
@@ -238,6 +239,21 @@ COMPANY_FIELDS = frozenset(
     COMPANY_TEXT_FIELDS + ("name", "description", "industry", "founded_year", "specialities")
 )
 
+#: Longest value of each text field, and most items of each list field
+#: (:mod:`wagtail_network.limits`).
+COMPANY_TEXT_LIMITS = {
+    "title": limits.NAME_MAX_LENGTH,
+    "name": limits.NAME_MAX_LENGTH,
+    "tagline": limits.TAGLINE_MAX_LENGTH,
+    "city": limits.PLACE_MAX_LENGTH,
+    "country": limits.PLACE_MAX_LENGTH,
+    "website": limits.URL_MAX_LENGTH,
+    "contact_email": limits.EMAIL_MAX_LENGTH,
+    "size_range": limits.FILTER_MAX_LENGTH,
+    "description": limits.LONG_TEXT_MAX_LENGTH,
+}
+COMPANY_LIST_LIMITS = {"specialities": limits.TAG_MAX_ITEMS}
+
 
 def _apply_company_fields(page: CompanyPage, fields: dict[str, Any]) -> None:
     for name, value in fields.items():
@@ -278,6 +294,7 @@ def create_company(user: Any, /, slug: str, **fields: Any) -> CompanyPage:
     viewer = Viewer.of(user)
     _require_user(viewer)
     _only_known(fields, COMPANY_FIELDS)
+    check_input_limits(fields, COMPANY_TEXT_LIMITS, COMPANY_LIST_LIMITS)
     directory = company_directory()
     if directory is None:
         raise _error(ErrorCode.INVALID_STATE)
@@ -314,6 +331,7 @@ def update_company(user: Any, company: Any, /, **fields: Any) -> CompanyPage:
     if not visibility.can_edit_company(viewer, target):
         raise _error(ErrorCode.PERMISSION_DENIED)
     _only_known(fields, COMPANY_FIELDS)
+    check_input_limits(fields, COMPANY_TEXT_LIMITS, COMPANY_LIST_LIMITS)
     with _title_as_name(fields), transaction.atomic():
         current = CompanyPage.objects.select_for_update(of=("self",)).get(pk=target.pk)
         page = current.get_latest_revision_as_object()

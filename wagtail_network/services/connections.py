@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import graph, visibility
+from .. import graph, limits, visibility
 from ..conf import get_setting
 from ..errors import ErrorCode
 from ..models import (
@@ -33,11 +33,12 @@ from .base import (
     _ordered,
     _other_member_pk,
     _pk,
+    _text_within,
     _visible_member,
 )
 
-#: Longest note sent with an invitation.
-MESSAGE_MAX_LENGTH = 500
+#: Longest note sent with an invitation (:mod:`wagtail_network.limits`).
+MESSAGE_MAX_LENGTH = limits.MESSAGE_MAX_LENGTH
 
 #: Invitation states that still wait for the recipient. Ignored ones count: to the
 #: inviter they read as pending, so they must count towards the cap as well.
@@ -100,13 +101,12 @@ def request_connection(user: Any, member: Any, message: str = "") -> Connection:
     """
     viewer = Viewer.of(user)
     me = _actor(viewer)
-    message = (message or "").strip()
-    if len(message) > MESSAGE_MAX_LENGTH:
-        raise _error(
-            ErrorCode.VALIDATION,
-            _("The message can be at most %(max)d characters long.") % {"max": MESSAGE_MAX_LENGTH},
-            field="message",
-        )
+    message = _text_within(
+        message,
+        MESSAGE_MAX_LENGTH,
+        _("The message can be at most %(max)d characters long."),
+        "message",
+    )
     _other_member_pk(me, member)
     target = _visible_member(viewer, member)
     if target.user_id is None:

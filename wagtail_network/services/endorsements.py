@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import visibility
+from .. import limits, visibility
 from ..conf import get_setting
 from ..errors import ErrorCode
 from ..models import (
@@ -41,7 +41,7 @@ from .base import (
     _visible_one,
 )
 
-RECOMMENDATION_MAX_LENGTH = 3000
+RECOMMENDATION_MAX_LENGTH = limits.RECOMMENDATION_MAX_LENGTH
 RECOMMENDATION_ACTIONS = ("accept", "decline", "hide", "unhide")
 
 

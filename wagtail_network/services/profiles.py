@@ -14,6 +14,7 @@ from django.db import models, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from .. import limits
 from ..conf import get_setting
 from ..errors import ErrorCode, NetworkError
 from ..models import (
@@ -62,6 +63,29 @@ PROFILE_FIELDS = frozenset(
     + ("education", "links")
 )
 
+#: Longest value of each text field, in characters (:mod:`wagtail_network.limits`).
+PROFILE_TEXT_LIMITS = {
+    "title": limits.NAME_MAX_LENGTH,
+    "name": limits.NAME_MAX_LENGTH,
+    "headline": limits.HEADLINE_MAX_LENGTH,
+    "city": limits.PLACE_MAX_LENGTH,
+    "country": limits.PLACE_MAX_LENGTH,
+    "languages": limits.LANGUAGES_MAX_LENGTH,
+    "contact_email": limits.EMAIL_MAX_LENGTH,
+    "contact_phone": limits.PHONE_MAX_LENGTH,
+    "bio": limits.LONG_TEXT_MAX_LENGTH,
+}
+
+#: Most items of each list field.
+PROFILE_LIST_LIMITS = {
+    "skills": limits.ID_LIST_MAX_ITEMS,
+    "interests": limits.TAG_MAX_ITEMS,
+    "open_to": limits.FILTER_MAX_ITEMS,
+    "positions": limits.POSITIONS_MAX_ITEMS,
+    "education": limits.EDUCATION_MAX_ITEMS,
+    "links": limits.LINKS_MAX_ITEMS,
+}
+
 _PARAGRAPHS = re.compile(r"\n\s*\n")
 
 
@@ -88,6 +112,28 @@ def _validation_from(exc: ValidationError, prefix: str = "") -> NetworkError:
         field = None if name == "__all__" else f"{prefix}{name}"
         return _error(ErrorCode.VALIDATION, message, field=field)
     return _error(ErrorCode.VALIDATION, exc.messages[0] if exc.messages else None)
+
+
+def check_input_limits(
+    fields: dict[str, Any], text_limits: dict[str, int], list_limits: dict[str, int]
+) -> None:
+    """``VALIDATION`` on the first field whose text or list is over its limit or
+    holds a control character, before anything is looked up or written. Plain
+    items of a list (tags) are held to :data:`~wagtail_network.limits.TAG_MAX_LENGTH`;
+    the texts of list rows (positions, links …) are checked for control characters
+    here and for length by the model's own ``full_clean``."""
+    for name, value in fields.items():
+        if name in text_limits and value is not None:
+            limits.check_text(value, text_limits[name], name)
+        elif name in list_limits:
+            items = limits.check_list(value, list_limits[name], name)
+            for i, item in enumerate(items):
+                if isinstance(item, str):
+                    limits.check_text(item, limits.TAG_MAX_LENGTH, f"{name}.{i}")
+                elif isinstance(item, dict):
+                    for key, text in item.items():
+                        if isinstance(text, str):
+                            limits.check_text(text, None, f"{name}.{i}.{key}")
 
 
 def _only_known(fields: dict[str, Any], known: frozenset[str]) -> None:
@@ -208,10 +254,11 @@ def _apply_profile_fields(page: MemberPage, fields: dict[str, Any]) -> None:
 
 
 def _children(model: type[models.Model], rows: list[dict], field: str) -> list:
-    allowed = {
+    allowed_fields: dict[type[models.Model], tuple[str, ...]] = {
         Education: ("school", "degree", "field_of_study", "start_year", "end_year"),
         MemberLink: ("label", "url"),
-    }[model]
+    }
+    allowed = allowed_fields[model]
     result = []
     for i, row in enumerate(rows):
         unknown = set(row) - set(allowed) - {"id"}
@@ -344,6 +391,7 @@ def update_my_profile(user: Any, /, **fields: Any) -> MemberPage:
     user = viewer.user
     _require_user(viewer)
     _only_known(fields, PROFILE_FIELDS)
+    check_input_limits(fields, PROFILE_TEXT_LIMITS, PROFILE_LIST_LIMITS)
     _check_locks(fields, None)
     with _title_as_name(fields), transaction.atomic():
         # One profile per user even when two requests join at once: the second
@@ -381,6 +429,7 @@ def save_member_profile(editor: Any, member: Any = None, /, **fields: Any) -> Me
     viewer = Viewer.of(editor)
     _require_user(viewer)
     _only_known(fields, PROFILE_FIELDS)
+    check_input_limits(fields, PROFILE_TEXT_LIMITS, PROFILE_LIST_LIMITS)
     _check_locks(fields, None)
     with _title_as_name(fields), transaction.atomic():
         if member is None:

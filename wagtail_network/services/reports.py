@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import visibility
+from .. import limits, visibility
 from ..errors import ErrorCode
 from ..models import (
     Report,
@@ -29,7 +29,7 @@ from .base import (
 )
 from .endorsements import _visible_endorsement, _visible_recommendation
 
-REPORT_DETAILS_MAX_LENGTH = 2000
+REPORT_DETAILS_MAX_LENGTH = limits.REPORT_DETAILS_MAX_LENGTH
 
 
 def report_content(

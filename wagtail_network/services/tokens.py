@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import APIToken
 
+from .. import limits
 from ..bookkeeping import after_response
 from ..errors import ErrorCode, NetworkError
 from .base import _pk, _text_within
@@ -31,7 +32,7 @@ from .base import _pk, _text_within
 #: Most active tokens one user may hold: enough for every device, not a token farm.
 MAX_TOKENS_PER_USER = 20
 #: Longest token name, in characters (the account page's form uses it too).
-MAX_NAME_LENGTH = 100
+MAX_NAME_LENGTH = limits.TOKEN_NAME_MAX_LENGTH
 
 
 class InvalidToken(Exception):

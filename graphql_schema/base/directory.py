@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from strawberry.types import Info
 from strawberry_django.optimizer import optimize
 
-from .connection import NetworkConnection
+from .connection import NetworkConnection, network_connection
 from .context import viewer_of
 from .filters import directory_criteria
 
@@ -66,7 +66,7 @@ def directory_field(
         "search": Annotated[str | None, strawberry.argument(description=search_description)],
         "return": Iterable[node],  # type: ignore[valid-type]
     }
-    return strawberry_django.connection(NetworkConnection[node], description=description)(resolve)  # type: ignore[valid-type]
+    return network_connection(NetworkConnection[node], description=description)(resolve)  # type: ignore[valid-type]
 
 
 __all__ = ["by_slug_field", "directory_field"]

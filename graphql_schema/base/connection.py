@@ -133,7 +133,7 @@ def _value_in_range(value: Any, descriptor: OrderingDescriptor, alias: str) -> b
     (a 30-digit id raises OverflowError on SQLite, an out-of-range error on
     PostgreSQL) or comparing naive and aware times."""
     if isinstance(value, int) and not isinstance(value, bool):
-        field = descriptor.order_by.expression.output_field
+        field = cast(Any, descriptor.order_by.expression).output_field
         # A foreign key (or a parent link, the pk of a page type) compares as its target.
         field = getattr(field, "target_field", None) or field
         ops = connections[alias].ops
@@ -164,7 +164,7 @@ def valid_keyset_cursor(cursor: str, descriptors: Sequence[OrderingDescriptor], 
 def _far_end(descriptor: OrderingDescriptor, alias: str, *, before: bool) -> int:
     """The integer a term's values never pass in the direction paged: the top of
     its range when paging forward on an ascending term, and so on."""
-    field = descriptor.order_by.expression.output_field
+    field = cast(Any, descriptor.order_by.expression).output_field
     field = getattr(field, "target_field", None) or field
     ops = connections[alias].ops
     try:
@@ -270,7 +270,7 @@ def with_total_count(qs: QuerySet, *, filtered: bool) -> QuerySet:
     if qs.query.distinct or qs.query.group_by is not None:
         return qs
     if not filtered:
-        return qs.annotate(**{TOTAL_COUNT_ANNOTATION: Window(Count(1), partition_by=None)})
+        return qs.annotate(**{TOTAL_COUNT_ANNOTATION: Window(Count("*"), partition_by=None)})
     return qs.annotate(**{TOTAL_COUNT_ANNOTATION: count_subquery(qs)})
 
 

@@ -25,7 +25,6 @@ from typing import Any, ClassVar, TypeVar, cast
 
 import strawberry
 import strawberry_django
-from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import connections
 from django.db.models import Count, Expression, Func, IntegerField, QuerySet, Subquery, Window
@@ -454,7 +453,8 @@ class NetworkConnection(DjangoListConnection[relay.NodeType]):
             )
 
         if in_async_context() and getattr(page, "_result_cache", None) is None:
-            return sync_to_async(finish)()
+            # Runs the page's query in a thread in an async context.
+            return django_resolver(finish)()
         return finish()
 
 

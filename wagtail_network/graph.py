@@ -30,6 +30,7 @@ from django.db.models import (
 )
 
 from . import visibility
+from .filters import CandidateRank
 from .models import (
     LIVE_CONNECTION_STATES,
     Block,
@@ -227,7 +228,10 @@ def suggested_members(user: Any, limit: int | None = 10) -> QuerySet:
                 output_field=IntegerField(),
             )
         )
-        .order_by("-mutual_count", "pk")
+        # The rank as CandidateRank, not "-mutual_count": the same order, and it
+        # marks the list as ranked, which GraphQL pages by offset (the ranking is
+        # recomputed on every request, so a keyset cursor would not hold).
+        .order_by(CandidateRank(list(counts)).asc(nulls_last=True), "pk")
     )
 
 

@@ -15,7 +15,7 @@ from strawberry_django.optimizer import optimize
 
 from wagtail_network.limits import ID_MAX_LENGTH, SEARCH_MAX_LENGTH, limit_text
 
-from .connection import NetworkConnection
+from .connection import NetworkConnection, network_connection
 from .context import viewer_of
 from .filters import checked_argument, directory_criteria
 
@@ -78,7 +78,7 @@ def directory_field(
         ],
         "return": Iterable[node],  # type: ignore[valid-type]
     }
-    return strawberry_django.connection(NetworkConnection[node], description=description)(resolve)  # type: ignore[valid-type]
+    return network_connection(NetworkConnection[node], description=description)(resolve)  # type: ignore[valid-type]
 
 
 __all__ = ["by_slug_field", "directory_field"]

@@ -23,7 +23,7 @@ from wagtail_network.models import (
 )
 from wagtail_network.sql import count_subquery
 
-from ..base.connection import NetworkConnection, capped
+from ..base.connection import NetworkConnection, capped, network_connection
 from ..base.context import page_url, viewer_of
 from ..base.enums import choices_enum
 from ..base.fields import PkNode, visible_fk, visible_queryset
@@ -175,7 +175,7 @@ class CompanyType(PkNode):
             value = bool(me) and Follow.objects.filter(member_id=me, company_id=self.pk).exists()  # type: ignore[attr-defined]
         return bool(value)
 
-    @strawberry_django.connection(
+    @network_connection(
         NetworkConnection[MemberRef],
         description="Members the viewer may see with a position here that the viewer may see.",
     )
@@ -191,7 +191,7 @@ class CompanyType(PkNode):
             "title", "pk"
         )
 
-    @strawberry_django.connection(
+    @network_connection(
         NetworkConnection["CompanyRelationshipType"],
         description="Relationships with other companies that the viewer may see.",
     )

@@ -35,7 +35,7 @@ from wagtail_network.models import (
     Skill,
 )
 
-from ..base.connection import NetworkConnection, capped
+from ..base.connection import NetworkConnection, capped, network_connection
 from ..base.context import page_url, viewer_of
 from ..base.enums import choices_enum
 from ..base.fields import PkNode, visible_fk, visible_queryset
@@ -386,7 +386,7 @@ class MemberType(PkNode):
             )
         return ConnectionStatusEnum(value or "NONE")
 
-    @strawberry_django.connection(
+    @network_connection(
         NetworkConnection["MemberType"],
         prefetch_related=[connections_prefetch],
         description="The member's connections, through edges the viewer may know of "
@@ -395,7 +395,7 @@ class MemberType(PkNode):
     def connections(self, info: Info) -> Iterable[MemberType]:
         return connections_of(self, info)  # type: ignore[arg-type,return-value]
 
-    @strawberry_django.connection(
+    @network_connection(
         NetworkConnection["MemberType"],
         description="Members connected to both the viewer and this member, through edges "
         "the viewer may know of.",
@@ -403,7 +403,7 @@ class MemberType(PkNode):
     def mutual_connections(self, info: Info) -> Iterable[MemberType]:
         return visibility.mutual_connections(viewer_of(info), self.pk).order_by("title", "pk")  # type: ignore[attr-defined,return-value]
 
-    @strawberry_django.connection(
+    @network_connection(
         NetworkConnection[EndorsementRef],
         description="Endorsements the member received that the viewer may see.",
     )
@@ -413,7 +413,7 @@ class MemberType(PkNode):
             Endorsement.objects.filter(member_id=self.pk),  # type: ignore[attr-defined]
         ).order_by("-created_at", "-pk")
 
-    @strawberry_django.connection(
+    @network_connection(
         NetworkConnection[RecommendationRef],
         description="Recommendations the member received that the viewer may see.",
     )

@@ -6,7 +6,6 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
-import strawberry_django
 from strawberry.types import Info
 from strawberry_django.optimizer import optimize
 
@@ -14,7 +13,7 @@ from wagtail_network import services, visibility
 from wagtail_network.graph import suggested_members
 from wagtail_network.models import Block, MemberPage
 
-from ..base.connection import NetworkConnection
+from ..base.connection import NetworkConnection, network_connection
 from ..base.context import viewer_of
 from .types import BlockedMemberType, InvitationType
 
@@ -39,7 +38,7 @@ class ViewerType:
             return None
         return optimize(MemberPage.objects.filter(pk=me), info).first()  # type: ignore[return-value]
 
-    @strawberry_django.connection(
+    @network_connection(
         NetworkConnection[InvitationType],
         description="Open invitations the viewer received, newest first.",
     )
@@ -54,7 +53,7 @@ class ViewerType:
         qs = services.invitations_received(user, include_ignored=include_ignored)
         return InvitationType.get_queryset(qs, info).order_by("-created_at", "-pk")  # type: ignore[return-value]
 
-    @strawberry_django.connection(
+    @network_connection(
         NetworkConnection[InvitationType],
         description="Open invitations the viewer sent (ignored ones read as pending), "
         "newest first.",
@@ -63,7 +62,7 @@ class ViewerType:
         qs = services.invitations_sent(viewer_of(info))
         return InvitationType.get_queryset(qs, info).order_by("-created_at", "-pk")  # type: ignore[return-value]
 
-    @strawberry_django.connection(
+    @network_connection(
         NetworkConnection[MemberRef],
         description="People the viewer may know: 2nd-degree members, most mutual connections "
         "(over edges the viewer may know of) first.",
@@ -72,14 +71,14 @@ class ViewerType:
         # At most 100 (graph.SUGGESTION_CAP), unsliced: the connection pages and counts.
         return suggested_members(viewer_of(info), limit=None)  # type: ignore[return-value]
 
-    @strawberry_django.connection(
+    @network_connection(
         NetworkConnection[CompanyRef],
         description="Companies the viewer administers (per-object grants).",
     )
     def administered_companies(self, info: Info) -> Iterable[CompanyRef]:
         return visibility.administered_companies(viewer_of(info)).order_by("title", "pk")  # type: ignore[return-value]
 
-    @strawberry_django.connection(
+    @network_connection(
         NetworkConnection[BlockedMemberType],
         description="Members the viewer blocked, newest first (only ever shown to the blocker).",
     )

@@ -6,21 +6,20 @@ from collections.abc import Iterable
 from typing import Annotated
 
 import strawberry
-import strawberry_django
 from django.db.models import QuerySet
 from strawberry.types import Info
 
 from wagtail_network.limits import FILTER_MAX_LENGTH, limit_text
 from wagtail_network.models import Industry, Skill
 
-from ..base.connection import NetworkConnection
+from ..base.connection import NetworkConnection, network_connection
 from ..base.filters import checked_argument
 from .types import IndustryType, SkillType
 
 
 @strawberry.type
 class VocabularyQuery:
-    @strawberry_django.connection(
+    @network_connection(
         NetworkConnection[SkillType],
         description="Skills, by name; `search` matches part of the name.",
     )
@@ -41,9 +40,7 @@ class VocabularyQuery:
             qs = qs.filter(name__icontains=search)
         return qs  # type: ignore[return-value]
 
-    @strawberry_django.connection(
-        NetworkConnection[IndustryType], description="Industries, by name."
-    )
+    @network_connection(NetworkConnection[IndustryType], description="Industries, by name.")
     def industries(self, info: Info) -> Iterable[IndustryType]:
         return Industry.objects.order_by("name", "pk")  # type: ignore[return-value]
 

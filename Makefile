@@ -11,6 +11,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 # The example site's development settings, whatever the calling shell has set.
 MANAGE := DJANGO_SETTINGS_MODULE=example_site.settings.dev $(BIN)/python example_site/manage.py
+# The demo: the same, with DEBUG off (settings/demo.py: the site's own error pages).
+DEMO := DJANGO_SETTINGS_MODULE=example_site.settings.demo $(BIN)/python example_site/manage.py
 # Explicit, so that a DJANGO_SETTINGS_MODULE in the environment cannot override it.
 PYTEST := $(BIN)/pytest --ds=tests.settings
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/wagtail_network
@@ -33,8 +35,8 @@ migrate: $(STAMP)
 # The default Site is set to the origin served, so absolute URLs (Member.url, image
 # renditions, the sitemap) name it.
 demo: migrate
-	$(MANAGE) load_demo_network --site-url http://127.0.0.1:$${PORT:-8000}
-	$(MANAGE) runserver 127.0.0.1:$${PORT:-8000}
+	$(DEMO) load_demo_network --site-url http://127.0.0.1:$${PORT:-8000}
+	$(DEMO) runserver 127.0.0.1:$${PORT:-8000}
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -206,7 +206,11 @@ def _mark_authentication(request: HttpRequest, api_token: Any, how: str) -> None
 
 
 def graphiql_allowed(request: HttpRequest) -> bool:
-    """GraphiQL is for development (DEBUG) and for staff users only."""
+    """Whether GraphiQL is served to ``request`` (setting ``GRAPHIQL``): by default
+    in development (DEBUG) and to active staff users only."""
+    setting = get_setting("GRAPHIQL")
+    if setting is not None:
+        return bool(setting)
     user = getattr(request, "user", None)
     return bool(settings.DEBUG or (user is not None and user.is_active and user.is_staff))
 

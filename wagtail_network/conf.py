@@ -48,6 +48,9 @@ class NetworkSettings(TypedDict, total=False):
     GRAPHQL_COST_PER_MINUTE: int
     #: True (everyone), False (no one) or "staff" (active staff users only).
     GRAPHQL_INTROSPECTION: bool | Literal["staff"]
+    #: Who gets GraphiQL at the endpoint: ``None`` (everyone in DEBUG, else active
+    #: staff), ``True`` (everyone: a demo), ``False`` (no one).
+    GRAPHIQL: bool | None
     GRAPHQL_FIELD_SUGGESTIONS: bool
     #: Seconds a client is asked to wait (``Retry-After``) when the database was
     #: too busy to answer (HTTP 503, GraphQL code ``BUSY``).
@@ -93,6 +96,7 @@ DEFAULTS: NetworkSettings = {
     "GRAPHQL_MAX_COST": 25000,
     "GRAPHQL_COST_PER_MINUTE": 250000,
     "GRAPHQL_INTROSPECTION": True,
+    "GRAPHIQL": None,
     "GRAPHQL_FIELD_SUGGESTIONS": True,
     "BUSY_RETRY_AFTER": 2,
     "TRUSTED_PROXY_COUNT": 0,

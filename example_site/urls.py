@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -49,7 +51,7 @@ elif getattr(settings, "SERVE_MEDIA", False):
 
     urlpatterns += [
         re_path(
-            r"^%s(?P<path>.*)$" % settings.MEDIA_URL.lstrip("/"),
+            r"^" + re.escape(settings.MEDIA_URL.lstrip("/")) + r"(?P<path>.*)$",
             serve,
             {"document_root": settings.MEDIA_ROOT},
         )

@@ -88,6 +88,10 @@ LINKS_MAX_ITEMS = 20
 
 #: Image rendition specs (``spec: "fill-128x128"``).
 SPEC_MAX_LENGTH = 50
+#: A password sent to confirm an account deletion (hashing a megabyte is a cost
+#: the server should not pay), and a client's own mutation id, echoed back.
+PASSWORD_MAX_LENGTH = 4096
+CLIENT_MUTATION_ID_MAX_LENGTH = 100
 
 
 def limit_text(max_length: int) -> str:
@@ -280,6 +284,8 @@ __all__ = [
     "REPORT_DETAILS_MAX_LENGTH",
     "SEARCH_MAX_LENGTH",
     "SPEC_MAX_LENGTH",
+    "PASSWORD_MAX_LENGTH",
+    "CLIENT_MUTATION_ID_MAX_LENGTH",
     "TAGLINE_MAX_LENGTH",
     "TAG_MAX_ITEMS",
     "TAG_MAX_LENGTH",

@@ -11,6 +11,12 @@ from strawberry.types import Info
 
 from wagtail_network import privacy
 from wagtail_network.errors import ErrorCode, NetworkError
+from wagtail_network.limits import (
+    CLIENT_MUTATION_ID_MAX_LENGTH,
+    PASSWORD_MAX_LENGTH,
+    check_text,
+    limit_text,
+)
 
 from ..base.errors import MutationError
 from ..base.mutations import errors_field, input_argument, perform
@@ -19,7 +25,9 @@ from ..base.mutations import errors_field, input_argument, perform
 @strawberry.input(description="Ask for a download link to all your data.")
 class ExportMyDataInput:
     client_mutation_id: str | None = strawberry.field(
-        default=None, description="Echoed back unchanged, for the client's bookkeeping."
+        default=None,
+        description="Echoed back unchanged, for the client's bookkeeping. "
+        + limit_text(CLIENT_MUTATION_ID_MAX_LENGTH),
     )
 
 
@@ -40,7 +48,7 @@ class DeleteMyAccountInput:
     password: str | None = strawberry.field(
         default=None,
         description="Your password. May be left out within ten minutes of signing in "
-        "(browser session only).",
+        "(browser session only). " + limit_text(PASSWORD_MAX_LENGTH),
     )
     confirm: bool = strawberry.field(
         description="Must be true: you understand this cannot be undone."
@@ -70,6 +78,7 @@ class PrivacyMutations:
         client_id = input.client_mutation_id if input else None
 
         def action(user):
+            check_text(client_id, CLIENT_MUTATION_ID_MAX_LENGTH, "clientMutationId")
             url, expires_at = privacy.make_export_link(user, request)
             return ExportMyDataPayload(url=url, expires_at=expires_at, client_mutation_id=client_id)
 
@@ -90,6 +99,7 @@ class PrivacyMutations:
         def action(user):
             if not input.confirm:
                 raise NetworkError(ErrorCode.VALIDATION, field="confirm")
+            check_text(input.password, PASSWORD_MAX_LENGTH, "password", strip=False)
             privacy.delete_account(
                 user,
                 password=input.password,

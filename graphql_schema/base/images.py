@@ -19,6 +19,7 @@ from wagtail.images import get_image_model
 from wagtail.images.models import SourceImageIOError
 
 from wagtail_network.conf import get_setting
+from wagtail_network.limits import SPEC_MAX_LENGTH
 from wagtail_network.sites import absolute_url
 
 from .context import request_of
@@ -57,9 +58,10 @@ def check_spec(spec: str) -> str:
     """Refuse a spec outside the allow-list before anything is generated."""
     allowed = list(get_setting("RENDITION_SPECS") or [])
     if spec not in allowed:
+        shown = spec if len(spec) <= SPEC_MAX_LENGTH else spec[:SPEC_MAX_LENGTH] + "…"
         raise GraphQLError(
             _("Unknown image spec %(spec)s. Allowed: %(allowed)s.")
-            % {"spec": spec, "allowed": ", ".join(allowed)},
+            % {"spec": shown, "allowed": ", ".join(allowed)},
             extensions={"code": "INVALID_ARGUMENT", "field": "spec"},
         )
     return spec

@@ -360,3 +360,51 @@ class ControlCharactersAndLimitsRefusedTest(TestCase):
             PROFILE, {"input": {"bio": "One\tline\r\nand another"}}, user=self.n.u_alice
         )
         self.assertEqual(body["data"]["updateMyProfile"]["errors"], [])
+
+
+class AccountInputsAreLimitedTest(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.n = build_net()
+
+    def test_delete_my_account_with_an_overlong_password_is_validation_and_deletes_nothing(self):
+        token = self.token()
+        before = snapshot()
+        status, body = safe_post(
+            "mutation($p: String) { deleteMyAccount(input: {confirm: true, password: $p}) "
+            "{ deleted errors { code field } } }",
+            {"p": "x" * (limits.PASSWORD_MAX_LENGTH + 1)},
+            token=token,
+        )
+        self.assertEqual(status, 200, body)
+        payload = body["data"]["deleteMyAccount"]
+        self.assertFalse(payload["deleted"])
+        self.assertEqual(payload["errors"], [{"code": "VALIDATION", "field": "password"}])
+        self.assertEqual(snapshot(), before)
+
+    def test_export_my_data_with_an_overlong_client_mutation_id_is_validation(self):
+        status, body = safe_post(
+            "mutation($c: String) { exportMyData(input: {clientMutationId: $c}) "
+            "{ url errors { code field } } }",
+            {"c": "c" * (limits.CLIENT_MUTATION_ID_MAX_LENGTH + 1)},
+            user=self.n.u_alice,
+        )
+        self.assertEqual(status, 200, body)
+        payload = body["data"]["exportMyData"]
+        self.assertIsNone(payload["url"])
+        self.assertEqual(payload["errors"], [{"code": "VALIDATION", "field": "clientMutationId"}])
+
+    def test_a_refused_image_spec_is_quoted_briefly(self):
+        status, body = safe_post(
+            'query($s: String!) { member(slug: "alice") { photo(spec: $s) { url } } }',
+            {"s": "fill-" + "9" * 5000},
+        )
+        self.assertEqual(status, 200, body)
+        (error,) = body["errors"]
+        self.assertEqual(error["extensions"]["code"], "INVALID_ARGUMENT")
+        self.assertLess(len(error["message"]), 400)
+
+    def token(self) -> str:
+        from wagtail_network.services.tokens import create_token
+
+        return create_token(self.n.u_alice, "hostile")[1]

@@ -13,1305 +13,467 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
-        ("wagtailcore", "0098_apitoken"),
-        ("wagtailimages", "0027_image_description"),
+        ('taggit', '0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx'),
+        ('wagtailcore', '0098_apitoken'),
+        ('wagtailimages', '0027_image_description'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="CompanyIndexPage",
+            name='CompanyIndexPage',
             fields=[
-                (
-                    "page_ptr",
-                    models.OneToOneField(
-                        auto_created=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        parent_link=True,
-                        primary_key=True,
-                        serialize=False,
-                        to=settings.WAGTAIL_PAGE_MODEL,
-                    ),
-                ),
-                ("intro", wagtail.fields.RichTextField(blank=True, verbose_name="introduction")),
+                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
+                ('intro', wagtail.fields.RichTextField(blank=True, verbose_name='introduction')),
             ],
             options={
-                "verbose_name": "company directory",
-                "verbose_name_plural": "company directories",
+                'verbose_name': 'company directory',
+                'verbose_name_plural': 'company directories',
             },
-            bases=("wagtailcore.page",),
+            bases=('wagtailcore.page',),
         ),
         migrations.CreateModel(
-            name="Connection",
+            name='Connection',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "state",
-                    models.CharField(
-                        choices=[
-                            ("pending", "Pending"),
-                            ("accepted", "Accepted"),
-                            ("ignored", "Ignored"),
-                            ("withdrawn", "Withdrawn"),
-                            ("removed", "Removed"),
-                        ],
-                        default="pending",
-                        max_length=20,
-                        verbose_name="state",
-                    ),
-                ),
-                ("message", models.TextField(blank=True, max_length=500, verbose_name="message")),
-                (
-                    "created_at",
-                    models.DateTimeField(
-                        db_index=True, default=django.utils.timezone.now, verbose_name="invited at"
-                    ),
-                ),
-                (
-                    "responded_at",
-                    models.DateTimeField(blank=True, null=True, verbose_name="responded at"),
-                ),
-                ("ended_at", models.DateTimeField(blank=True, null=True, verbose_name="ended at")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('state', models.CharField(choices=[('pending', 'Pending'), ('accepted', 'Accepted'), ('ignored', 'Ignored'), ('withdrawn', 'Withdrawn'), ('removed', 'Removed')], default='pending', max_length=20, verbose_name='state')),
+                ('message', models.TextField(blank=True, max_length=500, verbose_name='message')),
+                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='invited at')),
+                ('responded_at', models.DateTimeField(blank=True, null=True, verbose_name='responded at')),
+                ('ended_at', models.DateTimeField(blank=True, null=True, verbose_name='ended at')),
             ],
             options={
-                "verbose_name": "connection",
-                "verbose_name_plural": "connections",
-                "ordering": ["-created_at"],
+                'verbose_name': 'connection',
+                'verbose_name_plural': 'connections',
+                'ordering': ['-created_at'],
             },
         ),
         migrations.CreateModel(
-            name="Industry",
+            name='Industry',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=100, unique=True, verbose_name="name")),
-                (
-                    "slug",
-                    models.SlugField(
-                        allow_unicode=True, max_length=100, unique=True, verbose_name="slug"
-                    ),
-                ),
-                ("description", models.TextField(blank=True, verbose_name="description")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=100, unique=True, verbose_name='name')),
+                ('slug', models.SlugField(allow_unicode=True, max_length=100, unique=True, verbose_name='slug')),
+                ('description', models.TextField(blank=True, verbose_name='description')),
             ],
             options={
-                "verbose_name": "industry",
-                "verbose_name_plural": "industries",
-                "ordering": ["name"],
-                "abstract": False,
+                'verbose_name': 'industry',
+                'verbose_name_plural': 'industries',
+                'ordering': ['name'],
+                'abstract': False,
             },
             bases=(modelsearch.index.Indexed, models.Model),
         ),
         migrations.CreateModel(
-            name="MemberIndexPage",
+            name='MemberIndexPage',
             fields=[
-                (
-                    "page_ptr",
-                    models.OneToOneField(
-                        auto_created=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        parent_link=True,
-                        primary_key=True,
-                        serialize=False,
-                        to=settings.WAGTAIL_PAGE_MODEL,
-                    ),
-                ),
-                ("intro", wagtail.fields.RichTextField(blank=True, verbose_name="introduction")),
+                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
+                ('intro', wagtail.fields.RichTextField(blank=True, verbose_name='introduction')),
             ],
             options={
-                "verbose_name": "member directory",
-                "verbose_name_plural": "member directories",
+                'verbose_name': 'member directory',
+                'verbose_name_plural': 'member directories',
             },
-            bases=("wagtailcore.page",),
+            bases=('wagtailcore.page',),
         ),
         migrations.CreateModel(
-            name="Skill",
+            name='Skill',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=100, unique=True, verbose_name="name")),
-                (
-                    "slug",
-                    models.SlugField(
-                        allow_unicode=True, max_length=100, unique=True, verbose_name="slug"
-                    ),
-                ),
-                ("description", models.TextField(blank=True, verbose_name="description")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=100, unique=True, verbose_name='name')),
+                ('slug', models.SlugField(allow_unicode=True, max_length=100, unique=True, verbose_name='slug')),
+                ('description', models.TextField(blank=True, verbose_name='description')),
             ],
             options={
-                "verbose_name": "skill",
-                "verbose_name_plural": "skills",
-                "ordering": ["name"],
-                "abstract": False,
+                'verbose_name': 'skill',
+                'verbose_name_plural': 'skills',
+                'ordering': ['name'],
+                'abstract': False,
             },
             bases=(modelsearch.index.Indexed, models.Model),
         ),
         migrations.CreateModel(
-            name="CompanyPage",
+            name='CompanyPage',
             fields=[
-                (
-                    "page_ptr",
-                    models.OneToOneField(
-                        auto_created=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        parent_link=True,
-                        primary_key=True,
-                        serialize=False,
-                        to=settings.WAGTAIL_PAGE_MODEL,
-                    ),
-                ),
-                ("tagline", models.CharField(blank=True, max_length=200, verbose_name="tagline")),
-                (
-                    "description",
-                    wagtail.fields.RichTextField(blank=True, verbose_name="description"),
-                ),
-                (
-                    "size_range",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("1", "1 employee"),
-                            ("2-10", "2–10 employees"),
-                            ("11-50", "11–50 employees"),
-                            ("51-200", "51–200 employees"),
-                            ("201-500", "201–500 employees"),
-                            ("501-1000", "501–1,000 employees"),
-                            ("1001-5000", "1,001–5,000 employees"),
-                            ("5001+", "5,001+ employees"),
-                        ],
-                        max_length=20,
-                        verbose_name="size",
-                    ),
-                ),
-                (
-                    "founded_year",
-                    models.PositiveSmallIntegerField(
-                        blank=True,
-                        null=True,
-                        validators=[
-                            django.core.validators.MinValueValidator(1000),
-                            django.core.validators.MaxValueValidator(2100),
-                        ],
-                        verbose_name="founded",
-                    ),
-                ),
-                ("city", models.CharField(blank=True, max_length=100, verbose_name="city")),
-                ("country", models.CharField(blank=True, max_length=100, verbose_name="country")),
-                ("website", models.URLField(blank=True, verbose_name="website")),
-                (
-                    "contact_email",
-                    models.EmailField(blank=True, max_length=254, verbose_name="contact e-mail"),
-                ),
-                (
-                    "cover",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to="wagtailimages.image",
-                        verbose_name="cover image",
-                    ),
-                ),
-                (
-                    "logo",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to="wagtailimages.image",
-                        verbose_name="logo",
-                    ),
-                ),
+                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
+                ('tagline', models.CharField(blank=True, max_length=200, verbose_name='tagline')),
+                ('description', wagtail.fields.RichTextField(blank=True, verbose_name='description')),
+                ('size_range', models.CharField(blank=True, choices=[('1', '1 employee'), ('2-10', '2–10 employees'), ('11-50', '11–50 employees'), ('51-200', '51–200 employees'), ('201-500', '201–500 employees'), ('501-1000', '501–1,000 employees'), ('1001-5000', '1,001–5,000 employees'), ('5001+', '5,001+ employees')], max_length=20, verbose_name='size')),
+                ('founded_year', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1000), django.core.validators.MaxValueValidator(2100)], verbose_name='founded')),
+                ('city', models.CharField(blank=True, max_length=100, verbose_name='city')),
+                ('country', models.CharField(blank=True, max_length=100, verbose_name='country')),
+                ('website', models.URLField(blank=True, verbose_name='website')),
+                ('contact_email', models.EmailField(blank=True, max_length=254, verbose_name='contact e-mail')),
+                ('cover', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailimages.image', verbose_name='cover image')),
+                ('logo', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailimages.image', verbose_name='logo')),
             ],
             options={
-                "verbose_name": "company page",
-                "verbose_name_plural": "company pages",
+                'verbose_name': 'company page',
+                'verbose_name_plural': 'company pages',
             },
-            bases=("wagtailcore.page",),
+            bases=('wagtailcore.page',),
         ),
         migrations.CreateModel(
-            name="CompanySpeciality",
+            name='CompanySpeciality',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "content_object",
-                    modelcluster.fields.ParentalKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="tagged_specialities",
-                        to="wagtail_network.companypage",
-                    ),
-                ),
-                (
-                    "tag",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="%(app_label)s_%(class)s_items",
-                        to="taggit.tag",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('content_object', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='tagged_specialities', to='wagtail_network.companypage')),
+                ('tag', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='%(app_label)s_%(class)s_items', to='taggit.tag')),
             ],
             options={
-                "abstract": False,
+                'abstract': False,
             },
         ),
         migrations.AddField(
-            model_name="companypage",
-            name="specialities",
-            field=modelcluster.contrib.taggit.ClusterTaggableManager(
-                blank=True,
-                help_text="A comma-separated list of tags.",
-                through="wagtail_network.CompanySpeciality",
-                to="taggit.Tag",
-                verbose_name="specialities",
-            ),
+            model_name='companypage',
+            name='specialities',
+            field=modelcluster.contrib.taggit.ClusterTaggableManager(blank=True, help_text='A comma-separated list of tags.', through='wagtail_network.CompanySpeciality', to='taggit.Tag', verbose_name='specialities'),
         ),
         migrations.AddField(
-            model_name="companypage",
-            name="industry",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="companies",
-                to="wagtail_network.industry",
-                verbose_name="industry",
-            ),
+            model_name='companypage',
+            name='industry',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='companies', to='wagtail_network.industry', verbose_name='industry'),
         ),
         migrations.CreateModel(
-            name="MemberInterest",
+            name='MemberInterest',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "tag",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="%(app_label)s_%(class)s_items",
-                        to="taggit.tag",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('tag', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='%(app_label)s_%(class)s_items', to='taggit.tag')),
             ],
             options={
-                "abstract": False,
+                'abstract': False,
             },
         ),
         migrations.CreateModel(
-            name="MemberPage",
+            name='MemberPage',
             fields=[
-                (
-                    "page_ptr",
-                    models.OneToOneField(
-                        auto_created=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        parent_link=True,
-                        primary_key=True,
-                        serialize=False,
-                        to=settings.WAGTAIL_PAGE_MODEL,
-                    ),
-                ),
-                ("headline", models.CharField(blank=True, max_length=200, verbose_name="headline")),
-                ("bio", wagtail.fields.RichTextField(blank=True, verbose_name="about")),
-                ("city", models.CharField(blank=True, max_length=100, verbose_name="city")),
-                ("country", models.CharField(blank=True, max_length=100, verbose_name="country")),
-                (
-                    "languages",
-                    models.CharField(
-                        blank=True,
-                        help_text="Comma-separated.",
-                        max_length=200,
-                        verbose_name="languages",
-                    ),
-                ),
-                ("open_to_hiring", models.BooleanField(default=False, verbose_name="hiring")),
-                ("open_to_new_job", models.BooleanField(default=False, verbose_name="a new job")),
-                (
-                    "open_to_partnerships",
-                    models.BooleanField(default=False, verbose_name="partnerships"),
-                ),
-                ("open_to_mentoring", models.BooleanField(default=False, verbose_name="mentoring")),
-                (
-                    "open_to_advice",
-                    models.BooleanField(default=False, verbose_name="giving advice"),
-                ),
-                (
-                    "contact_email",
-                    models.EmailField(blank=True, max_length=254, verbose_name="contact e-mail"),
-                ),
-                (
-                    "contact_phone",
-                    models.CharField(blank=True, max_length=40, verbose_name="contact phone"),
-                ),
-                (
-                    "profile_visibility",
-                    models.CharField(
-                        choices=[
-                            ("public", "Everyone"),
-                            ("members", "Signed-in members"),
-                            ("connections", "My connections"),
-                        ],
-                        default=wagtail_network.models.pages.default_profile_visibility,
-                        max_length=20,
-                        verbose_name="who can see this profile",
-                    ),
-                ),
-                (
-                    "email_visibility",
-                    models.CharField(
-                        choices=[
-                            ("public", "Everyone"),
-                            ("members", "Signed-in members"),
-                            ("connections", "My connections"),
-                            ("only_me", "Only me"),
-                        ],
-                        default=wagtail_network.models.pages.default_email_visibility,
-                        max_length=20,
-                        verbose_name="who can see the e-mail address",
-                    ),
-                ),
-                (
-                    "phone_visibility",
-                    models.CharField(
-                        choices=[
-                            ("public", "Everyone"),
-                            ("members", "Signed-in members"),
-                            ("connections", "My connections"),
-                            ("only_me", "Only me"),
-                        ],
-                        default=wagtail_network.models.pages.default_phone_visibility,
-                        max_length=20,
-                        verbose_name="who can see the phone number",
-                    ),
-                ),
-                (
-                    "connections_visibility",
-                    models.CharField(
-                        choices=[
-                            ("public", "Everyone"),
-                            ("members", "Signed-in members"),
-                            ("connections", "My connections"),
-                            ("only_me", "Only me"),
-                        ],
-                        default=wagtail_network.models.pages.default_connections_visibility,
-                        max_length=20,
-                        verbose_name="who can see the connection list",
-                    ),
-                ),
-                (
-                    "positions_visibility",
-                    models.CharField(
-                        choices=[
-                            ("public", "Everyone"),
-                            ("members", "Signed-in members"),
-                            ("connections", "My connections"),
-                            ("only_me", "Only me"),
-                        ],
-                        default=wagtail_network.models.pages.default_positions_visibility,
-                        max_length=20,
-                        verbose_name="who can see positions",
-                    ),
-                ),
-                (
-                    "industry",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="members",
-                        to="wagtail_network.industry",
-                        verbose_name="industry",
-                    ),
-                ),
-                (
-                    "interests",
-                    modelcluster.contrib.taggit.ClusterTaggableManager(
-                        blank=True,
-                        help_text="A comma-separated list of tags.",
-                        through="wagtail_network.MemberInterest",
-                        to="taggit.Tag",
-                        verbose_name="interests",
-                    ),
-                ),
-                (
-                    "photo",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to="wagtailimages.image",
-                        verbose_name="photo",
-                    ),
-                ),
-                (
-                    "user",
-                    models.OneToOneField(
-                        blank=True,
-                        help_text="The site account this profile belongs to. Can be linked later.",
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="network_member",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="user",
-                    ),
-                ),
-                (
-                    "skills",
-                    modelcluster.fields.ParentalManyToManyField(
-                        blank=True,
-                        related_name="members",
-                        to="wagtail_network.skill",
-                        verbose_name="skills",
-                    ),
-                ),
+                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
+                ('headline', models.CharField(blank=True, max_length=200, verbose_name='headline')),
+                ('bio', wagtail.fields.RichTextField(blank=True, verbose_name='about')),
+                ('city', models.CharField(blank=True, max_length=100, verbose_name='city')),
+                ('country', models.CharField(blank=True, max_length=100, verbose_name='country')),
+                ('languages', models.CharField(blank=True, help_text='Comma-separated.', max_length=200, verbose_name='languages')),
+                ('open_to_hiring', models.BooleanField(default=False, verbose_name='hiring')),
+                ('open_to_new_job', models.BooleanField(default=False, verbose_name='a new job')),
+                ('open_to_partnerships', models.BooleanField(default=False, verbose_name='partnerships')),
+                ('open_to_mentoring', models.BooleanField(default=False, verbose_name='mentoring')),
+                ('open_to_advice', models.BooleanField(default=False, verbose_name='giving advice')),
+                ('contact_email', models.EmailField(blank=True, max_length=254, verbose_name='contact e-mail')),
+                ('contact_phone', models.CharField(blank=True, max_length=40, verbose_name='contact phone')),
+                ('profile_visibility', models.CharField(choices=[('public', 'Everyone'), ('members', 'Signed-in members'), ('connections', 'My connections')], default=wagtail_network.models.pages.default_profile_visibility, max_length=20, verbose_name='who can see this profile')),
+                ('email_visibility', models.CharField(choices=[('public', 'Everyone'), ('members', 'Signed-in members'), ('connections', 'My connections'), ('only_me', 'Only me')], default=wagtail_network.models.pages.default_email_visibility, max_length=20, verbose_name='who can see the e-mail address')),
+                ('phone_visibility', models.CharField(choices=[('public', 'Everyone'), ('members', 'Signed-in members'), ('connections', 'My connections'), ('only_me', 'Only me')], default=wagtail_network.models.pages.default_phone_visibility, max_length=20, verbose_name='who can see the phone number')),
+                ('connections_visibility', models.CharField(choices=[('public', 'Everyone'), ('members', 'Signed-in members'), ('connections', 'My connections'), ('only_me', 'Only me')], default=wagtail_network.models.pages.default_connections_visibility, max_length=20, verbose_name='who can see the connection list')),
+                ('positions_visibility', models.CharField(choices=[('public', 'Everyone'), ('members', 'Signed-in members'), ('connections', 'My connections'), ('only_me', 'Only me')], default=wagtail_network.models.pages.default_positions_visibility, max_length=20, verbose_name='who can see positions')),
+                ('industry', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='members', to='wagtail_network.industry', verbose_name='industry')),
+                ('interests', modelcluster.contrib.taggit.ClusterTaggableManager(blank=True, help_text='A comma-separated list of tags.', through='wagtail_network.MemberInterest', to='taggit.Tag', verbose_name='interests')),
+                ('photo', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailimages.image', verbose_name='photo')),
+                ('user', models.OneToOneField(blank=True, help_text='The site account this profile belongs to. Can be linked later.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='network_member', to=settings.AUTH_USER_MODEL, verbose_name='user')),
+                ('skills', modelcluster.fields.ParentalManyToManyField(blank=True, related_name='members', to='wagtail_network.skill', verbose_name='skills')),
             ],
             options={
-                "verbose_name": "member page",
-                "verbose_name_plural": "member pages",
-                "permissions": [("view_private_profiles", "Can see every profile and field")],
+                'verbose_name': 'member page',
+                'verbose_name_plural': 'member pages',
+                'permissions': [('view_private_profiles', 'Can see every profile and field')],
             },
-            bases=("wagtailcore.page",),
+            bases=('wagtailcore.page',),
         ),
         migrations.CreateModel(
-            name="MemberLink",
+            name='MemberLink',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("sort_order", models.IntegerField(blank=True, editable=False, null=True)),
-                ("label", models.CharField(max_length=100, verbose_name="label")),
-                ("url", models.URLField(verbose_name="URL")),
-                (
-                    "member",
-                    modelcluster.fields.ParentalKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="links",
-                        to="wagtail_network.memberpage",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('sort_order', models.IntegerField(blank=True, editable=False, null=True)),
+                ('label', models.CharField(max_length=100, verbose_name='label')),
+                ('url', models.URLField(verbose_name='URL')),
+                ('member', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='links', to='wagtail_network.memberpage')),
             ],
             options={
-                "verbose_name": "link",
-                "verbose_name_plural": "links",
-                "ordering": ["sort_order"],
-                "abstract": False,
+                'verbose_name': 'link',
+                'verbose_name_plural': 'links',
+                'ordering': ['sort_order'],
+                'abstract': False,
             },
         ),
         migrations.AddField(
-            model_name="memberinterest",
-            name="content_object",
-            field=modelcluster.fields.ParentalKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="tagged_interests",
-                to="wagtail_network.memberpage",
-            ),
+            model_name='memberinterest',
+            name='content_object',
+            field=modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='tagged_interests', to='wagtail_network.memberpage'),
         ),
         migrations.CreateModel(
-            name="Endorsement",
+            name='Endorsement',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "state",
-                    models.CharField(
-                        choices=[
-                            ("pending", "Awaiting moderation"),
-                            ("live", "Live"),
-                            ("rejected", "Rejected"),
-                        ],
-                        default="live",
-                        max_length=20,
-                        verbose_name="state",
-                    ),
-                ),
-                (
-                    "is_hidden",
-                    models.BooleanField(default=False, verbose_name="hidden by the recipient"),
-                ),
-                (
-                    "created_at",
-                    models.DateTimeField(db_index=True, default=django.utils.timezone.now),
-                ),
-                (
-                    "endorser",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="endorsements_given",
-                        to="wagtail_network.memberpage",
-                    ),
-                ),
-                (
-                    "member",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="endorsements_received",
-                        to="wagtail_network.memberpage",
-                    ),
-                ),
-                (
-                    "skill",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="endorsements",
-                        to="wagtail_network.skill",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('state', models.CharField(choices=[('pending', 'Awaiting moderation'), ('live', 'Live'), ('rejected', 'Rejected')], default='live', max_length=20, verbose_name='state')),
+                ('is_hidden', models.BooleanField(default=False, verbose_name='hidden by the recipient')),
+                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                ('endorser', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='endorsements_given', to='wagtail_network.memberpage')),
+                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='endorsements_received', to='wagtail_network.memberpage')),
+                ('skill', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='endorsements', to='wagtail_network.skill')),
             ],
             options={
-                "verbose_name": "endorsement",
-                "verbose_name_plural": "endorsements",
-                "ordering": ["-created_at"],
+                'verbose_name': 'endorsement',
+                'verbose_name_plural': 'endorsements',
+                'ordering': ['-created_at'],
             },
         ),
         migrations.CreateModel(
-            name="Education",
+            name='Education',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("sort_order", models.IntegerField(blank=True, editable=False, null=True)),
-                ("school", models.CharField(max_length=200, verbose_name="school")),
-                ("degree", models.CharField(blank=True, max_length=200, verbose_name="degree")),
-                (
-                    "field_of_study",
-                    models.CharField(blank=True, max_length=200, verbose_name="field of study"),
-                ),
-                (
-                    "start_year",
-                    models.PositiveSmallIntegerField(
-                        blank=True, null=True, verbose_name="start year"
-                    ),
-                ),
-                (
-                    "end_year",
-                    models.PositiveSmallIntegerField(
-                        blank=True, null=True, verbose_name="end year"
-                    ),
-                ),
-                (
-                    "member",
-                    modelcluster.fields.ParentalKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="education",
-                        to="wagtail_network.memberpage",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('sort_order', models.IntegerField(blank=True, editable=False, null=True)),
+                ('school', models.CharField(max_length=200, verbose_name='school')),
+                ('degree', models.CharField(blank=True, max_length=200, verbose_name='degree')),
+                ('field_of_study', models.CharField(blank=True, max_length=200, verbose_name='field of study')),
+                ('start_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='start year')),
+                ('end_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='end year')),
+                ('member', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='education', to='wagtail_network.memberpage')),
             ],
             options={
-                "verbose_name": "education",
-                "verbose_name_plural": "education",
-                "ordering": ["sort_order"],
-                "abstract": False,
+                'verbose_name': 'education',
+                'verbose_name_plural': 'education',
+                'ordering': ['sort_order'],
+                'abstract': False,
             },
         ),
         migrations.CreateModel(
-            name="ConnectionEvent",
+            name='ConnectionEvent',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "state",
-                    models.CharField(
-                        choices=[
-                            ("pending", "Pending"),
-                            ("accepted", "Accepted"),
-                            ("ignored", "Ignored"),
-                            ("withdrawn", "Withdrawn"),
-                            ("removed", "Removed"),
-                        ],
-                        max_length=20,
-                        verbose_name="state",
-                    ),
-                ),
-                ("at", models.DateTimeField(default=django.utils.timezone.now)),
-                (
-                    "connection",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="events",
-                        to="wagtail_network.connection",
-                    ),
-                ),
-                (
-                    "actor",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to="wagtail_network.memberpage",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('state', models.CharField(choices=[('pending', 'Pending'), ('accepted', 'Accepted'), ('ignored', 'Ignored'), ('withdrawn', 'Withdrawn'), ('removed', 'Removed')], max_length=20, verbose_name='state')),
+                ('at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('connection', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='wagtail_network.connection')),
+                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtail_network.memberpage')),
             ],
             options={
-                "verbose_name": "connection event",
-                "verbose_name_plural": "connection events",
-                "ordering": ["at", "pk"],
+                'verbose_name': 'connection event',
+                'verbose_name_plural': 'connection events',
+                'ordering': ['at', 'pk'],
             },
         ),
         migrations.AddField(
-            model_name="connection",
-            name="member_high",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="+",
-                to="wagtail_network.memberpage",
-            ),
+            model_name='connection',
+            name='member_high',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='wagtail_network.memberpage'),
         ),
         migrations.AddField(
-            model_name="connection",
-            name="member_low",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="+",
-                to="wagtail_network.memberpage",
-            ),
+            model_name='connection',
+            name='member_low',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='wagtail_network.memberpage'),
         ),
         migrations.AddField(
-            model_name="connection",
-            name="recipient",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="invitations_received",
-                to="wagtail_network.memberpage",
-                verbose_name="invited",
-            ),
+            model_name='connection',
+            name='recipient',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invitations_received', to='wagtail_network.memberpage', verbose_name='invited'),
         ),
         migrations.AddField(
-            model_name="connection",
-            name="requester",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="invitations_sent",
-                to="wagtail_network.memberpage",
-                verbose_name="invited by",
-            ),
+            model_name='connection',
+            name='requester',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invitations_sent', to='wagtail_network.memberpage', verbose_name='invited by'),
         ),
         migrations.CreateModel(
-            name="Block",
+            name='Block',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
-                (
-                    "blocked",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="blocks_received",
-                        to="wagtail_network.memberpage",
-                    ),
-                ),
-                (
-                    "blocker",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="blocks_made",
-                        to="wagtail_network.memberpage",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('blocked', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='blocks_received', to='wagtail_network.memberpage')),
+                ('blocker', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='blocks_made', to='wagtail_network.memberpage')),
             ],
             options={
-                "verbose_name": "block",
-                "verbose_name_plural": "blocks",
+                'verbose_name': 'block',
+                'verbose_name_plural': 'blocks',
             },
         ),
         migrations.CreateModel(
-            name="Position",
+            name='Position',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("sort_order", models.IntegerField(blank=True, editable=False, null=True)),
-                (
-                    "company_name",
-                    models.CharField(
-                        blank=True,
-                        help_text="For companies without a page in the network.",
-                        max_length=200,
-                        verbose_name="company name",
-                    ),
-                ),
-                ("title", models.CharField(max_length=200, verbose_name="title")),
-                ("start_date", models.DateField(blank=True, null=True, verbose_name="start")),
-                ("end_date", models.DateField(blank=True, null=True, verbose_name="end")),
-                ("is_current", models.BooleanField(default=False, verbose_name="current")),
-                (
-                    "verified_at",
-                    models.DateTimeField(
-                        blank=True, editable=False, null=True, verbose_name="verified at"
-                    ),
-                ),
-                (
-                    "company",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="positions",
-                        to="wagtail_network.companypage",
-                        verbose_name="company page",
-                    ),
-                ),
-                (
-                    "member",
-                    modelcluster.fields.ParentalKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="positions",
-                        to="wagtail_network.memberpage",
-                    ),
-                ),
-                (
-                    "verified_by",
-                    models.ForeignKey(
-                        blank=True,
-                        editable=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('sort_order', models.IntegerField(blank=True, editable=False, null=True)),
+                ('company_name', models.CharField(blank=True, help_text='For companies without a page in the network.', max_length=200, verbose_name='company name')),
+                ('title', models.CharField(max_length=200, verbose_name='title')),
+                ('start_date', models.DateField(blank=True, null=True, verbose_name='start')),
+                ('end_date', models.DateField(blank=True, null=True, verbose_name='end')),
+                ('is_current', models.BooleanField(default=False, verbose_name='current')),
+                ('verified_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='verified at')),
+                ('company', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='positions', to='wagtail_network.companypage', verbose_name='company page')),
+                ('member', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='positions', to='wagtail_network.memberpage')),
+                ('verified_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "position",
-                "verbose_name_plural": "positions",
-                "ordering": ["sort_order"],
-                "abstract": False,
+                'verbose_name': 'position',
+                'verbose_name_plural': 'positions',
+                'ordering': ['sort_order'],
+                'abstract': False,
             },
         ),
         migrations.CreateModel(
-            name="Recommendation",
+            name='Recommendation',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "relationship",
-                    models.CharField(
-                        choices=[
-                            ("managed", "Managed them directly"),
-                            ("reported_to", "Reported to them"),
-                            ("same_team", "Worked in the same team"),
-                            ("different_teams", "Worked together in different teams"),
-                            ("client", "Was their client"),
-                            ("service_provider", "They were my client"),
-                            ("mentor", "Mentored them"),
-                            ("studied_together", "Studied together"),
-                            ("other", "Other"),
-                        ],
-                        max_length=30,
-                        verbose_name="relationship",
-                    ),
-                ),
-                ("text", models.TextField(max_length=3000, verbose_name="text")),
-                (
-                    "state",
-                    models.CharField(
-                        choices=[
-                            ("pending_recipient", "Awaiting the recipient"),
-                            ("pending_moderation", "Awaiting moderation"),
-                            ("published", "Published"),
-                            ("declined", "Declined by the recipient"),
-                            ("rejected", "Rejected by a moderator"),
-                        ],
-                        default="pending_recipient",
-                        max_length=30,
-                        verbose_name="state",
-                    ),
-                ),
-                (
-                    "is_hidden",
-                    models.BooleanField(default=False, verbose_name="hidden by the recipient"),
-                ),
-                (
-                    "created_at",
-                    models.DateTimeField(db_index=True, default=django.utils.timezone.now),
-                ),
-                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
-                ("responded_at", models.DateTimeField(blank=True, null=True)),
-                ("moderated_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "author",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="recommendations_given",
-                        to="wagtail_network.memberpage",
-                    ),
-                ),
-                (
-                    "member",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="recommendations_received",
-                        to="wagtail_network.memberpage",
-                    ),
-                ),
-                (
-                    "moderated_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('relationship', models.CharField(choices=[('managed', 'Managed them directly'), ('reported_to', 'Reported to them'), ('same_team', 'Worked in the same team'), ('different_teams', 'Worked together in different teams'), ('client', 'Was their client'), ('service_provider', 'They were my client'), ('mentor', 'Mentored them'), ('studied_together', 'Studied together'), ('other', 'Other')], max_length=30, verbose_name='relationship')),
+                ('text', models.TextField(max_length=3000, verbose_name='text')),
+                ('state', models.CharField(choices=[('pending_recipient', 'Awaiting the recipient'), ('pending_moderation', 'Awaiting moderation'), ('published', 'Published'), ('declined', 'Declined by the recipient'), ('rejected', 'Rejected by a moderator')], default='pending_recipient', max_length=30, verbose_name='state')),
+                ('is_hidden', models.BooleanField(default=False, verbose_name='hidden by the recipient')),
+                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('responded_at', models.DateTimeField(blank=True, null=True)),
+                ('moderated_at', models.DateTimeField(blank=True, null=True)),
+                ('author', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='recommendations_given', to='wagtail_network.memberpage')),
+                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='recommendations_received', to='wagtail_network.memberpage')),
+                ('moderated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "recommendation",
-                "verbose_name_plural": "recommendations",
-                "ordering": ["-created_at"],
+                'verbose_name': 'recommendation',
+                'verbose_name_plural': 'recommendations',
+                'ordering': ['-created_at'],
             },
         ),
         migrations.CreateModel(
-            name="Report",
+            name='Report',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "reason",
-                    models.CharField(
-                        choices=[
-                            ("spam", "Spam"),
-                            ("fake", "Fake profile or content"),
-                            ("harassment", "Harassment or hate"),
-                            ("inappropriate", "Inappropriate content"),
-                            ("other", "Other"),
-                        ],
-                        max_length=20,
-                        verbose_name="reason",
-                    ),
-                ),
-                ("details", models.TextField(blank=True, max_length=2000, verbose_name="details")),
-                (
-                    "state",
-                    models.CharField(
-                        choices=[
-                            ("open", "Open"),
-                            ("resolved", "Resolved"),
-                            ("dismissed", "Dismissed"),
-                        ],
-                        default="open",
-                        max_length=20,
-                        verbose_name="state",
-                    ),
-                ),
-                (
-                    "created_at",
-                    models.DateTimeField(db_index=True, default=django.utils.timezone.now),
-                ),
-                ("handled_at", models.DateTimeField(blank=True, null=True)),
-                ("resolution_note", models.TextField(blank=True, verbose_name="resolution note")),
-                (
-                    "handled_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "reporter",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="reports_made",
-                        to="wagtail_network.memberpage",
-                    ),
-                ),
-                (
-                    "target_company",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="reports",
-                        to="wagtail_network.companypage",
-                    ),
-                ),
-                (
-                    "target_endorsement",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="reports",
-                        to="wagtail_network.endorsement",
-                    ),
-                ),
-                (
-                    "target_member",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="reports",
-                        to="wagtail_network.memberpage",
-                    ),
-                ),
-                (
-                    "target_recommendation",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="reports",
-                        to="wagtail_network.recommendation",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('reason', models.CharField(choices=[('spam', 'Spam'), ('fake', 'Fake profile or content'), ('harassment', 'Harassment or hate'), ('inappropriate', 'Inappropriate content'), ('other', 'Other')], max_length=20, verbose_name='reason')),
+                ('details', models.TextField(blank=True, max_length=2000, verbose_name='details')),
+                ('state', models.CharField(choices=[('open', 'Open'), ('resolved', 'Resolved'), ('dismissed', 'Dismissed')], default='open', max_length=20, verbose_name='state')),
+                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                ('handled_at', models.DateTimeField(blank=True, null=True)),
+                ('resolution_note', models.TextField(blank=True, verbose_name='resolution note')),
+                ('handled_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('reporter', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='reports_made', to='wagtail_network.memberpage')),
+                ('target_company', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='reports', to='wagtail_network.companypage')),
+                ('target_endorsement', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='reports', to='wagtail_network.endorsement')),
+                ('target_member', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='reports', to='wagtail_network.memberpage')),
+                ('target_recommendation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='reports', to='wagtail_network.recommendation')),
             ],
             options={
-                "verbose_name": "report",
-                "verbose_name_plural": "reports",
-                "ordering": ["-created_at"],
-                "permissions": [
-                    ("moderate_network", "Can moderate endorsements, recommendations and reports")
-                ],
+                'verbose_name': 'report',
+                'verbose_name_plural': 'reports',
+                'ordering': ['-created_at'],
+                'permissions': [('moderate_network', 'Can moderate endorsements, recommendations and reports')],
             },
         ),
         migrations.CreateModel(
-            name="CompanyRelationship",
+            name='CompanyRelationship',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("partner", "Partner"),
-                            ("supplier", "Supplier"),
-                            ("client", "Client"),
-                            ("subsidiary", "Subsidiary"),
-                        ],
-                        max_length=20,
-                        verbose_name="kind",
-                    ),
-                ),
-                ("confirmed_by_from", models.BooleanField(default=False)),
-                ("confirmed_by_to", models.BooleanField(default=False)),
-                ("confirmed_by_editor", models.BooleanField(default=False)),
-                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
-                (
-                    "from_company",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="relationships_from",
-                        to="wagtail_network.companypage",
-                    ),
-                ),
-                (
-                    "to_company",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="relationships_to",
-                        to="wagtail_network.companypage",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('partner', 'Partner'), ('supplier', 'Supplier'), ('client', 'Client'), ('subsidiary', 'Subsidiary')], max_length=20, verbose_name='kind')),
+                ('confirmed_by_from', models.BooleanField(default=False)),
+                ('confirmed_by_to', models.BooleanField(default=False)),
+                ('confirmed_by_editor', models.BooleanField(default=False)),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('from_company', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='relationships_from', to='wagtail_network.companypage')),
+                ('to_company', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='relationships_to', to='wagtail_network.companypage')),
             ],
             options={
-                "verbose_name": "company relationship",
-                "verbose_name_plural": "company relationships",
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("from_company", "to_company", "kind"),
-                        name="wn_one_relationship_per_kind",
-                    ),
-                    models.CheckConstraint(
-                        condition=models.Q(("from_company", models.F("to_company")), _negated=True),
-                        name="wn_relationship_no_self",
-                    ),
-                ],
+                'verbose_name': 'company relationship',
+                'verbose_name_plural': 'company relationships',
+                'constraints': [models.UniqueConstraint(fields=('from_company', 'to_company', 'kind'), name='wn_one_relationship_per_kind'), models.CheckConstraint(condition=models.Q(('from_company', models.F('to_company')), _negated=True), name='wn_relationship_no_self')],
             },
         ),
         migrations.CreateModel(
-            name="Follow",
+            name='Follow',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
-                (
-                    "company",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="follows",
-                        to="wagtail_network.companypage",
-                    ),
-                ),
-                (
-                    "member",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="follows",
-                        to="wagtail_network.memberpage",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('company', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='follows', to='wagtail_network.companypage')),
+                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='follows', to='wagtail_network.memberpage')),
             ],
             options={
-                "verbose_name": "follow",
-                "verbose_name_plural": "follows",
-                "indexes": [models.Index(fields=["company", "member"], name="wn_follow_company")],
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("member", "company"), name="wn_one_follow_per_pair"
-                    )
-                ],
+                'verbose_name': 'follow',
+                'verbose_name_plural': 'follows',
+                'indexes': [models.Index(fields=['company', 'member'], name='wn_follow_company')],
+                'constraints': [models.UniqueConstraint(fields=('member', 'company'), name='wn_one_follow_per_pair')],
             },
         ),
         migrations.CreateModel(
-            name="ConnectionEdge",
+            name='ConnectionEdge',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
-                (
-                    "connection",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="edges",
-                        to="wagtail_network.connection",
-                    ),
-                ),
-                (
-                    "member",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="edges",
-                        to="wagtail_network.memberpage",
-                    ),
-                ),
-                (
-                    "other",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="reverse_edges",
-                        to="wagtail_network.memberpage",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('connection', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='edges', to='wagtail_network.connection')),
+                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='edges', to='wagtail_network.memberpage')),
+                ('other', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reverse_edges', to='wagtail_network.memberpage')),
             ],
             options={
-                "verbose_name": "connection edge",
-                "verbose_name_plural": "connection edges",
-                "indexes": [models.Index(fields=["other", "member"], name="wn_edge_other_member")],
-                "constraints": [
-                    models.UniqueConstraint(fields=("member", "other"), name="wn_edge_unique_pair"),
-                    models.CheckConstraint(
-                        condition=models.Q(("member", models.F("other")), _negated=True),
-                        name="wn_edge_no_self",
-                    ),
-                ],
+                'verbose_name': 'connection edge',
+                'verbose_name_plural': 'connection edges',
+                'indexes': [models.Index(fields=['other', 'member'], name='wn_edge_other_member')],
+                'constraints': [models.UniqueConstraint(fields=('member', 'other'), name='wn_edge_unique_pair'), models.CheckConstraint(condition=models.Q(('member', models.F('other')), _negated=True), name='wn_edge_no_self')],
             },
         ),
         migrations.AddIndex(
-            model_name="connection",
-            index=models.Index(fields=["recipient", "state"], name="wn_conn_recipient_state"),
+            model_name='connection',
+            index=models.Index(fields=['recipient', 'state'], name='wn_conn_recipient_state'),
         ),
         migrations.AddIndex(
-            model_name="connection",
-            index=models.Index(fields=["requester", "state"], name="wn_conn_requester_state"),
+            model_name='connection',
+            index=models.Index(fields=['requester', 'state'], name='wn_conn_requester_state'),
         ),
         migrations.AddIndex(
-            model_name="connection",
-            index=models.Index(fields=["member_high", "member_low"], name="wn_conn_pair_reverse"),
+            model_name='connection',
+            index=models.Index(fields=['member_high', 'member_low'], name='wn_conn_pair_reverse'),
         ),
         migrations.AddConstraint(
-            model_name="connection",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("state__in", ("pending", "accepted", "ignored"))),
-                fields=("member_low", "member_high"),
-                name="wn_one_live_connection_per_pair",
-            ),
+            model_name='connection',
+            constraint=models.UniqueConstraint(condition=models.Q(('state__in', ('pending', 'accepted', 'ignored'))), fields=('member_low', 'member_high'), name='wn_one_live_connection_per_pair'),
         ),
         migrations.AddConstraint(
-            model_name="connection",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("member_low__lt", models.F("member_high"))),
-                name="wn_connection_pair_ordered_no_self",
-            ),
+            model_name='connection',
+            constraint=models.CheckConstraint(condition=models.Q(('member_low__lt', models.F('member_high'))), name='wn_connection_pair_ordered_no_self'),
         ),
         migrations.AddConstraint(
-            model_name="connection",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(
-                        ("recipient", models.F("member_high")),
-                        ("requester", models.F("member_low")),
-                    ),
-                    models.Q(
-                        ("recipient", models.F("member_low")),
-                        ("requester", models.F("member_high")),
-                    ),
-                    _connector="OR",
-                ),
-                name="wn_connection_parties_match_pair",
-            ),
+            model_name='connection',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('recipient', models.F('member_high')), ('requester', models.F('member_low'))), models.Q(('recipient', models.F('member_low')), ('requester', models.F('member_high'))), _connector='OR'), name='wn_connection_parties_match_pair'),
         ),
         migrations.AddIndex(
-            model_name="block",
-            index=models.Index(fields=["blocked", "blocker"], name="wn_block_reverse"),
+            model_name='block',
+            index=models.Index(fields=['blocked', 'blocker'], name='wn_block_reverse'),
         ),
         migrations.AddConstraint(
-            model_name="block",
-            constraint=models.UniqueConstraint(
-                fields=("blocker", "blocked"), name="wn_one_block_per_pair"
-            ),
+            model_name='block',
+            constraint=models.UniqueConstraint(fields=('blocker', 'blocked'), name='wn_one_block_per_pair'),
         ),
         migrations.AddConstraint(
-            model_name="block",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("blocker", models.F("blocked")), _negated=True),
-                name="wn_block_no_self",
-            ),
+            model_name='block',
+            constraint=models.CheckConstraint(condition=models.Q(('blocker', models.F('blocked')), _negated=True), name='wn_block_no_self'),
         ),
         migrations.AddIndex(
-            model_name="position",
-            index=models.Index(fields=["company", "is_current"], name="wn_position_company"),
+            model_name='position',
+            index=models.Index(fields=['company', 'is_current'], name='wn_position_company'),
         ),
         migrations.AddConstraint(
-            model_name="position",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("end_date__isnull", True),
-                    ("start_date__isnull", True),
-                    ("end_date__gte", models.F("start_date")),
-                    _connector="OR",
-                ),
-                name="wn_position_ends_after_start",
-            ),
+            model_name='position',
+            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('start_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='wn_position_ends_after_start'),
         ),
         migrations.AddIndex(
-            model_name="recommendation",
-            index=models.Index(fields=["member", "state"], name="wn_recommendation_member"),
+            model_name='recommendation',
+            index=models.Index(fields=['member', 'state'], name='wn_recommendation_member'),
         ),
         migrations.AddConstraint(
-            model_name="recommendation",
-            constraint=models.UniqueConstraint(
-                fields=("author", "member"), name="wn_one_recommendation_per_author"
-            ),
+            model_name='recommendation',
+            constraint=models.UniqueConstraint(fields=('author', 'member'), name='wn_one_recommendation_per_author'),
         ),
         migrations.AddConstraint(
-            model_name="recommendation",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("author", models.F("member")), _negated=True),
-                name="wn_recommendation_no_self",
-            ),
+            model_name='recommendation',
+            constraint=models.CheckConstraint(condition=models.Q(('author', models.F('member')), _negated=True), name='wn_recommendation_no_self'),
         ),
         migrations.AddConstraint(
-            model_name="report",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(
-                        ("target_company__isnull", True),
-                        ("target_endorsement__isnull", True),
-                        ("target_member__isnull", False),
-                        ("target_recommendation__isnull", True),
-                    ),
-                    models.Q(
-                        ("target_company__isnull", False),
-                        ("target_endorsement__isnull", True),
-                        ("target_member__isnull", True),
-                        ("target_recommendation__isnull", True),
-                    ),
-                    models.Q(
-                        ("target_company__isnull", True),
-                        ("target_endorsement__isnull", False),
-                        ("target_member__isnull", True),
-                        ("target_recommendation__isnull", True),
-                    ),
-                    models.Q(
-                        ("target_company__isnull", True),
-                        ("target_endorsement__isnull", True),
-                        ("target_member__isnull", True),
-                        ("target_recommendation__isnull", False),
-                    ),
-                    _connector="OR",
-                ),
-                name="wn_report_exactly_one_target",
-            ),
+            model_name='report',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('target_company__isnull', True), ('target_endorsement__isnull', True), ('target_member__isnull', False), ('target_recommendation__isnull', True)), models.Q(('target_company__isnull', False), ('target_endorsement__isnull', True), ('target_member__isnull', True), ('target_recommendation__isnull', True)), models.Q(('target_company__isnull', True), ('target_endorsement__isnull', False), ('target_member__isnull', True), ('target_recommendation__isnull', True)), models.Q(('target_company__isnull', True), ('target_endorsement__isnull', True), ('target_member__isnull', True), ('target_recommendation__isnull', False)), _connector='OR'), name='wn_report_exactly_one_target'),
         ),
         migrations.AddIndex(
-            model_name="endorsement",
-            index=models.Index(fields=["member", "skill", "state"], name="wn_endorsement_member"),
+            model_name='endorsement',
+            index=models.Index(fields=['member', 'skill', 'state'], name='wn_endorsement_member'),
         ),
         migrations.AddConstraint(
-            model_name="endorsement",
-            constraint=models.UniqueConstraint(
-                fields=("endorser", "member", "skill"), name="wn_one_endorsement_per_skill"
-            ),
+            model_name='endorsement',
+            constraint=models.UniqueConstraint(fields=('endorser', 'member', 'skill'), name='wn_one_endorsement_per_skill'),
         ),
         migrations.AddConstraint(
-            model_name="endorsement",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("endorser", models.F("member")), _negated=True),
-                name="wn_endorsement_no_self",
-            ),
+            model_name='endorsement',
+            constraint=models.CheckConstraint(condition=models.Q(('endorser', models.F('member')), _negated=True), name='wn_endorsement_no_self'),
         ),
     ]

@@ -321,27 +321,29 @@ class CostAnalysis:
         return args
 
     def _size(self, args: dict[str, Any], default: int, node: FieldNode) -> int:
-        sizes: list[int] = [
-            value for key in SIZE_ARGUMENTS if isinstance(value := args.get(key), int)
-        ]
+        sizes: dict[str, int] = {
+            key: value for key in SIZE_ARGUMENTS if isinstance(value := args.get(key), int)
+        }
         pagination = args.get("pagination")  # strawberry-django offset pagination input
         limit = pagination.get("limit") if isinstance(pagination, dict) else None
         if isinstance(limit, int) and limit >= 0:
-            sizes.append(limit)
-        for value in sizes:
+            sizes["pagination.limit"] = limit
+        for key, value in sizes.items():
             if value < 0:
                 raise ProtectionError(
-                    _("Argument '%(name)s' must be a non-negative integer.")
-                    % {"name": node.name.value},
+                    _("Argument '%(name)s' of '%(field)s' must be a non-negative integer.")
+                    % {"name": key, "field": node.name.value},
                     CODE_INVALID_ARGUMENT,
+                    field=key,
                 )
-            if value > MAX_PAGE_SIZE and ("first" in args or "last" in args):
+            if value > MAX_PAGE_SIZE and key in ("first", "last"):
                 raise ProtectionError(
-                    _("Argument 'first' or 'last' cannot be higher than %(max)d.")
-                    % {"max": MAX_PAGE_SIZE},
+                    _("Argument '%(name)s' cannot be higher than %(max)d.")
+                    % {"name": key, "max": MAX_PAGE_SIZE},
                     CODE_INVALID_ARGUMENT,
+                    field=key,
                 )
-        return max(sizes) if sizes else default
+        return max(sizes.values()) if sizes else default
 
 
 def operation_cost(execution_context: Any) -> int:

@@ -164,6 +164,12 @@ class EveryErrorHasACode(TestCase):
             {"n": 10**30},
         )
 
+    def test_a_negative_page_size_names_the_argument(self):
+        _status, body = post("{ companies(last: -1) { totalCount } }")
+        (error,) = body["errors"]
+        assert error["extensions"] == {"code": "INVALID_ARGUMENT", "field": "last"}
+        assert "'last'" in error["message"]
+
     def test_an_unknown_operation_name_answers_bad_request(self):
         response = raw_post(
             json.dumps({"query": "query A { __typename }", "operationName": "B"}).encode()

@@ -120,11 +120,16 @@ def keyset_of(qs: QuerySet, info: Info) -> list[OrderingDescriptor]:
 def valid_cursor(cursor: str) -> bool:
     """Whether ``cursor`` is an offset cursor (``arrayconnection:N``, N ≥ 0 and at
     most the largest number a list could hold)."""
+    if len(cursor) > MAX_CURSOR_LENGTH:
+        return False
     try:
-        prefix, offset = from_base64(cursor[:MAX_CURSOR_LENGTH])
-        return prefix == OFFSET_CURSOR_PREFIX and 0 <= int(offset) < 2**31
+        prefix, offset = from_base64(cursor)
     except Exception:  # noqa: BLE001 - any undecodable cursor is simply invalid
         return False
+    # Digits only, and few of them: int() of thousands of digits is refused (or slow).
+    if prefix != OFFSET_CURSOR_PREFIX or not (offset.isascii() and offset.isdigit()):
+        return False
+    return len(offset) <= 10 and int(offset) < 2**31
 
 
 def _value_in_range(value: Any, descriptor: OrderingDescriptor, alias: str) -> bool:

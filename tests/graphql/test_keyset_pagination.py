@@ -368,6 +368,21 @@ class KeysetPaginationTests(TestCase):
             totalCount } }"""
         self.assert_refused(query, {"c": cursor}, "after")
 
+    def test_bad_offset_cursors_on_a_ranked_list_are_refused(self):
+        query = """query($c: String) { members(search: "Member", first: 2, after: $c) {
+            totalCount } }"""
+        for name, offset in {
+            "thousands of digits": "0" * 6000 + "5",
+            "many leading zeros": "0" * 1700 + "5",
+            "negative": "-1",
+            "sign": "+5",
+            "spaces": " 5",
+            "non-ascii digits": "٥",
+            "huge": "9" * 11,
+        }.items():
+            with self.subTest(offset=name):
+                self.assert_refused(query, {"c": encode("arrayconnection:" + offset)}, "after")
+
     def test_a_cursor_of_another_ordering_is_refused(self):
         cursor = self.page(CONNECTIONS, ("member", "connections"), first=1)["pageInfo"]["endCursor"]
         self.assert_refused(MEMBERS, {"first": 2, "after": cursor}, "after")

@@ -176,6 +176,8 @@ def with_details(
     extensions = dict(error.extensions or {})
     if isinstance(original, NetworkError | ProtectionError):
         extensions.setdefault("code", str(original.code))
+    elif isinstance(original, PermissionDenied):
+        extensions.setdefault("code", "PERMISSION_DENIED")
     if default_code is not None:
         extensions.setdefault("code", default_code)
     if message == error.message and extensions == (error.extensions or {}):

@@ -486,6 +486,8 @@ class QueryCost(SchemaExtension):
         self.charged = True
         self.requested = cost = operation_cost(self.execution_context)
         if cost > max_cost:
+            # Refused, but not free: probing for the limit spends budget too.
+            self._charge(INVALID_DOCUMENT_COST)
             raise ProtectionError(
                 _("The query costs %(cost)d points; a request may cost at most %(max)d.")
                 % {"cost": cost, "max": max_cost},

@@ -252,7 +252,13 @@ class NetworkGraphQLView(GraphQLView):
                 with_details(error, suggestions=True, default_code=default_code(error))
                 for error in result.errors
             ]
-        if any((error.extensions or {}).get("code") == CODE_BUSY for error in result.errors or ()):
+        busy = any(
+            (error.extensions or {}).get("code") == CODE_BUSY for error in result.errors or ()
+        )
+        # 503 says "nothing happened, retry": true only when no root field answered.
+        # A document whose first mutation committed before the second met the lock
+        # answers 200, with BUSY on the field that did not run.
+        if busy and not any(value is not None for value in (result.data or {}).values()):
             self._busy = True
         return super().process_result(request, result)
 

@@ -100,6 +100,19 @@ class BusyDatabase(TransactionTestCase):
         assert b"Busy, try again" in response.content
         assert b"Traceback" not in response.content
 
+    def test_a_json_client_on_a_busy_database_gets_the_json_busy_answer(self):
+        from django.contrib.sessions.models import Session
+
+        with table_locked_by_another_writer(Session._meta.db_table):
+            response = Client().post(
+                "/accounts/login/",
+                {"username": "alice", "password": "secret-pass"},
+                headers={"Accept": "application/json"},
+            )
+        assert response.status_code == 503
+        assert response["Content-Type"].startswith("application/json")
+        assert [e["extensions"]["code"] for e in json.loads(response.content)["errors"]] == ["BUSY"]
+
     @skipUnless(
         connection.vendor == "postgresql",
         "SQLite's shared in-memory test database blocks readers too; PostgreSQL's "

@@ -119,15 +119,34 @@ class DatabaseBusyMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if getattr(request, _MARK, False) and response.status_code >= 500:
-            logger.warning("Database busy: %s %s answered 503", request.method, request.path)
-            return busy_page_response(request)
+            return self.busy(request)
         return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if is_database_busy(exception):
-            logger.warning("Database busy: %s %s answered 503", request.method, request.path)
-            return busy_page_response(request)
+            return self.busy(request)
         return None
+
+    def busy(self, request: HttpRequest) -> HttpResponse:
+        logger.warning("Database busy: %s %s answered 503", request.method, request.path)
+        if _wants_json(request):
+            return busy_json_response()
+        return busy_page_response(request)
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    """An API client (the GraphQL endpoint, a JSON request) gets the JSON answer."""
+    try:
+        from django.urls import reverse
+
+        if request.path == reverse("graphql_schema:graphql"):
+            return True
+    except Exception:  # noqa: BLE001 - the endpoint may not be installed
+        pass
+    return request.content_type == "application/json" or (
+        "application/json" in request.headers.get("Accept", "")
+        and "text/html" not in request.headers.get("Accept", "")
+    )
 
 
 __all__ = [

@@ -11,6 +11,7 @@ import logging
 from typing import Any
 
 import strawberry
+from django.db import DatabaseError
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from graphql import GraphQLError
@@ -18,6 +19,7 @@ from strawberry.types import Info
 from wagtail.images import get_image_model
 from wagtail.images.models import SourceImageIOError
 
+from wagtail_network.busy import is_database_busy
 from wagtail_network.conf import get_setting
 from wagtail_network.limits import SPEC_MAX_LENGTH
 from wagtail_network.sites import absolute_url
@@ -84,6 +86,14 @@ def rendition_of(info: Info, image: Any, spec: str) -> RenditionType | None:
     except SourceImageIOError:
         # The original file is missing from storage: no picture, not an error page.
         logger.warning("Missing source file for image %s", image.pk)
+        return None
+    except DatabaseError as exc:
+        # A rendition made on first use is a write inside a read: when the database
+        # is busy the picture is left out this time (and made on a later request),
+        # rather than failing the whole query.
+        if not is_database_busy(exc):
+            raise
+        logger.info("Rendition %s of image %s skipped: database busy", spec, image.pk)
         return None
     return RenditionType(
         url=absolute_url(rendition.url, request_of(info)),

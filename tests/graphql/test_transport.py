@@ -203,6 +203,15 @@ class InvalidDocumentsSpendTheBudget(TestCase):
             _status, body = post("{ __typename }")
         assert codes(body) == ["THROTTLED"]
 
+    def test_a_document_refused_for_its_cost_costs_budget(self):
+        query = "{ members(first: 100) { edges { node { name } } } }"
+        with network(GRAPHQL_MAX_COST=5, GRAPHQL_COST_PER_MINUTE=25):
+            for _ in range(3):
+                _status, body = post(query)
+                assert codes(body) == ["COST_EXCEEDED"]
+            _status, body = post("{ __typename }")
+        assert codes(body) == ["THROTTLED"], body
+
 
 class ErrorsAreLoggedOnceAndBounded(TestCase):
     def test_a_document_with_many_unknown_fields_logs_one_short_line(self):

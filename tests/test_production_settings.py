@@ -295,3 +295,17 @@ def test_gunicorn_serves_the_production_settings_and_refuses_to_start_uncollecte
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_production_on_postgresql_waits_at_most_the_lock_timeout(monkeypatch):
+    """A blocked statement is refused after DB_LOCK_TIMEOUT (then the request answers
+    503 BUSY), instead of waiting until the proxy gives up."""
+    monkeypatch.setenv("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/wagtail_network")
+    saved = sys.modules.pop("example_site.settings.base", None)
+    try:
+        prod = production_settings(monkeypatch, DB_LOCK_TIMEOUT="3s")
+    finally:
+        sys.modules.pop("example_site.settings.base", None)
+        if saved is not None:
+            sys.modules["example_site.settings.base"] = saved
+    assert "-c lock_timeout=3s" in prod.DATABASES["default"]["OPTIONS"]["options"]

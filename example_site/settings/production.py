@@ -44,6 +44,14 @@ CSRF_TRUSTED_ORIGINS = _env_list("CSRF_TRUSTED_ORIGINS")
 if "WAGTAILADMIN_BASE_URL" in os.environ:
     WAGTAILADMIN_BASE_URL = os.environ["WAGTAILADMIN_BASE_URL"]
 
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # PostgreSQL waits for a lock forever by default; after DB_LOCK_TIMEOUT the
+    # statement is refused and the request answers 503 BUSY with Retry-After.
+    _options = dict(DATABASES["default"].get("OPTIONS", {}))
+    _lock_timeout = f"-c lock_timeout={os.environ.get('DB_LOCK_TIMEOUT', '5s')}"
+    _options["options"] = " ".join(filter(None, [_options.get("options"), _lock_timeout]))
+    DATABASES = {**DATABASES, "default": {**DATABASES["default"], "OPTIONS": _options}}
+
 # Compressed and content-hashed static files, served by whitenoise with far-future
 # cache headers. They need `manage.py collectstatic` before the app starts: without
 # its manifest every page would answer 500, so example_site/wsgi.py refuses to start.

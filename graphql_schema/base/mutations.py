@@ -15,7 +15,7 @@ from typing import Annotated, Any, TypeVar
 import strawberry
 from django.db import transaction
 from django.db.models import Model, QuerySet
-from strawberry.types import Info
+from strawberry.types import Info, get_object_definition
 
 from wagtail_network.errors import ErrorCode, NetworkError
 
@@ -40,7 +40,7 @@ def input_argument(input_type: type) -> Any:
     """The ``strawberry.argument`` of a mutation's one ``input`` argument, described
     by the input type's own description, so that the SDL describes every ``input``
     argument: ``input: Annotated[XInput, input_argument(XInput)]``."""
-    definition = input_type.__strawberry_definition__  # type: ignore[attr-defined]
+    definition = get_object_definition(input_type, strict=True)
     return strawberry.argument(description=definition.description or "The mutation's input.")
 
 

@@ -61,3 +61,8 @@ urlpatterns += [
     # Anything not matched above is a Wagtail page; this must stay last.
     path("", include(wagtail_urls)),
 ]
+
+# Error pages that never read the request body again (see example_site/views.py).
+handler400 = "example_site.views.bad_request"
+handler404 = "example_site.views.page_not_found"
+handler500 = "example_site.views.server_error"

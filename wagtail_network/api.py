@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from wagtail.api.v2.filters import SearchFilter
+from wagtail.api.v2.pagination import WagtailPagination
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import PagesAPIViewSet
 
@@ -66,10 +67,25 @@ class WordsSearchFilter(SearchFilter):
         return super().filter_queryset(_WithQuery(request, query), queryset, view)
 
 
-class NetworkPagesAPIViewSet(PagesAPIViewSet):
-    """Wagtail's pages endpoint, with member and company pages filtered per viewer
-    and ``?search=`` read as words (:class:`WordsSearchFilter`)."""
+class BoundedPagination(WagtailPagination):
+    """Wagtail's offset pagination with the offset bounded: past 2**63 the database
+    refuses the OFFSET (a server error on SQLite); past :data:`OFFSET_MAX` there is
+    nothing to list anyway. A larger offset answers 400 like a negative one."""
 
+    def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> Any:
+        offset = request.GET.get("offset", "0")
+        # Length first: int() refuses thousands of digits with a ValueError of its own.
+        if offset.isascii() and offset.isdigit() and (len(offset) > 10 or int(offset) > OFFSET_MAX):
+            raise BadRequestError(f"offset cannot be higher than {OFFSET_MAX}")
+        return super().paginate_queryset(queryset, request, view)
+
+
+class NetworkPagesAPIViewSet(PagesAPIViewSet):
+    """Wagtail's pages endpoint, with member and company pages filtered per viewer,
+    ``?search=`` read as words (:class:`WordsSearchFilter`) and the offset bounded
+    (:class:`BoundedPagination`)."""
+
+    pagination_class = BoundedPagination
     filter_backends = [
         WordsSearchFilter if backend is SearchFilter else backend
         for backend in PagesAPIViewSet.filter_backends
@@ -79,4 +95,7 @@ class NetworkPagesAPIViewSet(PagesAPIViewSet):
         return pages_visible_to(Viewer.for_request(self.request), super().get_base_queryset())
 
 
-__all__ = ["NetworkPagesAPIViewSet", "WordsSearchFilter"]
+#: Largest ``?offset=`` the page API takes.
+OFFSET_MAX = 2**31 - 1
+
+__all__ = ["OFFSET_MAX", "BoundedPagination", "NetworkPagesAPIViewSet", "WordsSearchFilter"]

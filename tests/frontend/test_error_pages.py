@@ -39,3 +39,18 @@ class ErrorPages(TestCase):
         response = Client().get("/no-such-page/%ff/")
         assert response.status_code == 404
         assert b"Page not found" in response.content
+
+    def test_a_form_in_another_charset_answers_the_400_page_with_csrf_enforced(self):
+        from django.conf import settings
+
+        client = Client(enforce_csrf_checks=True)
+        client.cookies[settings.CSRF_COOKIE_NAME] = "a" * 32
+        for charset in ("latin-1", "utf-16"):
+            with self.subTest(charset=charset):
+                response = client.post(
+                    "/accounts/login/",
+                    data=b"username=anna&password=x",
+                    content_type=f"application/x-www-form-urlencoded; charset={charset}",
+                )
+                assert response.status_code == 400
+                assert b"Bad request" in response.content

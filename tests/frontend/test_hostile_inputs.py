@@ -78,6 +78,15 @@ class HostileQueryStringTest(TestCase):
         response = self.client.get("/api/v2/pages/", {"search": "a", "search_operator": "xor"})
         self.assertEqual(response.status_code, 400)
 
+    def test_page_api_offsets_past_the_database_range_are_400(self):
+        for offset in (str(2**63), str(2**31), "9" * 30, "0" * 6000 + "1"):
+            for extra in ({}, {"search": "alice"}, {"order": "title"}):
+                with self.subTest(offset=offset[:12], extra=extra):
+                    response = self.client.get("/api/v2/pages/", {"offset": offset, **extra})
+                    self.assertEqual(response.status_code, 400)
+                    self.assertIn("offset", response.json()["message"])
+        self.assertEqual(self.client.get("/api/v2/pages/", {"offset": "5"}).status_code, 200)
+
     def test_page_api_odd_ids_are_404_or_400(self):
         for value in ODD_NUMBERS[:3]:
             with self.subTest(value=value):

@@ -331,19 +331,12 @@ class NetworkConnection(DjangoListConnection[relay.NodeType]):
         max_results: int | None = None,
         **kwargs: Any,
     ) -> Any:
-        if not pages_by_keyset(nodes):
+        if pages_by_keyset(nodes):
+            resolve = cls.resolve_keyset_connection
+        else:
             check_cursors(valid_cursor, before=before, after=after)
-            return super().resolve_connection(
-                nodes,
-                info=info,
-                before=before,
-                after=after,
-                first=first,
-                last=last,
-                max_results=max_results,
-                **kwargs,
-            )
-        return cls.resolve_keyset_connection(
+            resolve = super().resolve_connection
+        return resolve(
             nodes,
             info=info,
             before=before,

@@ -60,8 +60,12 @@ class EducationInput:
     field_of_study: str | None = strawberry.field(
         default=None, description="Field of study. " + limit_text(limits.EDUCATION_TEXT_MAX_LENGTH)
     )
-    start_year: int | None = strawberry.field(default=None, description="Start year.")
-    end_year: int | None = strawberry.field(default=None, description="End year.")
+    start_year: int | None = strawberry.field(
+        default=None, description="Start year, between 1900 and 2100."
+    )
+    end_year: int | None = strawberry.field(
+        default=None, description="End year, between 1900 and 2100."
+    )
 
 
 @strawberry.input(description="One link; the list you send replaces yours.")

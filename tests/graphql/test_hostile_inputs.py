@@ -408,3 +408,23 @@ class AccountInputsAreLimitedTest(TestCase):
         from wagtail_network.services.tokens import create_token
 
         return create_token(self.n.u_alice, "hostile")[1]
+
+
+class YearsAreBoundedOnEveryDatabaseTest(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.n = build_net()
+
+    def test_education_years_outside_1900_to_2100_are_validation_on_every_database(self):
+        query = """mutation($y: Int) { updateMyProfile(input: {education: [
+            {school: "S", startYear: $y}]}) { errors { code field } } }"""
+        for year in (0, 1899, 2101, 40000, 2**31 - 1):
+            with self.subTest(year=year):
+                before = snapshot()
+                status, body = safe_post(query, {"y": year}, user=self.n.u_alice)
+                self.assertEqual(status, 200, body)
+                self.assertEqual(
+                    body["data"]["updateMyProfile"]["errors"],
+                    [{"code": "VALIDATION", "field": "education.0.startYear"}],
+                )
+                self.assertEqual(snapshot(), before)

@@ -510,8 +510,19 @@ class Education(ControlCharactersMixin, Orderable):
     school = models.CharField(_("school"), max_length=200)
     degree = models.CharField(_("degree"), max_length=200, blank=True)
     field_of_study = models.CharField(_("field of study"), max_length=200, blank=True)
-    start_year = models.PositiveSmallIntegerField(_("start year"), null=True, blank=True)
-    end_year = models.PositiveSmallIntegerField(_("end year"), null=True, blank=True)
+    # Bounded on every database alike (SQLite has no smallint range of its own).
+    start_year = models.PositiveSmallIntegerField(
+        _("start year"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1900), MaxValueValidator(2100)],
+    )
+    end_year = models.PositiveSmallIntegerField(
+        _("end year"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1900), MaxValueValidator(2100)],
+    )
 
     panels = [
         FieldPanel("school"),

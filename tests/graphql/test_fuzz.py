@@ -214,13 +214,15 @@ class GraphQLFuzz(TestCase):
 
     def check(self, case: Any, token: str | None, mutation: bool) -> None:
         document = selecting_errors(case.body) if mutation else case.body
-        before = database_state() if mutation else None
+        before = database_state()
         status, response, _body = self.post(document, token)
         found, body = problems(status, response, response.content)
-        if mutation and mutation_failed(body):
+        if not mutation or mutation_failed(body):
+            # A failed mutation writes nothing, and a query never writes at all
+            # (beyond the token's last-used time, written after the response).
             written = state_difference(before, database_state())
             if written:
-                found.append(f"failed mutation wrote: {written}")
+                found.append(f"{'failed mutation' if mutation else 'query'} wrote: {written}")
         assert not found, (
             f"{found}\n--- document ---\n{document}\n--- status {status} ---\n"
             f"{response.content[:2000]!r}"

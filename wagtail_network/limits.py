@@ -21,7 +21,7 @@ from collections.abc import Sized
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, connections, router
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
@@ -232,7 +232,9 @@ def pk_range(model: Any = None) -> tuple[int, int]:
     """The positive primary keys the database can hold for ``model`` (its pk
     column's integer range; a 64-bit one when no model is given)."""
     internal_type = model._meta.pk.get_internal_type() if model is not None else "BigAutoField"
-    low, high = connection.ops.integer_field_range(internal_type)
+    # The database the model is read from (a replica router may send it elsewhere).
+    database = connections[router.db_for_read(model)] if model is not None else connection
+    low, high = database.ops.integer_field_range(internal_type)
     return max(1, low or 1), high or 2**63 - 1
 
 

@@ -228,7 +228,9 @@ class NetworkGraphQLView(GraphQLView):
     allow_queries_via_get = True
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("schema", get_schema())
+        # A host site passes its merged schema either way: as_view(schema=...) or a
+        # ``schema`` class attribute on a subclass; else the plugin's own schema.
+        kwargs.setdefault("schema", type(self).schema or get_schema())
         super().__init__(**kwargs)
         # Django builds one view instance per request: the decoded body is kept here
         # so that it is parsed once, not once by us and again by strawberry.

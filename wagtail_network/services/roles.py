@@ -172,7 +172,9 @@ def company_admins(company: CompanyPage) -> QuerySet:
         permission__content_type__app_label=CompanyPage._meta.app_label,
         object_pk=str(company.pk),
     ).values("user_id")
-    return get_user_model()._default_manager.filter(pk__in=user_ids).order_by("username")
+    User = get_user_model()
+    # The host's user model may have no ``username`` (an e-mail login): order by its login field.
+    return User._default_manager.filter(pk__in=user_ids).order_by(User.USERNAME_FIELD)
 
 
 # --------------------------------------------------------------------------

@@ -82,7 +82,9 @@ class LinkInput:
 )
 class UpdateMyProfileInput:
     name: str | None = strawberry.field(
-        default=UNSET, description="Full name. " + limit_text(limits.NAME_MAX_LENGTH)
+        default=UNSET,
+        description="The name shown on your profile; required when you join (it is never "
+        "taken from your username or e-mail address). " + limit_text(limits.NAME_MAX_LENGTH),
     )
     headline: str | None = strawberry.field(
         default=UNSET, description="Headline. " + limit_text(limits.HEADLINE_MAX_LENGTH)

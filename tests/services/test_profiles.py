@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 def test_user_without_profile_joins_under_the_member_directory(directories):
     user = UserFactory(first_name="Joost", last_name="de Vries")
-    member = services.update_my_profile(user, headline="Gardener")
+    member = services.update_my_profile(user, name="Joost de Vries", headline="Gardener")
     assert member.user_id == user.pk
     assert member.title == "Joost de Vries"
     assert member.get_parent().pk == directories[0].pk
@@ -219,3 +219,17 @@ def test_company_industry_and_specialities_are_set(company, editor):
     assert sorted(updated.specialities.names()) == ["ports", "shipping"]
     with raises(ErrorCode.VALIDATION, "industry"):
         services.update_company(editor, company, industry="no-such-industry")
+
+
+def test_joining_without_a_display_name_is_refused_and_never_uses_the_account(directories):
+    from wagtail_network.errors import NetworkError
+    from wagtail_network.models import MemberPage
+
+    user = UserFactory(username="member2", email="member2@host.example")
+    with pytest.raises(NetworkError) as caught:
+        services.update_my_profile(user, headline="Gardener")
+    assert (caught.value.code, caught.value.field) == ("VALIDATION", "name")
+    assert not MemberPage.objects.filter(user=user).exists()
+    member = services.update_my_profile(user, name="Mira Jansen")
+    assert member.title == "Mira Jansen"
+    assert "member2" not in member.slug and "host" not in member.slug

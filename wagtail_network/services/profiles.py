@@ -463,8 +463,14 @@ def _create_profile(user: Any, fields: dict[str, Any], *, as_editor: bool = Fals
     directory = MemberIndexPage.objects.get(pk=directory.pk)
     title = (fields.get("title") or fields.get("name") or "").strip()
     account = None if as_editor else viewer.user
-    if not title and account is not None:
-        title = (account.get_full_name() or account.get_username()).strip()
+    if not title:
+        # The name is shown to everyone who may see the profile: it is asked for, never
+        # taken from the account (a username or an e-mail address would leak).
+        raise _error(
+            ErrorCode.VALIDATION,
+            _("Give the name to show on your profile."),
+            field="name",
+        )
     page = MemberPage(title=title, user=account, owner=viewer.user, live=False)
     if get_setting("LOCKED_PROFILE_VISIBILITY"):
         page.profile_visibility = get_setting("LOCKED_PROFILE_VISIBILITY")

@@ -140,7 +140,10 @@ def test_concurrent_joins_get_distinct_pages(directories):
 
     users = [UserFactory(first_name="Sam", last_name="Jansen") for _ in range(3)]
     results = run_together(
-        *[(lambda u=u: services.update_my_profile(fresh(u), headline="Hi")) for u in users]
+        *[
+            (lambda u=u: services.update_my_profile(fresh(u), name="Sam Jansen", headline="Hi"))
+            for u in users
+        ]
     )
     errors = [r for r in results if isinstance(r, BaseException)]
     assert not errors, errors
@@ -155,8 +158,8 @@ def test_same_user_joining_twice_at_once_gets_one_profile(directories):
 
     user = UserFactory()
     results = run_together(
-        lambda: services.update_my_profile(fresh(user), headline="One"),
-        lambda: services.update_my_profile(fresh(user), headline="Two"),
+        lambda: services.update_my_profile(fresh(user), name="Sam", headline="One"),
+        lambda: services.update_my_profile(fresh(user), name="Sam", headline="Two"),
     )
     errors = [r for r in results if isinstance(r, BaseException)]
     assert not errors, errors

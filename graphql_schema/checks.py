@@ -10,6 +10,9 @@ database. Their ids continue ``wagtail_network``'s series: one product, one list
 
 from __future__ import annotations
 
+import re
+
+from django.apps import apps
 from django.core import checks
 
 from wagtail_network.checks import (
@@ -55,7 +58,7 @@ def check_endpoint_wiring(app_configs=None, **kwargs):
         return []
     cls = view_class(match.func)
     if cls is not None and issubclass(cls, NetworkGraphQLView):
-        return []
+        return _check_cors(path)
     if is_wagtail_serve(match):
         return [behind_catch_all(path, "The GraphQL endpoint", ENDPOINT_INCLUDE)]
     return [
@@ -73,5 +76,29 @@ def check_endpoint_wiring(app_configs=None, **kwargs):
                 f"{get_setting('GRAPHQL_PATH')!r})."
             ),
             id="wagtail_network.E010",
+        )
+    ]
+
+
+def _check_cors(path: str) -> list[checks.CheckMessage]:
+    # django-cors-headers answers only the paths its regex matches (re.match on the
+    # path, its default matching everything): a moved endpoint can fall outside it.
+    from django.conf import settings
+
+    if not apps.is_installed("corsheaders"):
+        return []
+    regex = getattr(settings, "CORS_URLS_REGEX", r"^.*$")
+    try:
+        if re.match(regex, path):
+            return []
+    except (re.error, TypeError):
+        return []  # django-cors-headers' own checks name a malformed regex
+    return [
+        checks.Warning(
+            f"CORS_URLS_REGEX ({regex!r}) does not match the GraphQL endpoint's path, "
+            f"{path}: browsers on the origins in CORS_ALLOWED_ORIGINS are refused.",
+            hint=f"Make it match, for instance CORS_URLS_REGEX = r'^{re.escape(path)}?$' "
+            "(docs/how-to/cors.md).",
+            id="wagtail_network.W002",
         )
     ]

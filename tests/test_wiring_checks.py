@@ -13,14 +13,14 @@ import json
 import sys
 
 import pytest
-from django.core.checks import CheckMessage, Error, Tags, run_checks
+from django.core.checks import CheckMessage, Error, Tags, Warning, run_checks
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django.test import Client, override_settings
 from django.urls import clear_url_caches, resolve, reverse
 
 from graphql_schema.urls import endpoint_patterns
-from tests.factories import MemberIndexPageFactory, MemberPageFactory
+from tests.factories import MemberIndexPageFactory, MemberPageFactory, UserFactory
 
 
 def wiring(urlconf: str) -> list[CheckMessage]:
@@ -55,7 +55,9 @@ def only(messages: list[CheckMessage], error_id: str) -> CheckMessage:
         "network_pages_api_subclass",  # a host endpoint derived from the network's
     ],
 )
-def test_the_documented_wirings_raise_nothing(urlconf):
+def test_the_documented_wirings_raise_nothing(urlconf, settings):
+    # CORS for the endpoint wherever these put it (/graphql/, /en/graphql/, /api/graphql/).
+    settings.CORS_URLS_REGEX = r"^/(en/|api/)?graphql/?$"
     assert wiring(urlconf) == []
 
 
@@ -235,8 +237,18 @@ def test_with_the_path_setting_the_endpoint_answers_at_the_new_path_only(moved_e
     assert resolve("/api/network-graphql/").namespace == "graphql_schema"
 
 
-def test_a_moved_endpoint_passes_the_wiring_checks(moved_endpoint):
+def test_a_moved_endpoint_passes_the_wiring_checks_once_cors_follows_it(moved_endpoint, settings):
+    settings.CORS_URLS_REGEX = r"^/api/network-graphql/?$"
     assert [m for m in run_checks(tags=[Tags.urls]) if "wagtail_network" in str(m.id)] == []
+
+
+def test_a_cors_regex_left_at_the_old_path_is_a_warning(moved_endpoint):
+    # The test settings keep the example site's r"^/graphql/?$".
+    [message] = [m for m in run_checks(tags=[Tags.urls]) if "wagtail_network" in str(m.id)]
+    assert message.id == "wagtail_network.W002"
+    assert isinstance(message, Warning)
+    assert "/api/network-graphql/" in message.msg
+    assert "CORS_URLS_REGEX = r'^/api/network\\-graphql/?$'" in message.hint
 
 
 @pytest.mark.django_db
@@ -244,3 +256,19 @@ def test_graphiql_posts_to_the_path_it_was_served_at(moved_endpoint, settings):
     settings.WAGTAIL_NETWORK = {**settings.WAGTAIL_NETWORK, "GRAPHIQL": True}
     response = Client().get("/api/network-graphql/", headers={"Accept": "text/html"})
     assert 'data-endpoint="/api/network-graphql/"' in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("moved", "url"),
+    [(False, "http://localhost/graphql/"), (True, "http://localhost/api/network-graphql/")],
+)
+def test_the_account_page_names_the_endpoint_where_it_is(request, moved, url):
+    # The default site is localhost:80 (the example site's migrations); the endpoint's
+    # absolute URL is built on it, as every link the network hands out.
+    if moved:
+        request.getfixturevalue("moved_endpoint")
+    client = Client()
+    client.force_login(UserFactory())
+    html = client.get(reverse("wagtail_network:account")).content.decode()
+    assert f"call the GraphQL API at <code>{url}</code>" in html

@@ -426,6 +426,7 @@ class Uninstall(TestCase):
         assert client.get("/members/").status_code == 200
         run("--noinput")
         assert client.get("/members/").status_code == 404
+        assert client.get("/companies/").status_code == 404
         assert client.get("/acme-alias/").status_code == 404
         assert client.get("/about/").status_code == 200
 

@@ -402,9 +402,10 @@ PARTY_FIELDS: dict[type[models.Model], tuple[str, ...]] = {
 }
 
 
-def _party_log_labels(member_id: int) -> dict[tuple[int, str], str]:
+def _party_log_labels(member_id: int, title: str = DELETED_LABEL) -> dict[tuple[int, str], str]:
     """Audit-entry labels of every object ``member_id`` is party to, as they read
-    with the member replaced by :data:`DELETED_LABEL` (the other party stays named).
+    with the member's name replaced by ``title`` (:data:`DELETED_LABEL` for an
+    erasure; the other party stays named).
 
     Read before the objects are deleted; the entries are then found by content
     type and object id, never by matching text (erasing "Jan" must not touch an
@@ -422,7 +423,7 @@ def _party_log_labels(member_id: int) -> dict[tuple[int, str], str]:
             for name in fields:
                 if getattr(obj, f"{name}_id") == member_id:
                     # In memory only: the label is rebuilt as the model writes it.
-                    getattr(obj, name).title = DELETED_LABEL
+                    getattr(obj, name).title = title
             labels[(content_type.pk, str(obj.pk))] = str(obj)[:255]
     return labels
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser, no_translations
 
 from wagtail_network.uninstall import (
     Inventory,
@@ -48,6 +48,9 @@ class Command(BaseCommand):
             "Company admins).",
         )
 
+    # The report names page types by their verbose names: in one language (English,
+    # the source), whatever language the process had active.
+    @no_translations
     def handle(self, *args: Any, **options: Any) -> None:
         keep_groups = options["keep_groups"]
         verbosity = options["verbosity"]

@@ -121,10 +121,6 @@ class Inventory:
     #: Why the uninstall would be refused (empty: it can run).
     refusals: list[str] = field(default_factory=list)
 
-    @property
-    def page_count(self) -> int:
-        return len(self.pages) + len(self.host_pages)
-
 
 # --------------------------------------------------------------------------
 # What belongs to the network

@@ -270,6 +270,19 @@ class Delete(TestCase):
         assert not ModelLogEntry.objects.filter(label__contains="Alice").exists()
         assert not PageLogEntry.objects.filter(label__contains="Alice").exists()
 
+    def test_company_admin_grants_stay_without_the_accounts_login(self):
+        # The grant's entry copied the login: an e-mail address on an e-mail login model.
+        from wagtail_network.services import roles
+
+        roles.grant_company_admin(None, self.n.u_alice, self.n.acme)
+        login = self.n.u_alice.get_username()
+        self.delete(password="secret-pass", user=self.n.u_alice)
+        entry = PageLogEntry.objects.get(
+            page_id=self.n.acme.pk, action="wagtail_network.company_admin.grant"
+        )
+        assert entry.data == {"user_id": self.n.u_alice.pk}
+        assert login not in json.dumps(entry.data)
+
     def test_user_is_deactivated_and_blanked_by_default(self):
         _token, plaintext = APIToken.create_token(user=self.n.u_alice, name="t")
         self.delete(password="secret-pass", user=self.n.u_alice)

@@ -46,8 +46,9 @@ class ProfileSearchView(IndexView):
 
     page_title = _("Network profiles")
     header_icon = "user"
-    # Back to the other search areas (Pages, Images, …) with the same words.
-    show_other_searches = True
+    # Wagtail's page listing results, plus (as on its search results page) the
+    # other search areas with the same words and the number of matches.
+    results_template_name = "wagtail_network/admin/profile_search_results.html"
     # Set by the viewset; kept here so that the view works on its own too.
     filterset_class = None
 

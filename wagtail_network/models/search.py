@@ -71,6 +71,9 @@ class ProfileSearchEntry(index.Indexed, models.Model):
 
     objects = ProfileSearchEntryQuerySet.as_manager()
 
+    # Derived data, not content: never listed as a "usage" of the page in the admin.
+    wagtail_reference_index_ignore = True
+
     # Boosts as on the pages they replace in search (Page.search_fields boosts titles).
     search_fields = [
         index.SearchField("title", boost=2),

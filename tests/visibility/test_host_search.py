@@ -189,6 +189,17 @@ class VisibilityChangeTests(HostSearchNetwork):
             {"Public Pia", "Members Max", "Connected Cor", "Draft Dirk"},
         )
 
+    def test_deleting_a_profile_deletes_its_entry_and_search_document(self):
+        from django.contrib.contenttypes.models import ContentType
+        from wagtail.search.models import IndexEntry
+
+        entry_type = ContentType.objects.get_for_model(ProfileSearchEntry)
+        documents = IndexEntry.objects.filter(content_type=entry_type)
+        before = documents.count()
+        MemberPage.objects.get(pk=self.members_only.pk).delete()
+        self.assertFalse(ProfileSearchEntry.objects.filter(pk=self.members_only.pk).exists())
+        self.assertEqual(documents.count(), before - 1)
+
     def test_company_unpublished_leaves_the_shared_index(self):
         CompanyPage.objects.get(pk=self.company.pk).unpublish()
         self.assertNotIn("Open Corp", shared_index_titles())

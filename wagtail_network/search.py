@@ -236,18 +236,25 @@ def _loaded(model: type[Page], ids: Sequence[int]) -> list[Any]:
     return list(queryset.order_by("pk"))
 
 
-def _by_model(page_ids: Iterable[int]) -> Iterator[tuple[type[Page], list[int]]]:
-    """The profile ids among ``page_ids``, grouped by their concrete page class."""
+def _by_model(
+    page_ids: Iterable[int], chunk_size: int = CHUNK_SIZE
+) -> Iterator[tuple[type[Page], list[int]]]:
+    """The profile ids among ``page_ids``, at most ``chunk_size`` at a time, grouped
+    by their concrete page class (a list of ids never outgrows a query's parameters)."""
     from django.contrib.contenttypes.models import ContentType
 
-    grouped: dict[int, list[int]] = {}
-    rows = Page.objects.filter(pk__in=list(page_ids)).values_list("pk", "content_type_id")
-    for pk, content_type_id in rows:
-        grouped.setdefault(content_type_id, []).append(pk)
-    for content_type_id, ids in grouped.items():
-        model = ContentType.objects.get_for_id(content_type_id).model_class()
-        if model is not None and kind_of(model) is not None:
-            yield model, sorted(ids)
+    all_ids = sorted(set(page_ids))
+    for start in range(0, len(all_ids), chunk_size):
+        grouped: dict[int, list[int]] = {}
+        rows = Page.objects.filter(pk__in=all_ids[start : start + chunk_size]).values_list(
+            "pk", "content_type_id"
+        )
+        for pk, content_type_id in rows:
+            grouped.setdefault(content_type_id, []).append(pk)
+        for content_type_id, ids in grouped.items():
+            model = ContentType.objects.get_for_id(content_type_id).model_class()
+            if model is not None and kind_of(model) is not None:
+                yield model, sorted(ids)
 
 
 def reindex_profiles(
@@ -262,20 +269,19 @@ def reindex_profiles(
     (public ones added, the others removed). Other page ids are ignored.
 
     For writes that bypass ``save()`` and its signals: bulk loads, ``update()``
-    statements, vocabulary merges. Returns counts: ``entries``, ``public``,
-    ``removed`` (from the shared index).
+    statements, vocabulary merges. Returns counts: ``entries``, and with ``shared``
+    ``public`` (in Wagtail's index) and ``hidden`` (kept out of it).
     """
-    counts = {"entries": 0, "public": 0, "removed": 0}
-    for model, ids in _by_model(page_ids):
-        for start in range(0, len(ids), chunk_size):
-            pages = _loaded(model, ids[start : start + chunk_size])
-            counts["entries"] += len(pages)
-            if not shared:
-                write_entries([entry_for(p) for p in pages], auto_update_only=auto_update_only)
-                continue
-            public, removed = index_profiles(pages, auto_update_only=auto_update_only)
-            counts["public"] += public
-            counts["removed"] += removed
+    counts = {"entries": 0, "public": 0, "hidden": 0}
+    for model, ids in _by_model(page_ids, chunk_size):
+        pages = _loaded(model, ids)
+        counts["entries"] += len(pages)
+        if not shared:
+            write_entries([entry_for(p) for p in pages], auto_update_only=auto_update_only)
+            continue
+        public, hidden = index_profiles(pages, auto_update_only=auto_update_only)
+        counts["public"] += public
+        counts["hidden"] += hidden
     return counts
 
 
@@ -357,8 +363,7 @@ def restriction_changed(sender: Any, instance: PageViewRestriction, **kwargs: An
     leave or may re-enter the shared index."""
     page_ids = _profile_ids_below(instance.page) if instance.page_id else []
     for model, ids in _by_model(page_ids):
-        for start in range(0, len(ids), CHUNK_SIZE):
-            sync_shared_index(_loaded(model, ids[start : start + CHUNK_SIZE]))
+        sync_shared_index(_loaded(model, ids))
 
 
 def _term_pages(instance: Model) -> list[int]:

@@ -399,8 +399,16 @@ class RebuildCommandTests(HostSearchNetwork):
 
     def test_rebuild_reports_what_it_did(self):
         output = self.run_command()
-        self.assertIn("8 profiles", output)
-        self.assertIn("2 public", output)
+        self.assertIn("8 profiles indexed", output)
+        self.assertIn("the 2 public ones, 6 kept out", output)
+
+    def test_rebuild_reads_profiles_in_chunks(self):
+        from django.core.management import call_command
+
+        ProfileSearchEntry.objects.all().delete()
+        call_command("rebuild_network_search", "--chunk-size", "2", verbosity=0)
+        self.assertEqual(ProfileSearchEntry.objects.count(), 8)
+        self.assertEqual(shared_index_titles(), {"Public Pia", "Open Corp"})
 
 
 class AdminProfileSearchTests(TestCase):

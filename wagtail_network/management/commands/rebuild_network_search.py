@@ -39,8 +39,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             counts = search.rebuild(chunk_size=max(1, options["chunk_size"]))
         self.stdout.write(
-            f"{counts['entries']} profiles indexed; in Wagtail's shared page index: "
-            f"{counts['public']} public, {counts['removed']} removed; "
+            f"{counts['entries']} profiles indexed; Wagtail's shared page index holds the "
+            f"{counts['public']} public ones, {counts['hidden']} kept out; "
             f"{counts['stale']} stale entries deleted"
             + (f" ({time.perf_counter() - started:.1f}s)" if options["verbosity"] > 1 else "")
         )

@@ -28,6 +28,7 @@ from taggit.models import Tag
 from wagtail.models import Page, Site
 
 from example_site.home.models import HomePage
+from wagtail_network import search
 from wagtail_network.models import (
     Block,
     CompanyIndexPage,
@@ -594,8 +595,10 @@ def _finish_pages(home: HomePage, companies: list[CompanyPage], members: list[Me
     tree.bulk_save_revisions(company_pages)
     tree.bulk_save_revisions(member_pages)
     tree.bulk_log_publication(company_pages + member_pages)
-    tree.bulk_index(CompanyPage, [p for p in company_pages if p.live])
-    tree.bulk_index(MemberPage, [p for p in member_pages if p.live])
+    # The network's search entries, and Wagtail's shared index for the profiles
+    # every visitor may see (the pages went in past save() and its signals).
+    search.index_profiles(company_pages, remove=False)
+    search.index_profiles(member_pages, remove=False)
     if not home.intro or "Welcome to the Wagtail Network demo" not in home.intro:
         home.intro = HOME_INTRO.format(companies=len(companies), members=len(members))
         home.save(update_fields=["intro"])

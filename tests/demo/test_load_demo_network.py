@@ -216,6 +216,20 @@ class StructureChecks:
             self.assertTrue(company.specialities.exists())
         self.assertTrue(CompanyRelationship.objects.exists())
 
+    def test_every_profile_has_a_search_entry_and_only_public_ones_are_in_wagtails_index(self):
+        from wagtail_network.filters import filter_members
+        from wagtail_network.models import ProfileSearchEntry
+        from wagtail_network.search import publicly_visible
+
+        self.assertEqual(ProfileSearchEntry.objects.count(), MemberPage.objects.count() + COMPANIES)
+        hidden = MemberPage.objects.exclude(
+            pk__in=publicly_visible(MemberPage.objects.all()).values("pk")
+        ).first()
+        self.assertIsNotNone(hidden)  # the demo has members-only and draft profiles
+        self.assertNotIn(hidden.pk, [p.pk for p in Page.objects.search(hidden.title)])
+        found = filter_members(self.users["anna"], {"q": self.anna.title})
+        self.assertIn(self.anna.pk, list(found.values_list("pk", flat=True)))
+
 
 class NetworkInvariantChecks:
     def test_every_accepted_connection_has_both_symmetric_edges(self):

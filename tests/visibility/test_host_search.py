@@ -466,6 +466,12 @@ class AdminProfileSearchTests(TestCase):
         self.assertContains(response, "There is one matching profile")
         self.assertContains(self.search(self.editor, "Nobody"), "Sorry, no profiles match")
 
+    def test_member_profiles_listing_search_finds_hidden_and_draft_profiles(self):
+        self.client.force_login(self.editor)
+        url = reverse("wagtail_network_member_profiles:index")
+        response = self.client.get(url, {"q": "Widgets"})
+        self.assertEqual(self.listed(response), ["Widgets Draft", "Widgets Secret"])
+
     def test_company_admin_finds_only_their_own_company(self):
         self.assertEqual(self.listed(self.search(self.company_admin)), ["Acme Widgets"])
 

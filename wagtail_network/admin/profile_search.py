@@ -41,7 +41,28 @@ from ..models import CompanyPage, MemberPage, ProfileSearchEntry
 LISTING_PERMISSIONS = {"add", "change", "publish", "bulk_delete", "lock", "unlock"}
 
 
-class ProfileSearchView(IndexView):
+class OwnIndexSearchMixin:
+    """For Wagtail page listings of profiles: the search step asks the plugin's own
+    index (every profile, drafts and members-only ones included) instead of
+    Wagtail's shared page index, which holds only public ones. Results keep the
+    index's relevance order unless the user chose an ordering."""
+
+    # Provided by Wagtail's listing view.
+    is_searching: bool
+    search_query: str
+    is_explicitly_ordered: bool
+
+    def search_queryset(self, queryset: QuerySet) -> QuerySet:
+        if not self.is_searching:
+            return queryset
+        ids = search_ids(ProfileSearchEntry.objects.all(), self.search_query)
+        queryset = queryset.filter(pk__in=ids)
+        if not self.is_explicitly_ordered:
+            queryset = queryset.order_by(CandidateRank(ids).asc(nulls_last=True), F("pk").asc())
+        return queryset
+
+
+class ProfileSearchView(OwnIndexSearchMixin, IndexView):
     """Member and company pages the user may explore, searched in the plugin's index."""
 
     page_title = _("Network profiles")
@@ -60,16 +81,6 @@ class ProfileSearchView(IndexView):
             pk__in=explorable.values_list("pk", flat=True)
         )
         return self.annotate_queryset(pages)
-
-    def search_queryset(self, queryset: QuerySet) -> QuerySet:
-        if not self.is_searching:
-            return queryset
-        # Every entry, drafts included: editors work on unpublished profiles too.
-        ids = search_ids(ProfileSearchEntry.objects.all(), self.search_query)
-        queryset = queryset.filter(pk__in=ids)
-        if not self.is_explicitly_ordered:
-            queryset = queryset.order_by(CandidateRank(ids).asc(nulls_last=True), F("pk").asc())
-        return queryset
 
 
 class ProfileSearchViewSet(PageListingViewSet):
@@ -121,6 +132,7 @@ class ProfileSearchArea(SearchArea):
 
 
 __all__ = [
+    "OwnIndexSearchMixin",
     "ProfileSearchArea",
     "ProfileSearchView",
     "ProfileSearchViewSet",

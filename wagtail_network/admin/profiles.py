@@ -23,6 +23,7 @@ from wagtail.admin.viewsets.pages import PageListingViewSet
 
 from ..models import MemberPage
 from ..services import roles
+from .profile_search import OwnIndexSearchMixin
 
 #: The listing's filter for flagged profiles (the dashboard links to it).
 NEEDS_REVIEW_QUERY = "?name_needs_review=true"
@@ -60,10 +61,16 @@ class MemberProfilesMenuItem(MenuItem):
         return may_list_profiles(request.user)
 
 
+class MemberProfilesIndexView(OwnIndexSearchMixin, IndexView):
+    """Wagtail's page listing; its search finds every member page (the shared page
+    index holds only public ones, see wagtail_network/search.py)."""
+
+
 class MemberProfilesViewSet(PageListingViewSet):
     """Every member page, newest change first, filterable by "Name to review"."""
 
     model = MemberPage
+    index_view_class = MemberProfilesIndexView
     name = "wagtail_network_member_profiles"
     url_prefix = "network/member-profiles"
     icon = "user"

@@ -204,6 +204,8 @@ class Site:
         self.root = self.work / "mysite"
         self.logs = self.work / "logs"
         self.logs.mkdir(parents=True, exist_ok=True)
+        # A rerun of some stages in the same directory adds logs, never overwrites them.
+        self.count = len(list(self.logs.glob("*.log")))
 
     @property
     def env(self) -> dict[str, str]:

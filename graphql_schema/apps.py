@@ -9,3 +9,7 @@ class GraphQLSchemaConfig(AppConfig):
     label = "graphql_schema"
     verbose_name = _("Network GraphQL API")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # System checks register on import; they read the URLconf when run, not now.
+        from . import checks  # noqa: F401

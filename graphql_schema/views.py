@@ -1,4 +1,5 @@
-"""The ``/graphql/`` endpoint: authentication, CSRF and GraphiQL rules.
+"""The GraphQL endpoint (``graphql_schema:graphql``, at ``/graphql/`` unless the setting
+``GRAPHQL_PATH`` or an include prefix moves it): authentication, CSRF and GraphiQL rules.
 
 Three kinds of request reach it, each treated as ``docs/how-to/api-auth.md`` describes:
 

@@ -1,9 +1,22 @@
-"""System checks: name anything missing from the host site's configuration."""
+"""System checks: name anything missing from the host site's configuration.
+
+Two kinds: the settings (apps, backends, the ``WAGTAIL_NETWORK`` dict) and the
+URL wiring (what the host's URLconf includes, in which order, and which page API
+it serves). The wiring checks only import the URLconf and ask Django's resolver,
+as Django's own URL checks do: they never touch the database. The GraphQL
+endpoint's own wiring is checked by ``graphql_schema.checks``, next to the view it
+looks for (this app never imports the API package).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
 from django.conf import settings
 from django.core import checks
+from django.urls import NoReverseMatch, Resolver404, URLPattern, URLResolver, resolve, reverse
+from django.urls.resolvers import ResolverMatch, get_resolver
 
 GUARDIAN_BACKEND = "guardian.backends.ObjectPermissionBackend"
 VISIBILITIES = {"public", "members", "connections"}
@@ -87,6 +100,16 @@ def _check_settings_dict():
                     id="wagtail_network.E006",
                 )
             )
+    graphql_path = raw.get("GRAPHQL_PATH", "graphql/")
+    if not isinstance(graphql_path, str) or graphql_path.startswith("/"):
+        errors.append(
+            checks.Error(
+                "WAGTAIL_NETWORK['GRAPHQL_PATH'] must be a URL path without a leading "
+                f"slash, such as 'graphql/' or 'api/graphql/' (not {graphql_path!r}).",
+                hint="It is appended to the prefix graphql_schema.urls is included under.",
+                id="wagtail_network.E008",
+            )
+        )
     for key in (
         "INVITATION_CAP",
         "WITHDRAWAL_COOLDOWN_DAYS",
@@ -101,4 +124,184 @@ def _check_settings_dict():
                     id="wagtail_network.E007",
                 )
             )
+    return errors
+
+
+# --- URL wiring -------------------------------------------------------------------
+
+#: The name Wagtail gives its catch-all page-serving pattern (``wagtail.urls``).
+WAGTAIL_SERVE_URL_NAME = "wagtail_serve"
+#: The namespace of Wagtail's own v3 API instance (``wagtail.api.v3.urls.api``).
+WAGTAIL_API_V3_NAMESPACE = "wagtailapi_v3"
+
+APP_INCLUDE = 'path("", include("wagtail_network.urls"))'
+WAGTAIL_INCLUDE = 'path("", include(wagtail_urls))'
+
+
+def view_class(callback: Callable[..., Any] | None) -> type | None:
+    """The class behind a URL pattern's view, or None for a plain function.
+
+    Django's ``as_view()`` sets ``view_class``, Django REST framework's ``cls``;
+    decorators built with :func:`functools.wraps` copy both and keep ``__wrapped__``.
+    """
+    seen: set[int] = set()
+    while callback is not None and id(callback) not in seen:
+        seen.add(id(callback))
+        for attribute in ("view_class", "cls"):
+            cls = getattr(callback, attribute, None)
+            if isinstance(cls, type):
+                return cls
+        callback = getattr(callback, "__wrapped__", None)
+    return None
+
+
+def _route(pattern: Any) -> str:
+    # A readable route: path() routes as written, regexes without their anchors,
+    # i18n_patterns' prefix as the current language's ("en/").
+    return str(pattern).lstrip("^").rstrip("$").replace("\\", "")
+
+
+def walk_urlconf(
+    entries: Iterable[URLPattern | URLResolver] | None = None, prefix: str = "/"
+) -> Iterator[tuple[str, URLPattern | URLResolver]]:
+    """Every entry of the URLconf with its route, depth first, in the order Django
+    tries them: each include, then the patterns inside it."""
+    if entries is None:
+        entries = get_resolver().url_patterns
+    for entry in entries:
+        route = prefix + _route(entry.pattern)
+        yield route, entry
+        if isinstance(entry, URLResolver):
+            yield from walk_urlconf(entry.url_patterns, route)
+
+
+def resolve_reversed(name: str) -> tuple[str, ResolverMatch | None] | None:
+    """The path ``name`` reverses to and the match Django serves there (None when the
+    path does not resolve), or None when ``name`` does not reverse at all."""
+    try:
+        path = reverse(name)
+    except NoReverseMatch:
+        return None
+    try:
+        return path, resolve(path)
+    except Resolver404:
+        return path, None
+
+
+def is_wagtail_serve(match: ResolverMatch) -> bool:
+    """Whether ``match`` is Wagtail's catch-all page serving."""
+    return match.url_name == WAGTAIL_SERVE_URL_NAME
+
+
+def describe_view(match: ResolverMatch) -> str:
+    """The view answering ``match``, as a dotted path a developer can find."""
+    view: Any = view_class(match.func) or match.func
+    name = getattr(view, "__qualname__", None) or type(view).__qualname__
+    return f"{getattr(view, '__module__', '?')}.{name}"
+
+
+def behind_catch_all(path: str, what: str, include: str) -> checks.Error:
+    """The error for a plugin URL that Wagtail's page serving answers instead."""
+    return checks.Error(
+        f"{what} at {path} is never reached: Wagtail's page serving "
+        f"({WAGTAIL_INCLUDE}) comes first in your URLconf and answers it.",
+        hint=f"Move {include} above {WAGTAIL_INCLUDE}, which must stay last.",
+        id="wagtail_network.E012",
+    )
+
+
+def _has_url_conf() -> bool:
+    # As Django's own URL check: a settings module without a URLconf has nothing to check.
+    return bool(getattr(settings, "ROOT_URLCONF", None))
+
+
+@checks.register(checks.Tags.urls)
+def check_url_wiring(app_configs=None, **kwargs):
+    """Errors for the app's URLs missing or unreachable, and for a page API that
+    would serve profiles past the network's rules."""
+    if not _has_url_conf():
+        return []
+    return [*_check_app_urls(), *_check_page_api()]
+
+
+def _check_app_urls() -> list[checks.CheckMessage]:
+    found = resolve_reversed("wagtail_network:account")
+    if found is None:
+        return [
+            checks.Error(
+                "The network's own URLs are not included: 'wagtail_network:account' "
+                "does not reverse.",
+                hint=f"Add {APP_INCLUDE} to your URLconf, before {WAGTAIL_INCLUDE}: the "
+                "member's account page (API tokens, data export, deletion) and the "
+                "export downloads that exportMyData links to live there.",
+                id="wagtail_network.E013",
+            )
+        ]
+    path, match = found
+    if match is None or "wagtail_network" in match.app_names:
+        return []
+    if is_wagtail_serve(match):
+        return [behind_catch_all(path, "The member's account page", APP_INCLUDE)]
+    return [
+        checks.Error(
+            f"The member's account page at {path} is answered by {describe_view(match)}, "
+            "listed earlier in your URLconf.",
+            hint=f"Move {APP_INCLUDE} above that pattern, or include it under a prefix.",
+            id="wagtail_network.E010",
+        )
+    ]
+
+
+def _check_page_api() -> list[checks.CheckMessage]:
+    errors: list[checks.CheckMessage] = []
+    try:
+        from wagtail.admin.api.views import PagesAdminAPIViewSet
+        from wagtail.api.v2.views import PagesAPIViewSet
+
+        from .api import NetworkPagesAPIViewSet
+    except ImportError:
+        # Without Django REST framework no v2 endpoint can be mounted.
+        PagesAPIViewSet = None
+    # The admin's explorer API is a PagesAPIViewSet too, served to admin users only
+    # (wagtail.admin.urls requires admin access), as the admin explorer is.
+    allowed = (NetworkPagesAPIViewSet, PagesAdminAPIViewSet) if PagesAPIViewSet else ()
+    stock: dict[type, str] = {}
+    v3_route = None
+    for route, entry in walk_urlconf():
+        if isinstance(entry, URLResolver):
+            if entry.namespace == WAGTAIL_API_V3_NAMESPACE and v3_route is None:
+                v3_route = route
+            continue
+        cls = view_class(entry.callback)
+        if (
+            PagesAPIViewSet is not None
+            and cls is not None
+            and issubclass(cls, PagesAPIViewSet)
+            and not issubclass(cls, allowed)
+        ):
+            # One error per endpoint class, named by its first (listing) route.
+            stock.setdefault(cls, route)
+    for cls, route in stock.items():
+        errors.append(
+            checks.Error(
+                f"Wagtail's page API at {route} is served by "
+                f"{cls.__module__}.{cls.__qualname__}, which serves every live page to "
+                "anyone: members-only and connections-only profiles included.",
+                hint="Register the network's endpoint instead: api_router.register_endpoint("
+                '"pages", NetworkPagesAPIViewSet), from wagtail_network.api (or derive '
+                "your own endpoint class from it).",
+                id="wagtail_network.E011",
+            )
+        )
+    if v3_route is not None:
+        errors.append(
+            checks.Error(
+                f"Wagtail's v3 API is mounted at {v3_route}: its pages endpoint serves "
+                "every live page to anonymous visitors, members-only and "
+                "connections-only profiles included.",
+                hint="Remove it from your URLconf; serve Wagtail's v2 page API with "
+                "wagtail_network.api.NetworkPagesAPIViewSet as its pages endpoint instead.",
+                id="wagtail_network.E014",
+            )
+        )
     return errors

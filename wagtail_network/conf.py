@@ -52,6 +52,10 @@ class NetworkSettings(TypedDict, total=False):
     #: staff), ``True`` (everyone: a demo), ``False`` (no one).
     GRAPHIQL: bool | None
     GRAPHQL_FIELD_SUGGESTIONS: bool
+    #: The GraphQL endpoint's path inside ``include("graphql_schema.urls")`` (a
+    #: Django ``path()`` route, no leading slash). Read when the URLconf is loaded:
+    #: a change needs a restart, as any URL change does.
+    GRAPHQL_PATH: str
     #: Seconds a client is asked to wait (``Retry-After``) when the database was
     #: too busy to answer (HTTP 503, GraphQL code ``BUSY``).
     BUSY_RETRY_AFTER: int
@@ -98,6 +102,7 @@ DEFAULTS: NetworkSettings = {
     "GRAPHQL_INTROSPECTION": True,
     "GRAPHIQL": None,
     "GRAPHQL_FIELD_SUGGESTIONS": True,
+    "GRAPHQL_PATH": "graphql/",
     "BUSY_RETRY_AFTER": 2,
     "TRUSTED_PROXY_COUNT": 0,
     "EXPORT_LINK_MAX_AGE": 3600,

@@ -16,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
@@ -25,6 +26,11 @@ from django.views.decorators.http import require_http_methods
 from . import privacy, visibility
 from .errors import NetworkError
 from .services import tokens
+from .sites import absolute_url
+
+#: The GraphQL endpoint's URL name: found by name (its path is the host's to choose,
+#: ``WAGTAIL_NETWORK["GRAPHQL_PATH"]``), never imported from the API package.
+GRAPHQL_URL_NAME = "graphql_schema:graphql"
 
 
 class CreateTokenForm(forms.Form):
@@ -45,6 +51,15 @@ class DeleteAccountForm(forms.Form):
     confirm = forms.BooleanField(
         label=gettext_lazy("I understand that my profile and network are erased for good."),
     )
+
+
+def graphql_endpoint_url(request: HttpRequest | None = None) -> str | None:
+    """The GraphQL endpoint's absolute URL on the site's origin, or None when the
+    site serves no GraphQL API."""
+    try:
+        return absolute_url(reverse(GRAPHQL_URL_NAME), request)
+    except NoReverseMatch:
+        return None
 
 
 def _no_store(response: HttpResponse) -> HttpResponse:
@@ -111,6 +126,7 @@ def account(request: HttpRequest) -> HttpResponse:
         "token_form": token_form,
         "delete_form": delete_form,
         "export_max_age_minutes": int(privacy.get_setting("EXPORT_LINK_MAX_AGE")) // 60,
+        "graphql_url": graphql_endpoint_url(request),
     }
     return _no_store(render(request, "wagtail_network/account/account.html", context))
 

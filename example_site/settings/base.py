@@ -6,6 +6,7 @@ test, production) star-import this one and override what differs.
 """
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -222,8 +223,10 @@ WAGTAIL_NETWORK = {}
 # listed in CORS_ALLOWED_ORIGINS (comma-separated) may call it. Bearer-token clients
 # need nothing more; clients that sign in with the session cookie across origins
 # also need CORS_ALLOW_CREDENTIALS=1, their origin in CSRF_TRUSTED_ORIGINS and
-# SameSite=None cookies over HTTPS (see docs/how-to/cors.md).
-CORS_URLS_REGEX = r"^/graphql/?$"
+# SameSite=None cookies over HTTPS (see docs/how-to/cors.md). The regex follows the
+# endpoint's path, WAGTAIL_NETWORK["GRAPHQL_PATH"] (the include sits at the root).
+_GRAPHQL_PATH = WAGTAIL_NETWORK.get("GRAPHQL_PATH", "graphql/").rstrip("/")
+CORS_URLS_REGEX = rf"^/{re.escape(_GRAPHQL_PATH)}/?$"
 CORS_ALLOWED_ORIGINS = [
     origin.strip()
     for origin in os.environ.get("CORS_ALLOWED_ORIGINS", "").split(",")

@@ -374,6 +374,7 @@ def build_host(site: Site) -> None:
         post.save_revision().publish()
         """
     )
+    snapshot_host(site)
     copy_clone(site)
 
 
@@ -831,66 +832,145 @@ def verify(site: Site) -> dict:
 # --------------------------------------------------------------------------
 
 
+# The site's files as the host had them before the tutorial (the "undo" of step 4-5).
+SNAPSHOT = "host-snapshot"
+
+
+def snapshot_host(site: Site) -> None:
+    """Keep the host's own code as it was before the tutorial changed it."""
+    target = site.work / SNAPSHOT
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(
+        site.root / "mysite", target / "mysite", ignore=shutil.ignore_patterns("__pycache__")
+    )
+
+
+def undo_tutorial_edits(site: Site) -> list[str]:
+    """Put back every file of the site's package the tutorial changed; returns their names."""
+    source = site.work / SNAPSHOT / "mysite"
+    check(source.is_dir(), "no snapshot of the host's files (run the host stage first)")
+    changed = []
+    for original in sorted(source.rglob("*.py")):
+        relative = original.relative_to(source.parent)
+        current = site.root / relative
+        if not current.exists() or current.read_bytes() != original.read_bytes():
+            shutil.copy2(original, current)
+            changed.append(str(relative))
+    return changed
+
+
 def uninstall(site: Site, ids: dict) -> None:
-    check(UNINSTALL.exists(), f"{UNINSTALL.relative_to(ROOT)} is missing")
-    follow(site, UNINSTALL)
-    say("uninstall: nothing of the network served, the blog intact")
+    """docs/how-to/uninstall.md's sequence, its section numbers in brackets; then nothing
+    of the network is served and the blog is intact."""
+    expect = Expectations()
+    say("uninstall [1]: uninstall_network --dry-run lists what would go, changes nothing")
+    before = state(site)
+    listing = site.manage("uninstall_network", "--dry-run", "-v", "2")
+    for title in (HIDDEN_NAME, PUBLIC_NAME, COMPANY_NAME):
+        expect(title in listing, f"the dry run does not list {title!r}")
+    expect(BLOG_TITLE not in listing, "the dry run lists the blog post")
+    check(state(site) == before, "the dry run changed something")
+
+    say("uninstall [2]: uninstall_network --noinput; run twice, the second finds nothing")
+    site.manage("uninstall_network", "--noinput")
+    after = state(site)
+    check(
+        not any(after[k] for k in ("member_index", "company_index", "members", "companies")),
+        f"network pages left: {after}",
+    )
+    check(after["blog"] == before["blog"], "the blog's pages changed")
+    check(after["users"] == before["users"], "user accounts were removed")
+    site.manage("uninstall_network", "--noinput")
+    with Server(site) as server:
+        visitor = Browser(server.base, "visitor")
+        for path in ("/members/", "/companies/"):
+            status = visitor.get(path).status
+            expect(status == 404, f"with the app still installed, GET {path} answered {status}")
+
+    say("uninstall [3, 5]: migrate wagtail_network zero, migrate guardian zero")
+    site.manage("migrate", "wagtail_network", "zero", "--noinput")
+    site.manage("migrate", "guardian", "zero", "--noinput")
+    say("uninstall [4, 5]: the tutorial's edits undone (URLs, page API, schema, apps, settings)")
+    say(f"  put back: {', '.join(undo_tutorial_edits(site))}")
+    site.sh("python -m pip uninstall --yes --quiet wagtail-network")
     site.manage("check", "--fail-level", "WARNING")
+    say("uninstall [6]: remove_stale_contenttypes")
+    site.manage("remove_stale_contenttypes", "--noinput")
+
+    say("uninstall: nothing of the network served, the blog intact")
     left = site.shell(
         """
         from django.apps import apps
+        from django.contrib.auth import get_user_model
         from django.contrib.auth.models import Group
+        from django.db import connection
         from wagtail.models import Page
         result({
-            "installed": apps.is_installed("wagtail_network"),
+            "installed": [a for a in ("wagtail_network", "graphql_schema", "guardian")
+                          if apps.is_installed(a)],
             "pages": list(Page.objects.values_list("url_path", flat=True)),
             "groups": list(Group.objects.values_list("name", flat=True)),
+            "tables": [t for t in connection.introspection.table_names()
+                       if t.startswith(("wagtail_network_", "guardian_"))],
+            "users": get_user_model().objects.count(),
         })
         """
     )
-    check(not left["installed"], "wagtail_network is still installed")
-    check(
-        not any(p.startswith(("/home/members/", "/home/companies/")) for p in left["pages"]),
+    expect(not left["installed"], f"still installed: {left['installed']}")
+    expect(not left["tables"], f"tables left: {left['tables']}")
+    expect(
+        not {"Network editors", "Network moderators", "Company admins"} & set(left["groups"]),
+        f"role groups left: {left['groups']}",
+    )
+    expect(left["users"] == len(before["users"]), "user accounts were removed")
+    expect("/home/harbour-lights/" in left["pages"], f"the blog post is gone: {left['pages']}")
+    expect(
+        not any("/members/" in p or "/companies/" in p for p in left["pages"]),
         f"network pages left in the tree: {left['pages']}",
     )
-    check("/home/harbour-lights/" in left["pages"], f"the blog post is gone: {left['pages']}")
     with Server(site) as server:
         visitor = Browser(server.base, "visitor")
         for path in (
             "/members/",
             "/companies/",
             "/members/tamsin-brightwater/",
+            "/companies/quillworks/",
             "/network/account/",
+            f"/api/v2/pages/{ids['public_id']}/",
+            f"/api/v2/pages/{ids['hidden_id']}/",
         ):
-            answer = visitor.get(path)
-            check(answer.status == 404, f"after uninstalling, GET {path} answered {answer.status}")
-        for path in (f"/api/v2/pages/{ids['public_id']}/", f"/api/v2/pages/{ids['hidden_id']}/"):
-            check(visitor.get(path).status == 404, f"after uninstalling, {path} is served")
+            status = visitor.get(path).status
+            expect(status == 404, f"after uninstalling, GET {path} answered {status}")
         listing = visitor.get("/api/v2/pages/?limit=20")
         check(listing.status == 200, f"the page API answers {listing.status} after uninstalling")
         served = {item["id"] for item in listing.json()["items"]}
-        check(ids["blog_id"] in served, "the page API lost the blog post")
-        for path in ("/search/?query=Brightwater", "/sitemap.xml"):
+        expect(ids["blog_id"] in served, "the page API lost the blog post")
+        for path in (
+            "/search/?query=Brightwater",
+            "/api/v2/pages/?search=Brightwater",
+            "/sitemap.xml",
+        ):
             text = visitor.get(path).text
-            check(
+            expect(
                 PUBLIC_NAME not in text and "/members/" not in text,
                 f"{path} still lists the network",
             )
-        check(
+        expect(
             BLOG_TITLE in visitor.get("/search/?query=harbour").text,
             "the search view lost the blog",
         )
-        check(visitor.get("/harbour-lights/").status == 200, "the blog post is not served")
-        answer = visitor.request(
-            "POST",
-            "/graphql/",
-            json.dumps({"query": "{ blogPosts { title } }"}).encode(),
-            {"Content-Type": "application/json"},
-        )
-        check(
-            answer.status == 200 and BLOG_TITLE in answer.text,
+        expect(visitor.get("/harbour-lights/").status == 200, "the blog post is not served")
+        body = json.dumps({"query": "{ blogPosts { title } }"}).encode()
+        answer = visitor.request("POST", "/graphql/", body, {"Content-Type": "application/json"})
+        expect(
+            answer.status == 200
+            and answer.json().get("data") == {"blogPosts": [{"title": BLOG_TITLE}]},
             f"the site's own /graphql/ after uninstalling: {answer.status} {answer.text[:300]}",
         )
+        body = json.dumps({"query": "{ members { totalCount } }"}).encode()
+        answer = visitor.request("POST", "/graphql/", body, {"Content-Type": "application/json"})
+        expect("errors" in answer.text, f"/graphql/ still answers members: {answer.text[:300]}")
+    expect.settle()
 
 
 # --------------------------------------------------------------------------

@@ -28,10 +28,13 @@ Stages, each timed, any failure fails the run (exit 1) and prints the step's out
    this working tree and installs it);
 3. verify: what issue 8's "How it will be checked" lists, over HTTP against the site's
    ``runserver`` (see ``verify``);
-4. uninstall: docs/how-to/uninstall.md's steps, then nothing of the network is served
-   and the blog is intact (see ``uninstall``).
+4. uninstall: docs/how-to/uninstall.md's sequence (``uninstall_network --dry-run``, then
+   ``--noinput``, ``migrate wagtail_network zero`` and ``guardian zero``, the tutorial's
+   edits undone, the package removed), then nothing of the network is served and the blog
+   is intact (see ``uninstall``). It runs once the command and the page exist.
 
-Usage: python3 .ci/tutorial.py [--python python3.11] [--keep] [--workdir DIR]
+Usage: python3 .ci/tutorial.py [--python python3.11] [--keep] [--keep-going]
+                               [--workdir DIR] [--stages host,tutorial,verify,uninstall]
 Standard library only; needs PyPI (pip) and nothing else from the network.
 """
 

@@ -720,6 +720,11 @@ def verify(site: Site) -> None:
             refused["member"] is None and [e["field"] for e in refused["errors"]] == ["name"],
             f"joining without a name was not refused on `name`: {refused}",
         )
+        dutch = hidden.graphql(JOIN, {"input": {"headline": "x"}}, **{"Accept-Language": "nl"})
+        expect(
+            dutch["updateMyProfile"]["errors"][0]["message"] != refused["errors"][0]["message"],
+            f"GraphQL errors do not follow Accept-Language: nl: {dutch}",
+        )
         joined = hidden.graphql(
             JOIN, {"input": {"name": HIDDEN_NAME, "profileVisibility": "MEMBERS"}}
         )

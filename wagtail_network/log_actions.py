@@ -115,6 +115,10 @@ ACTIONS: dict[str, tuple[Any, Any]] = {
         _("Join the network"),
         _("Member profile created by its member"),
     ),
+    "wagtail_network.profile.repair_name": (
+        _("Replace a name from the account"),
+        _("Name taken from the account's username or e-mail address replaced by a neutral one"),
+    ),
     # Vocabularies and company admins (editors' admin writes)
     "wagtail_network.vocabulary.merge": (
         _("Merge duplicate terms"),

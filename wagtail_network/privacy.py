@@ -18,6 +18,7 @@ the member's account page.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import timedelta
 from typing import Any
 
@@ -46,6 +47,7 @@ from .models import (
 )
 from .signals import member_account_deleted
 from .sites import absolute_url
+from .sql import chunks
 
 EXPORT_SALT = "wagtail_network.privacy.export"
 EXPORT_FORMAT_VERSION = 1
@@ -400,9 +402,10 @@ PARTY_FIELDS: dict[type[models.Model], tuple[str, ...]] = {
 }
 
 
-def _party_log_labels(member_id: int) -> dict[tuple[int, str], str]:
+def _party_log_labels(member_id: int, title: str = DELETED_LABEL) -> dict[tuple[int, str], str]:
     """Audit-entry labels of every object ``member_id`` is party to, as they read
-    with the member replaced by :data:`DELETED_LABEL` (the other party stays named).
+    with the member's name replaced by ``title`` (:data:`DELETED_LABEL` for an
+    erasure; the other party stays named).
 
     Read before the objects are deleted; the entries are then found by content
     type and object id, never by matching text (erasing "Jan" must not touch an
@@ -420,25 +423,39 @@ def _party_log_labels(member_id: int) -> dict[tuple[int, str], str]:
             for name in fields:
                 if getattr(obj, f"{name}_id") == member_id:
                     # In memory only: the label is rebuilt as the model writes it.
-                    getattr(obj, name).title = DELETED_LABEL
+                    getattr(obj, name).title = title
             labels[(content_type.pk, str(obj.pk))] = str(obj)[:255]
     return labels
 
 
-def _scrub_log_entries(
-    member_id: int, revision_ids: list[int], party_labels: dict[tuple[int, str], str]
+def scrub_log_entries(
+    member_ids: Collection[int],
+    revision_ids: Collection[int],
+    party_labels: dict[tuple[int, str], str] | None = None,
 ) -> None:
-    """Keep audit entries about the member but without their name or content:
-    entries on their page, and entries on the objects they were party to."""
+    """Keep audit entries about members but without their names or content:
+    entries on their pages lose label and data, entries pointing at the pages'
+    revisions (deleted with them) lose that link, and entries on the objects they
+    were party to get the labels of :func:`_party_log_labels`.
+
+    Shared by a member's erasure (one member) and the network's uninstall
+    (:mod:`wagtail_network.uninstall`, every member).
+    """
     from wagtail.models import ModelLogEntry, PageLogEntry
 
-    PageLogEntry.objects.filter(page_id=member_id).update(label=DELETED_LABEL, data={})
-    if revision_ids:
-        PageLogEntry.objects.filter(revision_id__in=revision_ids).update(revision=None)
-    for (content_type_id, object_id), label in party_labels.items():
-        ModelLogEntry.objects.filter(content_type_id=content_type_id, object_id=object_id).update(
-            label=label
-        )
+    for batch in chunks(member_ids):
+        PageLogEntry.objects.filter(page_id__in=batch).update(label=DELETED_LABEL, data={})
+    for batch in chunks(revision_ids):
+        PageLogEntry.objects.filter(revision_id__in=batch).update(revision=None)
+    # One UPDATE per content type and label, not per object: labels repeat.
+    by_label: dict[tuple[int, str], list[str]] = {}
+    for (content_type_id, object_id), label in (party_labels or {}).items():
+        by_label.setdefault((content_type_id, label), []).append(object_id)
+    for (content_type_id, label), object_ids in by_label.items():
+        for batch in chunks(object_ids):
+            ModelLogEntry.objects.filter(
+                content_type_id=content_type_id, object_id__in=batch
+            ).update(label=label)
 
 
 def _erase_photo(member: MemberPage) -> None:
@@ -511,7 +528,7 @@ def _erase_member(member: MemberPage, actor: Any) -> dict[str, Any]:
     # page, search index) fire as for any deleted page.
     DeletePageAction(member, user=actor).execute(skip_permission_checks=True)
     Revision.objects.filter(pk__in=revision_ids).delete()
-    _scrub_log_entries(me, revision_ids, party_labels)
+    scrub_log_entries([me], revision_ids, party_labels)
     return summary
 
 
@@ -579,6 +596,7 @@ def erase_member(member: MemberPage | int, *, actor: Any) -> dict[str, Any]:
 
 
 __all__ = [
+    "DELETED_LABEL",
     "confirm_identity",
     "delete_account",
     "erase_member",
@@ -586,4 +604,5 @@ __all__ = [
     "make_export_link",
     "make_export_token",
     "read_export_token",
+    "scrub_log_entries",
 ]

@@ -7,6 +7,7 @@ the expressions that ``annotate()`` needs, in one way everywhere.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.db.models import (
@@ -51,4 +52,20 @@ def bool_expression(q: Q) -> Any:
     return Case(When(q, then=Value(True)), default=Value(False), output_field=BooleanField())
 
 
-__all__ = ["bool_expression", "count_subquery"]
+#: Ids per ``IN (...)`` list: well under SQLite's limit on query parameters.
+CHUNK = 500
+
+
+def chunks(ids: Iterable[Any], size: int = CHUNK) -> Iterator[list[Any]]:
+    """``ids`` in lists of at most ``size`` (for ``__in`` lookups over many rows)."""
+    batch: list[Any] = []
+    for value in ids:
+        batch.append(value)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+__all__ = ["CHUNK", "bool_expression", "chunks", "count_subquery"]

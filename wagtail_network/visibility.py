@@ -349,6 +349,19 @@ def can_see_field(who: Any, member: MemberPage, field: str) -> bool:
     return False
 
 
+def sees_owner_state(who: Any, member: MemberPage | int) -> bool:
+    """Whether the viewer may be told what concerns the upkeep of a member's profile
+    (a name waiting for the member, ``MemberPage.name_needs_review``): the member
+    themselves, editors and moderators, nobody else. Answered without a query
+    once the viewer's facts are known."""
+    viewer = Viewer.of(who)
+    member_id = member.pk if isinstance(member, MemberPage) else member
+    me = viewer_member_id(viewer)
+    if me is not None and me == member_id:
+        return True
+    return sees_everything(viewer) or can_moderate(viewer)
+
+
 def is_connected(who: Any, member: MemberPage | int) -> bool:
     viewer = Viewer.of(who)
     me = viewer_member_id(viewer)
@@ -566,5 +579,6 @@ __all__ = [
     "recommendations_visible_to",
     "relationships_visible_to",
     "sees_everything",
+    "sees_owner_state",
     "viewer_member",
 ]

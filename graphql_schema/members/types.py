@@ -261,6 +261,18 @@ class MemberType(PkNode):
         ]
 
     @strawberry_django.field(
+        only=["name_needs_review"],
+        description="True while the profile shows a neutral placeholder name because its "
+        "name came from the account's username or e-mail address: the member should give "
+        "their name (`updateMyProfile(input: {name: …})`, which clears it). Told only to "
+        "the member, editors and moderators; null for everyone else.",
+    )
+    def needs_display_name(self, info: Info) -> bool | None:
+        if not visibility.sees_owner_state(viewer_of(info), self.pk):  # type: ignore[attr-defined]
+            return None
+        return self.name_needs_review  # type: ignore[attr-defined]
+
+    @strawberry_django.field(
         only=["contact_email", "email_visibility"],
         annotate={"_wn_email_visible": field_visible_annotation("email")},
         description="Contact e-mail; null unless the member's e-mail visibility admits the viewer.",

@@ -20,6 +20,7 @@ from wagtail_network.models import Position
 NETWORK_ITEMS = {
     "network-import",
     "network-moderation",
+    "network-member-profiles",
     "network-skills",
     "network-industries",
     "network-connections",

@@ -29,6 +29,7 @@ from ..models import (
     ReportState,
 )
 from .moderation import moderation_links
+from .profiles import needs_review_url
 
 GROWTH_WEEKS = 12
 
@@ -68,7 +69,12 @@ class NetworkSummaryPanel(Component):
             pending=Count("pk", filter=Q(state=RecommendationState.PENDING_MODERATION)),
         )
         open_reports = Report.objects.filter(state=ReportState.OPEN).count()
-        members = MemberPage.objects.filter(live=True).count()
+        # One query for both: the panel's query count does not grow.
+        member_counts = MemberPage.objects.aggregate(
+            live=Count("pk", filter=Q(live=True)),
+            names_to_review=Count("pk", filter=Q(name_needs_review=True)),
+        )
+        members = member_counts["live"]
         companies = CompanyPage.objects.filter(live=True).count()
 
         start_dt = datetime.datetime.combine(start, datetime.time.min, tzinfo=datetime.UTC)
@@ -120,7 +126,8 @@ class NetworkSummaryPanel(Component):
             "chart_width": GROWTH_WEEKS * (2 * bar_width + gap),
             "chart_height": height,
             "bar_width": bar_width,
-            "links": moderation_links(),
+            "names_to_review": member_counts["names_to_review"],
+            "links": {**moderation_links(), "names_to_review": needs_review_url()},
         }
 
     @staticmethod

@@ -20,6 +20,7 @@ from .moderation import (
     ReportViewSet,
     ResolveReportsBulkAction,
 )
+from .profiles import MemberProfilesViewSet
 from .relations import (
     BlockViewSet,
     CompanyRelationshipViewSet,
@@ -40,6 +41,7 @@ class NetworkViewSetGroup(SnippetViewSetGroup):
     menu_order = 250
     items = (
         ModerationQueueViewSet,
+        MemberProfilesViewSet,
         SkillViewSet,
         IndustryViewSet,
         ConnectionViewSet,

@@ -307,6 +307,18 @@ class MemberPage(ControlCharactersMixin, Page):
         choices=FieldVisibility.choices,
         default=default_positions_visibility,
     )
+    #: Set by ``manage.py repair_profile_names`` when the profile's name and slug
+    #: came from the account's username or e-mail address and were replaced by a
+    #: neutral name; cleared when the member (or an editor, through the service
+    #: layer) gives the name.
+    name_needs_review = models.BooleanField(
+        _("name needs review"),
+        default=False,
+        help_text=_(
+            "The name shown is a neutral placeholder: the original came from the "
+            "account's username or e-mail address. Cleared when the member sets their name."
+        ),
+    )
 
     # Only fields every viewer of the profile may see are indexed: a hidden field
     # (e-mail, phone, positions) must never make a member match a search.
@@ -326,6 +338,7 @@ class MemberPage(ControlCharactersMixin, Page):
     ]
 
     content_panels = Page.content_panels + [
+        FieldPanel("name_needs_review"),
         FieldPanel("headline"),
         FieldPanel("photo"),
         FieldPanel("bio"),

@@ -25,9 +25,10 @@ the row re-read.
 
 The package holds one module per aggregate (``connections``, ``relations`` for
 blocks and follows, ``endorsements`` with recommendations, ``companies`` with
-positions and relationships, ``reports``, ``profiles``, ``roles`` for role groups
-and company-admin grants, ``vocabulary`` for merging terms); every public function is
-re-exported here, so callers write ``services.request_connection(...)``.
+positions and relationships, ``reports``, ``profiles``, ``names`` for profile
+names taken from accounts, ``roles`` for role groups and company-admin grants,
+``vocabulary`` for merging terms); every public function is re-exported here,
+so callers write ``services.request_connection(...)``.
 
 The rules and error codes are documented in ``docs/concepts/connections.md``.
 """
@@ -75,6 +76,7 @@ from .endorsements import (
     withdraw_endorsement,
     write_recommendation,
 )
+from .names import account_name_reasons, repair_profile_names
 from .profiles import (
     POSITION_FIELDS,
     PROFILE_BOOL_FIELDS,
@@ -119,6 +121,7 @@ __all__ = [
     "RECOMMENDATION_MAX_LENGTH",
     "REPORT_DETAILS_MAX_LENGTH",
     "accept_connection",
+    "account_name_reasons",
     "block_member",
     "blocked_members",
     "company_directory",
@@ -147,6 +150,7 @@ __all__ = [
     "propose_company_relationship",
     "remove_company_relationship",
     "remove_connection",
+    "repair_profile_names",
     "report_content",
     "request_connection",
     "resolve_report",

@@ -198,7 +198,8 @@ def _log(instance: Any, action: str, user: Any, **data: Any) -> None:
     # working where that hook is not (yet) loaded, e.g. in a host's custom setup.
     if not log_registry.action_exists(action):
         log_actions.register(log_registry)
-    log(instance, action, user=user_of(user), data=data)
+    # ``user=None``: setup code with no user (a management command); the entry names nobody.
+    log(instance, action, user=user_of(user) if user is not None else None, data=data)
 
 
 def _changed(user: Any) -> None:

@@ -224,6 +224,9 @@ def _apply_profile_fields(page: MemberPage, fields: dict[str, Any]) -> None:
     for name, value in fields.items():
         if name in ("title", "name"):
             page.title = (value or "").strip()
+            # The name is now one the member (or an editor) gave, not a placeholder
+            # put in by repair_profile_names.
+            page.name_needs_review = False
         elif name in PROFILE_TEXT_FIELDS:
             setattr(page, name, (value or "").strip())
         elif name in PROFILE_BOOL_FIELDS:
@@ -351,15 +354,17 @@ def _carry_verifications(page: MemberPage) -> None:
 def _save_and_publish(page, user: Any, publish: bool, log_action: bool | str = True):
     """Save a revision and publish it through Wagtail, so revisions, the audit log
     and the page signals all record the change (``log_action=False`` for a page
-    just created: ``add_child`` logged its creation)."""
+    just created: ``add_child`` logged its creation). ``user=None``: setup code
+    with no user (a management command); the revision and entries name nobody."""
+    author = user_of(user) if user is not None else None
     try:
-        revision = page.save_revision(user=user_of(user), log_action=log_action)
+        revision = page.save_revision(user=author, log_action=log_action)
     except ValidationError as exc:
         raise _validation_from(exc) from None
     if publish:
         # The service layer has already decided who may change this page; the
         # member has no Wagtail page permissions on their own profile.
-        revision.publish(user=user_of(user), skip_permission_checks=True)
+        revision.publish(user=author, skip_permission_checks=True)
     return revision
 
 

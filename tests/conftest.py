@@ -20,3 +20,10 @@ def default_site(db) -> Site:
 def site_root(default_site: Site) -> Page:
     """The default site's root page, under which tests add directories and profiles."""
     return default_site.root_page.specific
+
+
+def pytest_report_header(config) -> str:
+    """Name the user model in the run's header: CI's legs run on different ones."""
+    from django.conf import settings
+
+    return f"user model: {settings.AUTH_USER_MODEL} (TEST_USER_MODEL=email switches it)"

@@ -16,13 +16,40 @@ from wagtail.models import Page, Site
 
 from wagtail_network import models as m
 
+User = get_user_model()
+
+#: Whether the active user model has a ``username`` column (Django's default
+#: does; the e-mail login model of ``TEST_USER_MODEL=email`` does not).
+HAS_USERNAME = any(field.name == "username" for field in User._meta.get_fields())
+
+
+def login_of(handle: str) -> str:
+    """What ``get_username()`` returns for ``UserFactory(username=handle)``: the
+    handle itself on a model with a username, ``handle@example.com`` on one that
+    signs in by e-mail."""
+    return handle if HAS_USERNAME else f"{handle}@example.com"
+
 
 class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = get_user_model()
-        django_get_or_create = ("username",)
+    """A site account named by a short handle: ``UserFactory(username="alice")``.
 
-    username = factory.Sequence(lambda n: f"user{n}")
+    On a model with a ``username`` the handle is the username; on an e-mail login
+    model (no ``username``) it is only a parameter, and the account signs in as
+    ``alice@example.com``. Either way the same handle gives the same account
+    (get-or-create on the model's ``USERNAME_FIELD``).
+    """
+
+    class Meta:
+        model = User
+        django_get_or_create = (User.USERNAME_FIELD,)
+
+    if HAS_USERNAME:
+        username = factory.Sequence(lambda n: f"user{n}")
+    else:
+
+        class Params:
+            username = factory.Sequence(lambda n: f"user{n}")
+
     email = factory.LazyAttribute(lambda o: f"{o.username}@example.com")
     first_name = factory.Faker("first_name")
     last_name = factory.Faker("last_name")

@@ -2,13 +2,31 @@
 
 The database comes from DATABASE_URL (PostgreSQL in CI's second leg), SQLite when
 unset; pytest-django creates a separate test database per xdist worker.
+
+TEST_USER_MODEL=email runs the suite on a host's e-mail login user model with no
+``username`` (tests/testapp, ``testapp.EmailUser``); unset, Django's default
+``auth.User``. CI's PostgreSQL leg sets it.
 """
 
+import os
 import tempfile
+
+from django.core.exceptions import ImproperlyConfigured
 
 from example_site.settings.base import *
 
 DEBUG = False
+
+TEST_USER_MODEL = os.environ.get("TEST_USER_MODEL", "default").strip().lower() or "default"
+if TEST_USER_MODEL == "email":
+    # Only then: installed beside an active auth.User, its groups/permissions
+    # reverse accessors would clash with auth.User's.
+    INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp"]
+    AUTH_USER_MODEL = "testapp.EmailUser"
+elif TEST_USER_MODEL != "default":
+    raise ImproperlyConfigured(
+        f"TEST_USER_MODEL must be 'email' or unset (or 'default'), not {TEST_USER_MODEL!r}."
+    )
 
 SECRET_KEY = "django-insecure-wagtail-network-tests-only"
 

@@ -17,6 +17,7 @@ from unittest import skipUnless
 from django.db import connection
 from django.test import Client, TransactionTestCase
 
+from tests.factories import login_of
 from tests.graphql.mutation_support import build_net, gid
 from wagtail_network.busy import is_database_busy
 from wagtail_network.models import Follow
@@ -93,7 +94,7 @@ class BusyDatabase(TransactionTestCase):
 
         with table_locked_by_another_writer(Session._meta.db_table):
             response = Client().post(
-                "/accounts/login/", {"username": "alice", "password": "secret-pass"}
+                "/accounts/login/", {"username": login_of("alice"), "password": "secret-pass"}
             )
         assert response.status_code == 503
         assert int(response["Retry-After"]) >= 1
@@ -106,7 +107,7 @@ class BusyDatabase(TransactionTestCase):
         with table_locked_by_another_writer(Session._meta.db_table):
             response = Client().post(
                 "/accounts/login/",
-                {"username": "alice", "password": "secret-pass"},
+                {"username": login_of("alice"), "password": "secret-pass"},
                 headers={"Accept": "application/json"},
             )
         assert response.status_code == 503

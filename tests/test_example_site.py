@@ -10,6 +10,7 @@ from django.urls import resolve, reverse
 from wagtail.models import Page, Site
 
 from example_site.home.models import HomePage
+from tests.factories import login_of
 
 pytestmark = pytest.mark.django_db
 
@@ -61,9 +62,14 @@ def test_login_page_is_the_sites_own(client: Client) -> None:
 
 
 def test_member_signs_in_on_the_sites_login_page(client: Client, django_user_model) -> None:
-    django_user_model.objects.create_user(username="ada", password="correct horse")
+    # The login is the model's USERNAME_FIELD (an address on an e-mail login model);
+    # Django's login form still calls its field "username".
+    login = login_of("ada")
+    django_user_model.objects.create_user(
+        **{django_user_model.USERNAME_FIELD: login}, password="correct horse"
+    )
 
-    response = client.post(reverse("login"), {"username": "ada", "password": "correct horse"})
+    response = client.post(reverse("login"), {"username": login, "password": "correct horse"})
 
     assert response.status_code == 302
     assert response["Location"] == "/"

@@ -243,7 +243,7 @@ class SearchTests(FilterNetwork):
 
     def test_search_candidates_are_limited_by_the_module_constant(self):
         self.assertEqual(filters.SEARCH_CANDIDATE_LIMIT, 10_000)
-        pages = MemberPage.objects.live()
+        pages = MemberFilterSet.search_scope()
         self.assertEqual(len(search_ids(pages, "Worker")), 2)
         with mock.patch.object(filters, "SEARCH_CANDIDATE_LIMIT", 1):
             self.assertEqual(len(search_ids(pages, "Worker")), 1)
@@ -261,7 +261,7 @@ class RelevanceOrderTests(FilterNetwork):
             self.assertEqual(titles(members), ["Past Worker", "Jan Smit", "Hidden Worker"])
 
     def test_relevance_is_the_default_order_when_searching(self):
-        expected = search_ids(MemberPage.objects.live(), "Worker")
+        expected = search_ids(MemberFilterSet.search_scope(), "Worker")
         found = filter_members(None, {"q": "Worker"}).values_list("pk", flat=True)
         self.assertEqual(list(found), expected)
 

@@ -11,12 +11,13 @@ queryset (:mod:`wagtail_network.visibility`): a filter can only narrow what the 
 may already see, and every filter on related rows (positions, companies) asks the same
 module what the viewer may see of those.
 
-The search backend is asked for candidate ids only, among the model's live pages;
-the candidates are intersected with the visibility queryset in SQL, and ranked by a
-SQL expression, so the result stays a lazy queryset that a paginator or a GraphQL
+The search backend is asked for candidate ids only, from the plugin's own index of
+profiles (:class:`~wagtail_network.models.ProfileSearchEntry`, which holds every
+profile, whoever may see it), among the live pages below the directory; the
+candidates are intersected with the visibility queryset in SQL, and ranked by a SQL
+expression, so the result stays a lazy queryset that a paginator or a GraphQL
 connection pages with ``LIMIT``/``OFFSET``. Only fields every viewer of a profile may
-see are indexed (``MemberPage.search_fields``): a hidden field never makes a member
-match.
+see are indexed: a hidden field never makes a member match.
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ from django_filters.fields import MultipleChoiceField
 from django_filters.widgets import BooleanWidget
 
 from . import limits, visibility
-from .models import CompanyPage, CompanySize, MemberPage, OpenTo, Position
+from .models import CompanyPage, CompanySize, MemberPage, OpenTo, Position, ProfileSearchEntry
+from .models.search import ProfileSearchEntryQuerySet
 from .viewer import Viewer
 
 if TYPE_CHECKING:
@@ -95,8 +97,10 @@ def search_words(query: Any) -> str:
     return " ".join(_WORD_RE.findall(query[:MAX_QUERY_LENGTH]))
 
 
-def search_ids(queryset: PageQuerySet, query: str) -> list[int]:
-    """Primary keys of ``queryset`` rows matching all words of ``query``, best first.
+def search_ids(entries: ProfileSearchEntryQuerySet, query: str) -> list[int]:
+    """Page ids of the ``entries`` (profile search entries, narrowed with
+    :class:`~wagtail_network.models.search.ProfileSearchEntryQuerySet`) matching all
+    words of ``query``, best first.
 
     Full words first; when they find nothing, the same words as prefixes of the
     autocomplete fields (names: "Jan" for Janssen), as someone typing expects. At most
@@ -106,13 +110,14 @@ def search_ids(queryset: PageQuerySet, query: str) -> list[int]:
     words = search_words(query)
     if not words:
         return []
-    ids = _candidate_ids(queryset.search(words, operator="and"))
+    ids = _candidate_ids(entries.search(words, operator="and"))
     if not ids:
-        ids = _candidate_ids(queryset.autocomplete(words, operator="and"))
+        ids = _candidate_ids(entries.autocomplete(words, operator="and"))
     return ids
 
 
 def _candidate_ids(results: Any) -> list[int]:
+    # An entry's primary key is its page's id.
     results = results[:SEARCH_CANDIDATE_LIMIT]
     get_queryset = getattr(results, "get_queryset", None)
     if get_queryset is not None:
@@ -265,6 +270,15 @@ class DirectoryFilterSet(django_filters.FilterSet):
         return pages.descendant_of(within) if within is not None else pages
 
     @classmethod
+    def search_scope(cls, within: Any = None) -> ProfileSearchEntryQuerySet:
+        """The search entries of the model's live pages below ``within``: the same
+        pages as :meth:`scope`, in filters every search backend can apply."""
+        kind = ProfileSearchEntry.Kind.MEMBER
+        if issubclass(cls.page_model, CompanyPage):
+            kind = ProfileSearchEntry.Kind.COMPANY
+        return ProfileSearchEntry.objects.of_kind(kind).live().below(within)
+
+    @classmethod
     def normalise(cls, criteria: Mapping[str, Any]) -> dict[str, Any]:
         """The known criteria of ``criteria``, stripped and cut; empty ones left out.
 
@@ -337,7 +351,7 @@ class DirectoryFilterSet(django_filters.FilterSet):
         return super().filter_queryset(queryset).order_by(*self.order_by())
 
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        self.ranked_ids = search_ids(self.scope(self.within).live(), value)
+        self.ranked_ids = search_ids(self.search_scope(self.within), value)
         return queryset.filter(pk__in=self.ranked_ids)
 
     def filter_location(self, queryset: QuerySet, name: str, value: str) -> QuerySet:

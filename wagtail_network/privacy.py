@@ -532,11 +532,31 @@ def _erase_member(member: MemberPage, actor: Any) -> dict[str, Any]:
     return summary
 
 
+#: Audit entries whose data copies the account's login (``services.roles``): on a
+#: user model that signs in by e-mail, that login is the person's address.
+ACCOUNT_LOG_ACTIONS = (
+    "wagtail_network.company_admin.grant",
+    "wagtail_network.company_admin.revoke",
+)
+
+
+def _scrub_account_log_entries(user: Any) -> None:
+    """Keep the company-admin grants and revocations of the account (and its id),
+    without the copy of its login."""
+    from wagtail.models import PageLogEntry
+
+    for entry in PageLogEntry.objects.filter(action__in=ACCOUNT_LOG_ACTIONS, data__user_id=user.pk):
+        if "username" in (entry.data or {}):
+            entry.data = {k: v for k, v in entry.data.items() if k != "username"}
+            entry.save(update_fields=["data"])
+
+
 def _close_account(user: Any, member_id: int | None) -> bool:
     """Revoke the user's tokens, deactivate/blank it (setting) and send the signal."""
     from wagtail.models import APIToken
 
     APIToken.objects.filter(user_id=user.pk).delete()
+    _scrub_account_log_entries(user)
     deactivate = bool(get_setting("ACCOUNT_DELETION_DEACTIVATES_USER"))
     if deactivate:
         _blank_user(user)

@@ -117,3 +117,20 @@ def keep_company_pages_from_bulk_removal(request, action_type, objects, action_c
     return _refuse_company_admin_removal(
         request, [obj for obj in objects if isinstance(obj, BasePage)]
     )
+
+
+# Profiles that not every visitor may see are kept out of Wagtail's shared page
+# index (wagtail_network/search.py); editors find every profile they may work on
+# in the "Network profiles" search area, which reads the plugin's own index.
+@hooks.register("register_admin_viewset")
+def register_profile_search_viewset():
+    from .admin.profile_search import profile_search_viewset
+
+    return profile_search_viewset
+
+
+@hooks.register("register_admin_search_area")
+def register_profile_search_area():
+    from .admin.profile_search import ProfileSearchArea
+
+    return ProfileSearchArea()

@@ -34,7 +34,8 @@ DEFAULT_PASSWORD = "network-demo"
 #: and password changes touch only those, never an account someone made by hand.
 DEMO_EMAIL_DOMAIN = "demo.example"
 
-#: Usernames of the role accounts the demo creates (and ``--reset`` removes).
+#: Names of the role accounts the demo creates (and ``--reset`` removes); each signs
+#: in as :func:`login_of` its name.
 ROLE_USERNAMES = ("admin", "editor", "moderator", "companyadmin", "anna", "bram")
 
 #: Where each role signs in and what it can do, for the table the command prints.
@@ -101,6 +102,31 @@ def ensure_groups(directories: Iterable[Page] = ()) -> dict[str, Group]:
     return groups
 
 
+def signs_in_by_email() -> bool:
+    """Whether the site's user model's login is its e-mail address (no username)."""
+    User = get_user_model()
+    return User.USERNAME_FIELD == User.get_email_field_name()
+
+
+def login_of(name: str) -> str:
+    """What the demo account called ``name`` signs in with: ``name`` itself where the
+    user model has a username, ``name@demo.example`` where the login is the e-mail."""
+    return f"{name}@{DEMO_EMAIL_DOMAIN}" if signs_in_by_email() else name
+
+
+def account_fields(name: str) -> dict[str, str]:
+    """The login and e-mail fields of the demo account called ``name``.
+
+    On an e-mail login model ``USERNAME_FIELD`` *is* the e-mail field: one key, not
+    the same keyword passed twice.
+    """
+    User = get_user_model()
+    return {
+        User.get_email_field_name(): f"{name}@{DEMO_EMAIL_DOMAIN}",
+        User.USERNAME_FIELD: login_of(name),
+    }
+
+
 def hash_password(password: str) -> str:
     """Hash once and reuse: every demo account shares the demo password, and the
     default hasher costs about 0.3 s a call."""
@@ -125,11 +151,10 @@ def ensure_role_users(
     accounts = {}
     for username in ROLE_USERNAMES:
         fields = details[username]
-        user = User.objects.filter(**{User.USERNAME_FIELD: username}).first()
+        user = User.objects.filter(**{User.USERNAME_FIELD: login_of(username)}).first()
         if user is None:
             user = User(
-                **{User.USERNAME_FIELD: username},
-                email=f"{username}@{DEMO_EMAIL_DOMAIN}",
+                **account_fields(username),
                 password=password_hash,
                 is_superuser=username == "admin",
                 **fields,
@@ -148,7 +173,8 @@ def ensure_role_users(
 
 def is_demo_account(user) -> bool:
     """Whether the demo created this account (see :data:`DEMO_EMAIL_DOMAIN`)."""
-    return (user.email or "").lower().endswith(f"@{DEMO_EMAIL_DOMAIN}")
+    email = getattr(user, get_user_model().get_email_field_name(), "") or ""
+    return email.lower().endswith(f"@{DEMO_EMAIL_DOMAIN}")
 
 
 def grant_company_admin(user, companies: Iterable[Page]) -> None:

@@ -28,6 +28,7 @@ from taggit.models import Tag
 from wagtail.models import Page, Site
 
 from example_site.home.models import HomePage
+from wagtail_network import search
 from wagtail_network.models import (
     Block,
     CompanyIndexPage,
@@ -349,25 +350,26 @@ class _Writer:
         linked = {m.slug: self._account(m.role).pk for m in members if m.role}
         wanted = [m for m in members if m.own_account]
         username_field = User.USERNAME_FIELD
+        # On an e-mail login model the login is slug@demo.example, not the slug.
+        slug_of = {roles.login_of(m.slug): m.slug for m in wanted}
         taken = set(
-            User.objects.filter(**{f"{username_field}__in": [m.slug for m in wanted]}).values_list(
+            User.objects.filter(**{f"{username_field}__in": list(slug_of)}).values_list(
                 username_field, flat=True
             )
         )
         new_users = [
             User(
-                **{username_field: member.slug},
+                **roles.account_fields(member.slug),
                 first_name=member.first_name,
                 last_name=member.last_name,
-                email=f"{member.slug}@{MEMBER_EMAIL_DOMAIN}",
                 password=self.password_hash,
                 date_joined=member.joined,
             )
             for member in wanted
-            if member.slug not in taken
+            if roles.login_of(member.slug) not in taken
         ]
         for user in User.objects.bulk_create(new_users, batch_size=500):
-            linked[getattr(user, username_field)] = user.pk
+            linked[slug_of[getattr(user, username_field)]] = user.pk
         return linked
 
     def write_profile_rows(self) -> dict[str, int]:
@@ -593,8 +595,10 @@ def _finish_pages(home: HomePage, companies: list[CompanyPage], members: list[Me
     tree.bulk_save_revisions(company_pages)
     tree.bulk_save_revisions(member_pages)
     tree.bulk_log_publication(company_pages + member_pages)
-    tree.bulk_index(CompanyPage, [p for p in company_pages if p.live])
-    tree.bulk_index(MemberPage, [p for p in member_pages if p.live])
+    # The network's search entries, and Wagtail's shared index for the profiles
+    # every visitor may see (the pages went in past save() and its signals).
+    search.index_profiles(company_pages, remove=False)
+    search.index_profiles(member_pages, remove=False)
     if not home.intro or "Welcome to the Wagtail Network demo" not in home.intro:
         home.intro = HOME_INTRO.format(companies=len(companies), members=len(members))
         home.save(update_fields=["intro"])
@@ -636,7 +640,9 @@ def reset() -> dict[str, int]:
         image_qs = Image.objects.filter(collection=collection)
         removed["images"] = image_qs.count()
         image_qs.delete()
-        users = User.objects.filter(email__endswith=f"@{MEMBER_EMAIL_DOMAIN}")
+        users = User.objects.filter(
+            **{f"{User.get_email_field_name()}__endswith": f"@{MEMBER_EMAIL_DOMAIN}"}
+        )
         removed["users"] = users.count()
         users.delete()
         _prune_reference_index()

@@ -27,7 +27,10 @@ MemberRef = Annotated["MemberType", strawberry.lazy("graphql_schema.members.type
 
 @strawberry.type(name="Viewer", description="The signed-in user and their own network.")
 class ViewerType:
-    @strawberry.field(description="The user's username.")
+    @strawberry.field(
+        description="What the user signs in with: the site's login field, a username or, "
+        "where the site signs in by e-mail, the e-mail address. Only ever the viewer's own."
+    )
     def username(self, info: Info) -> str:
         return viewer_of(info).user.get_username()
 

@@ -37,7 +37,7 @@ class CompanyAdminGrantAuditTests(AdminData):
 
     def test_grant_on_the_screen_is_logged_once_with_the_editor(self):
         self.login(self.editor)
-        self.client.post(self.url(self.globex), {"user": "bob"})
+        self.client.post(self.url(self.globex), {"user": self.bob_user.get_username()})
         entries = page_entries(self.globex, "wagtail_network.company_admin.grant")
         self.assertEqual(entries.count(), 1)
         self.assertEqual(entries.get().user, self.editor)

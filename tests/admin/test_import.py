@@ -114,6 +114,16 @@ class CsvImportTests(CsvImportData):
         self.assertEqual(new.title, "New Person")
         self.assertTrue(new.live)
 
+    def test_import_matches_a_member_on_their_accounts_email_in_any_case(self):
+        # Bob's contact address differs from his account's; the account's is read
+        # through the user model's EMAIL_FIELD (the login on an e-mail login model).
+        MemberPage.objects.filter(pk=self.bob.pk).update(contact_email="press@bob.example")
+        text = f"email,name\n{self.bob_user.email.upper()},Bob Updated\n"
+        response = self.post("members", upload(text))
+        self.assertEqual(response.status_code, 302, getattr(response, "context", None))
+        self.assertEqual(MemberPage.objects.get(pk=self.bob.pk).title, "Bob Updated")
+        self.assertEqual(MemberPage.objects.filter(title="Bob Updated").count(), 1)
+
     def test_member_with_an_unknown_skill_imports_nothing(self):
         response = self.post("members", upload("email,name,skills\nx@example.com,X,Cobol\n"))
         self.assertEqual(response.status_code, 200)

@@ -76,7 +76,7 @@ class Export(TestCase):
         assert "attachment" in response["Content-Disposition"]
         assert "no-store" in response["Cache-Control"]
         data = json.loads(response.content)
-        assert data["account"]["username"] == "alice"
+        assert data["account"]["username"] == self.n.u_alice.get_username()
         assert data["profile"]["name"] == "Alice"
         assert data["profile"]["headline"] == "Revised headline"
         assert len(data["profile_revisions"]) >= 1
@@ -143,7 +143,8 @@ class Export(TestCase):
         client = Client()
         client.force_login(self.n.u_nobody)
         data = json.loads(download(self.export_url(user=self.n.u_nobody), client).content)
-        assert data["account"]["username"] == "nobody" and data["profile"] is None
+        assert data["account"]["username"] == self.n.u_nobody.get_username()
+        assert data["profile"] is None
 
 
 class Delete(TestCase):
@@ -269,16 +270,45 @@ class Delete(TestCase):
         assert not ModelLogEntry.objects.filter(label__contains="Alice").exists()
         assert not PageLogEntry.objects.filter(label__contains="Alice").exists()
 
+    def test_company_admin_grants_stay_without_the_accounts_login(self):
+        # The grant's entry copied the login: an e-mail address on an e-mail login model.
+        from wagtail_network.services import roles
+
+        roles.grant_company_admin(None, self.n.u_alice, self.n.acme)
+        login = self.n.u_alice.get_username()
+        self.delete(password="secret-pass", user=self.n.u_alice)
+        entry = PageLogEntry.objects.get(
+            page_id=self.n.acme.pk, action="wagtail_network.company_admin.grant"
+        )
+        assert entry.data == {"user_id": self.n.u_alice.pk}
+        assert login not in json.dumps(entry.data)
+
     def test_user_is_deactivated_and_blanked_by_default(self):
         _token, plaintext = APIToken.create_token(user=self.n.u_alice, name="t")
         self.delete(password="secret-pass", user=self.n.u_alice)
         user = type(self.n.u_alice).objects.get(pk=self.n.u_alice.pk)
         assert not user.is_active
-        assert (user.email, user.first_name, user.last_name) == ("", "", "")
-        assert user.username == f"deleted-{user.pk}"
+        assert (user.first_name, user.last_name) == ("", "")
+        User = type(user)
+        if User.USERNAME_FIELD == User.get_email_field_name():
+            # The login is the (unique) address: a placeholder no mail can reach.
+            assert user.email == user.get_username() == f"deleted-{user.pk}@invalid"
+        else:
+            assert user.email == ""
+            assert user.get_username() == f"deleted-{user.pk}"
         assert not user.has_usable_password()
         assert not APIToken.objects.filter(user=user).exists()
         assert post("{ __typename }", token=plaintext)[0] == 401
+
+    def test_two_erased_accounts_never_share_a_login(self):
+        # On an e-mail login model the address is the unique login: blanking both to
+        # "" would break the second erasure.
+        self.delete(password="secret-pass", user=self.n.u_alice)
+        self.delete(password="secret-pass", user=self.n.u_bob)
+        User = type(self.n.u_alice)
+        alice, bob = (User.objects.get(pk=u.pk) for u in (self.n.u_alice, self.n.u_bob))
+        assert not alice.is_active and not bob.is_active
+        assert alice.get_username() != bob.get_username()
 
     def test_deactivation_can_be_switched_off(self):
         with network(ACCOUNT_DELETION_DEACTIVATES_USER=False):

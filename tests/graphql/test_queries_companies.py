@@ -83,7 +83,7 @@ class CompanyQueryTests(TestCase):
         # The directory lists live companies only, as the directory page does; a
         # draft's admins reach it by slug, by id and in viewer.administeredCompanies.
         for user in (self.w.u_companyadmin, self.w.u_dave):
-            with self.subTest(user=user.username):
+            with self.subTest(user=user.get_username()):
                 self.assertEqual(
                     self.slugs('filters: {city: "Utrecht"}', user=user), ["acme", "globex"]
                 )

@@ -4,10 +4,9 @@ that concern them."""
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import User
 from wagtail.models import ModelLogEntry
 
-from tests.factories import SkillFactory, connect
+from tests.factories import SkillFactory, UserFactory, connect
 from wagtail_network import privacy, services
 from wagtail_network.models import Endorsement
 
@@ -16,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def editor():
-    return User.objects.create_superuser("editor", "editor@example.com", "x")
+    return UserFactory(username="editor", is_staff=True, is_superuser=True)
 
 
 def labels_of(obj) -> list[str]:

@@ -29,18 +29,25 @@ from .screens import NetworkScreenView, NetworkScreenViewSet
 
 
 class GrantCompanyAdminForm(forms.Form):
-    user = forms.CharField(
-        label=_("User"),
-        max_length=254,
-        help_text=_("Username or e-mail address of an existing user."),
-    )
+    user = forms.CharField(label=_("User"), max_length=254)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        User = get_user_model()
+        # A host model that signs in by e-mail has no username to offer.
+        self.fields["user"].help_text = (
+            _("E-mail address of an existing user.")
+            if User.USERNAME_FIELD == User.get_email_field_name()
+            else _("Username or e-mail address of an existing user.")
+        )
 
     def clean_user(self):
         value = self.cleaned_data["user"].strip()
         User = get_user_model()
         lookup = Q(**{User.USERNAME_FIELD: value})
         if "@" in value:
-            lookup |= Q(email__iexact=value)
+            # The model's own e-mail field (EMAIL_FIELD), which need not be "email".
+            lookup |= Q(**{f"{User.get_email_field_name()}__iexact": value})
         users = list(User._default_manager.filter(lookup, is_active=True)[:2])
         if len(users) != 1:
             raise forms.ValidationError(
@@ -115,10 +122,16 @@ class CompanyAdminsView(WagtailAdminTemplateMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.setdefault("form", GrantCompanyAdminForm())
+        email_field = get_user_model().get_email_field_name()
         context.update(
             {
                 "company": self.company,
-                "admins": roles.company_admins(self.company),
+                # (user, e-mail) read through the model's EMAIL_FIELD: a host's
+                # user model need not call it "email".
+                "admins": [
+                    (admin, getattr(admin, email_field, "") or "")
+                    for admin in roles.company_admins(self.company)
+                ],
                 "edit_url": reverse("wagtailadmin_pages:edit", args=[self.company.pk]),
             }
         )

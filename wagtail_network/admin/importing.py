@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import transaction
@@ -290,11 +291,13 @@ def _existing(kind: str, rows: list[ParsedRow]) -> dict[str, Any]:
         return {p.slug: p for p in CompanyPage.objects.filter(slug__in=[r.key for r in rows])}
     existing: dict[str, Any] = {}
     emails = [r.key for r in rows]
+    # The account's address is in the user model's EMAIL_FIELD, whatever it is called.
+    email_field = get_user_model().get_email_field_name()
     q = Q(contact_email__in=[]) if not emails else Q()
     for email in emails:
-        q |= Q(contact_email__iexact=email) | Q(user__email__iexact=email)
+        q |= Q(contact_email__iexact=email) | Q(**{f"user__{email_field}__iexact": email})
     for member in MemberPage.objects.filter(q).select_related("user"):
-        for email in (member.contact_email, getattr(member.user, "email", "")):
+        for email in (member.contact_email, getattr(member.user, email_field, "")):
             if email:
                 existing.setdefault(email.lower(), member)
     return existing

@@ -21,6 +21,7 @@ from .pages import (
     MemberPage,
     Position,
 )
+from .search import ProfileSearchEntry
 from .vocab import Industry, Skill
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     "MemberLink",
     "MemberPage",
     "Position",
+    "ProfileSearchEntry",
     "Recommendation",
     "Report",
     "Skill",

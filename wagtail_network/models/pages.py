@@ -208,6 +208,16 @@ class CompanyPage(ControlCharactersMixin, Page):
         context.update(company_page_context(request, self))
         return context
 
+    @classmethod
+    def get_indexed_objects(cls):
+        # Wagtail's shared page index is read by the host site's own search view,
+        # which applies no visibility rule: only companies every visitor may see
+        # go in (live, outside private sections). The plugin's searches read its
+        # own index (ProfileSearchEntry), which holds every company.
+        from ..search import publicly_visible
+
+        return publicly_visible(super().get_indexed_objects())
+
     def save(self, *args, **kwargs):
         result = super().save(*args, **kwargs)
         _reindex_with_relations(self)  # specialities are committed after post_save
@@ -321,7 +331,8 @@ class MemberPage(ControlCharactersMixin, Page):
     )
 
     # Only fields every viewer of the profile may see are indexed: a hidden field
-    # (e-mail, phone, positions) must never make a member match a search.
+    # (e-mail, phone, positions, connections) must never make a member match a
+    # search. The plugin's own index (models/search.py) holds the same fields.
     search_fields = Page.search_fields + [
         index.SearchField("headline"),
         index.SearchField("bio"),
@@ -427,6 +438,18 @@ class MemberPage(ControlCharactersMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         context.update(member_page_context(request, self))
         return context
+
+    @classmethod
+    def get_indexed_objects(cls):
+        # Wagtail's shared page index is read by the host site's own search view
+        # (``Page.objects.live().search(q)``), which applies no visibility rule:
+        # only profiles every visitor may see go in — live, outside private
+        # sections, with a public profile visibility (the site's lock included).
+        # The plugin's searches read its own index (ProfileSearchEntry), which
+        # holds every profile, and apply the viewer's rules in SQL.
+        from ..search import publicly_visible
+
+        return publicly_visible(super().get_indexed_objects())
 
     def save(self, *args, **kwargs):
         result = super().save(*args, **kwargs)

@@ -481,7 +481,8 @@ def _create_profile(user: Any, fields: dict[str, Any], *, as_editor: bool = Fals
         page.profile_visibility = get_setting("LOCKED_PROFILE_VISIBILITY")
     for name, audience in (get_setting("LOCKED_FIELD_VISIBILITY") or {}).items():
         setattr(page, f"{name}_visibility", audience)
-    account_email = getattr(account, "email", None) or ""
+    # The user model's own e-mail field (EMAIL_FIELD), which need not be "email".
+    account_email = getattr(account, get_user_model().get_email_field_name(), None) or ""
     if "contact_email" not in fields and account_email:
         page.contact_email = account_email
     _apply_profile_fields(page, fields)

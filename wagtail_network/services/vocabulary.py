@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 from wagtail.models import Revision
 
+from .. import search
 from ..errors import ErrorCode
 from ..models import CompanyPage, Endorsement, Industry, MemberPage, Skill
 from ..viewer import Viewer
@@ -49,6 +50,7 @@ def merge_terms(user: Any, keep: Skill | Industry, duplicates: list) -> dict[str
         raise _error(ErrorCode.VALIDATION, _("Choose at least one duplicate to merge."), "keep")
     dup_ids = [d.pk for d in duplicates]
     counts = {"members": 0, "companies": 0, "endorsements": 0}
+    company_ids: list[int] = []
     with transaction.atomic():
         if model is Skill:
             through = MemberPage.skills.through
@@ -98,6 +100,9 @@ def merge_terms(user: Any, keep: Skill | Industry, duplicates: list) -> dict[str
             )
             log(instance=duplicate, action="wagtail.delete", user=viewer.user, deleted=True)
         model.objects.filter(pk__in=dup_ids).delete()
+        # The pages' rows were re-pointed in SQL, past save() and its signals:
+        # their search entries (and Wagtail's index) still hold the old names.
+        search.reindex_profiles(member_ids + company_ids)
     _changed(viewer)
     return counts
 

@@ -161,7 +161,9 @@ class Command(BaseCommand):
         # to. Hashing costs ~0.3 s, so only when an account is written.
         groups = roles.ensure_groups(Page.objects.type(CompanyIndexPage, MemberIndexPage))
         User = get_user_model()
-        existing = User.objects.filter(**{f"{User.USERNAME_FIELD}__in": roles.ROLE_USERNAMES})
+        existing = User.objects.filter(
+            **{f"{User.USERNAME_FIELD}__in": [roles.login_of(n) for n in roles.ROLE_USERNAMES]}
+        )
         needs_hash = password_given or existing.count() < len(roles.ROLE_USERNAMES)
         roles.ensure_role_users(
             roles.hash_password(password) if needs_hash else "",
@@ -172,9 +174,12 @@ class Command(BaseCommand):
 
     def _print_logins(self, password: str | None) -> None:
         User = get_user_model()
+        # Keyed by role name; the login is the name, or name@demo.example on a
+        # model that signs in by e-mail.
+        names = {roles.login_of(name): name for name in roles.ROLE_USERNAMES}
         users = {
-            u.get_username(): u
-            for u in User.objects.filter(**{f"{User.USERNAME_FIELD}__in": roles.ROLE_USERNAMES})
+            names[u.get_username()]: u
+            for u in User.objects.filter(**{f"{User.USERNAME_FIELD}__in": list(names)})
         }
         company_admin = users.get("companyadmin")
         companies = (
@@ -188,7 +193,7 @@ class Command(BaseCommand):
         shown_password = password or f"{roles.DEFAULT_PASSWORD}*"
         rows = [
             (
-                username,
+                roles.login_of(username),
                 shown_password
                 if username not in users or roles.is_demo_account(users[username])
                 else "(unchanged)",
@@ -202,7 +207,7 @@ class Command(BaseCommand):
             for username, where, what in roles.ROLE_TABLE
         ]
         rows.append(("(visitor)", "-", "/", "no login: public profiles and directories"))
-        header = ("username", "password", "sign in at", "what they can do")
+        header = ("login", "password", "sign in at", "what they can do")
         widths = [max(len(row[i]) for row in [header, *rows]) for i in range(3)]
         self.stdout.write("")
         self.stdout.write(self.style.MIGRATE_HEADING("Demo logins"))
@@ -216,8 +221,8 @@ class Command(BaseCommand):
         if not password:
             self.stdout.write("  * unless the demo was loaded with --password.")
         self.stdout.write(
-            "  Every other member with a site account signs in on /accounts/login/ with their "
-            "profile slug as username and the same password."
+            "  Every other member with a site account signs in on /accounts/login/ as "
+            f"{roles.login_of('<profile slug>')} with the same password."
         )
 
     @staticmethod

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('wagtail_network', '0002_education_years_bounded'),
+        ('wagtail_network', '0003_memberpage_name_needs_review'),
         ('wagtailcore', '0098_apitoken'),
     ]
 

@@ -5,6 +5,8 @@
 #   make test-postgres  the test suite on PostgreSQL (127.0.0.1:5432, user postgres), with
 #                       the e-mail login user model (TEST_USER_MODEL=email, tests/testapp)
 #   make wheel          build the distributable wheel into dist/
+#   make tutorial       follow docs/tutorial/installation.md on a fresh `wagtail start` site
+#                       (Python 3.11, the built wheel, an e-mail user model; .ci/tutorial.py)
 
 PYTHON ?= python3
 VENV := .venv
@@ -18,7 +20,7 @@ DEMO := DJANGO_SETTINGS_MODULE=example_site.settings.demo $(BIN)/python example_
 PYTEST := $(BIN)/pytest --ds=tests.settings
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/wagtail_network
 
-.PHONY: install demo migrate lint check test test-postgres wheel clean
+.PHONY: install demo migrate lint check test test-postgres wheel tutorial clean
 
 # Reinstall only when the project's metadata or the example site's requirements change.
 # The plugin's own dependencies come from pyproject.toml; the example site (which
@@ -58,6 +60,11 @@ test-postgres: $(STAMP)
 
 wheel: $(STAMP)
 	$(BIN)/python -m pip wheel . --no-deps -w dist
+
+# Builds its own virtualenv and site in a temporary directory (kept when a step fails);
+# needs python3.11 and PyPI, not this repository's .venv.
+tutorial:
+	$(PYTHON) .ci/tutorial.py --keep-going
 
 clean:
 	rm -rf build dist *.egg-info .tox

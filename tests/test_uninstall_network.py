@@ -490,7 +490,10 @@ MIGRATE_ZERO_SCRIPT = textwrap.dedent(
     from django.contrib.auth import get_user_model
     from wagtail_network import services
 
-    user = get_user_model().objects.create_user(username="ada", email="ada@example.com")
+    User = get_user_model()
+    # Whatever the host's login field is (CI's PostgreSQL leg signs in by e-mail).
+    login = "ada@example.com" if User.USERNAME_FIELD == "email" else "ada"
+    user = User.objects.create_user(**{"email": "ada@example.com", User.USERNAME_FIELD: login})
     services.update_my_profile(user, name="Ada Lovelace")
     root = Site.objects.get(is_default_site=True).root_page
     about = root.add_child(instance=Page(title="About", slug="about"))

@@ -1,19 +1,19 @@
 """Mutations that change nothing write nothing (issue 9).
 
 The mutations call the same services as the admin: a repeated confirmPosition,
-writeRecommendation, respondToRecommendation or blockMember succeeds without a
-second save or audit entry.
+writeRecommendation, respondToRecommendation, blockMember, updateCompany or
+updateMyProfile succeeds without a second save, revision or audit entry.
 """
 
 from __future__ import annotations
 
 from django.test import TestCase
-from wagtail.models import ModelLogEntry
+from wagtail.models import ModelLogEntry, PageLogEntry, Revision
 
 from tests.factories import PositionFactory
 from tests.graphql.mutation_support import build_net, gid, mutate
 from tests.graphql.test_mutations_endorsements import RESPOND, WRITE
-from tests.graphql.test_mutations_profile import CONFIRM
+from tests.graphql.test_mutations_profile import COMPANY, CONFIRM, PROFILE
 from wagtail_network.models import Block, Position, Recommendation
 
 BLOCK = """mutation($m: ID!) { blockMember(input: {memberId: $m}) {
@@ -21,7 +21,9 @@ BLOCK = """mutation($m: ID!) { blockMember(input: {memberId: $m}) {
 
 
 def audit_entries() -> list[tuple[str, str]]:
-    return sorted(ModelLogEntry.objects.values_list("action", "object_id"))
+    return sorted(ModelLogEntry.objects.values_list("action", "object_id")) + sorted(
+        PageLogEntry.objects.values_list("action", "page_id")
+    )
 
 
 class RepeatedMutationsTests(TestCase):
@@ -70,3 +72,20 @@ class RepeatedMutationsTests(TestCase):
     def test_blocking_a_blocked_member_writes_no_audit_entry(self):
         self.twice("blockMember", BLOCK, {"m": gid("Member", self.n.eve.pk)}, self.n.u_alice)
         assert Block.objects.filter(blocker=self.n.alice, blocked=self.n.eve).count() == 1
+
+    def test_saving_a_company_unchanged_writes_no_revision_or_audit_entry(self):
+        variables = {"input": {"companyId": gid("Company", self.n.acme.pk), "tagline": "Anew"}}
+        self.twice("updateCompany", COMPANY, variables, self.n.u_admin)
+        revisions = Revision.objects.count()
+        mutate("updateCompany", COMPANY, variables, user=self.n.u_admin)
+        assert Revision.objects.count() == revisions
+
+    def test_saving_ones_profile_unchanged_writes_no_revision_or_audit_entry(self):
+        variables = {"input": {"headline": "Builder", "city": "Utrecht"}}
+        self.twice("updateMyProfile", PROFILE, variables, self.n.u_bob)
+        revisions = Revision.objects.count()
+        mutate("updateMyProfile", PROFILE, variables, user=self.n.u_bob)
+        assert Revision.objects.count() == revisions
+        # A real change is still a revision.
+        mutate("updateMyProfile", PROFILE, {"input": {"headline": "Maker"}}, user=self.n.u_bob)
+        assert Revision.objects.count() == revisions + 1

@@ -1,17 +1,25 @@
-"""CSV import of companies and members in the admin: every row validated, all or nothing.
+"""CSV import of companies and members in the admin: upload, preview, confirm.
 
 PRODUCT.md: companies are matched on ``slug`` and members on e-mail; files are UTF-8
 with or without a byte-order mark, and comma- or semicolon-separated (Dutch Excel
 writes semicolons), detected from the header line. A downloadable template lists
-the documented columns. If any row is invalid, nothing is written and every error
-is shown with its row number and column.
+the documented columns. Every row is validated; all or nothing.
+
+Issue 9: nothing is written on upload. The file is stored in the database
+(:class:`~wagtail_network.models.ImportUpload`: several app servers, no local disk,
+no session) and its preview (:func:`plan`) shows, row by row and column by column,
+what would be created, updated, left unchanged or refused. "Confirm import" plans
+again, and writes only if nothing is refused and nothing differs from the preview
+the editor saw; the upload is claimed in the same transaction, so confirming twice
+imports once. Uploads expire after ``IMPORT_UPLOAD_MAX_AGE`` seconds.
 
 Writing goes through the service layer (``services.create_company``,
 ``update_company`` and ``save_member_profile``), like every other page write:
 new companies go under the first live company directory, new members under the
 member directory (setting ``MEMBER_DIRECTORY``, as for members who join); new pages
 are published, existing ones get a new revision, published if they are live. Each
-write is checked, revisioned and in the audit log with the importing editor.
+write is checked, revisioned and in the audit log with the importing editor; a row
+that changes nothing is not written.
 """
 
 from __future__ import annotations
@@ -783,7 +791,7 @@ class ImportPreviewView(NetworkScreenView):
                 action: sum(1 for row in rows if row["action"] == action) for action in DONE_LABELS
             }
             return context
-        if "plan" not in context:
+        if "plan" not in context and "file_error" not in context:
             try:
                 context["plan"] = plan(self.upload.kind, self.upload.text, self.request.user)
             except ImportFileError as exc:
@@ -825,6 +833,8 @@ class ImportPreviewView(NetworkScreenView):
                     raise _Replan(import_plan)
                 done = execute(import_plan, request.user)
                 ImportUpload.objects.filter(pk=upload.pk).update(text="", result={"rows": done})
+        except ImportFileError as exc:  # e.g. the directory went away meanwhile
+            return self.render_to_response(self.get_context_data(file_error=str(exc)))
         except _AlreadyClaimed:
             messages.info(
                 request, gettext("This file was already imported; nothing more was done.")

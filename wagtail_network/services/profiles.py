@@ -425,11 +425,12 @@ def save_member_profile(editor: Any, member: Any = None, /, **fields: Any) -> Me
     ``MEMBER_DIRECTORY``) with a free slug, is owned by the editor, linked to no
     account, and published at once (logged as Wagtail's ``wagtail.create`` and
     ``wagtail.publish``); an edit is a new revision, published when the page is
-    live (drafts stay drafts), and an edit that changes nothing writes nothing. Who: users whose Wagtail page permissions let them
-    add and publish pages in the directory (create) or edit, and publish if live,
-    the profile (edit). ``editor`` is a user or a Viewer. Errors:
-    ``UNAUTHENTICATED``, ``PERMISSION_DENIED``, ``NOT_FOUND`` (``member``),
-    ``INVALID_STATE`` (no member directory), ``VALIDATION`` with ``field``.
+    live (drafts stay drafts), and an edit that changes nothing writes nothing.
+    Who: users whose Wagtail page permissions let them add and publish pages in
+    the directory (create) or edit, and publish if live, the profile (edit).
+    ``editor`` is a user or a Viewer. Errors: ``UNAUTHENTICATED``,
+    ``PERMISSION_DENIED``, ``NOT_FOUND`` (``member``), ``INVALID_STATE`` (no
+    member directory), ``VALIDATION`` with ``field``.
     """
     viewer = Viewer.of(editor)
     _require_user(viewer)

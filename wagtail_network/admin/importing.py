@@ -648,10 +648,11 @@ def delete_expired_uploads() -> int:
     return deleted
 
 
+KIND_LABELS = {COMPANIES: _("Companies"), MEMBERS: _("Members")}
+
+
 class ImportForm(forms.Form):
-    kind = forms.ChoiceField(
-        label=_("Import"), choices=[(COMPANIES, _("Companies")), (MEMBERS, _("Members"))]
-    )
+    kind = forms.ChoiceField(label=_("Import"), choices=list(KIND_LABELS.items()))
     file = forms.FileField(
         label=_("CSV file"),
         help_text=_("UTF-8, comma- or semicolon-separated, with the template's header line."),
@@ -769,7 +770,7 @@ class ImportPreviewView(NetworkScreenView):
         context.update(
             {
                 "upload": self.upload,
-                "kind_label": ImportUpload.Kind(self.upload.kind).label,
+                "kind_label": KIND_LABELS.get(self.upload.kind, self.upload.kind),
                 "index_url": reverse("wagtail_network_import:index"),
                 "max_age_minutes": int(get_setting("IMPORT_UPLOAD_MAX_AGE")) // 60,
             }

@@ -13,8 +13,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.contrib.messages import get_messages
+from django.core.checks import run_checks
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import override_settings
+from django.test import SimpleTestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Page, PageLogEntry, Revision
@@ -453,3 +454,14 @@ class CsvImportThroughTheServicesTests(CsvImportData):
         self.confirm(preview)
         self.assertFalse(MemberPage.objects.filter(contact_email="ok@example.com").exists())
         self.assertEqual(MemberPage.objects.get(pk=outsider.pk).title, "Out")
+
+
+class ImportSettingCheckTests(SimpleTestCase):
+    def test_a_negative_or_non_integer_upload_max_age_is_a_system_check_error(self):
+        for value in (-1, "3600"):
+            with (
+                self.subTest(value),
+                override_settings(WAGTAIL_NETWORK={"IMPORT_UPLOAD_MAX_AGE": value}),
+            ):
+                ids = {m.id for m in run_checks() if "IMPORT_UPLOAD_MAX_AGE" in m.msg}
+                self.assertEqual(ids, {"wagtail_network.E007"})

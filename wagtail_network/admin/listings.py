@@ -17,7 +17,8 @@ from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
-from wagtail.admin.ui.tables import DateColumn, StatusTagColumn
+from wagtail.admin.ui.tables import BooleanColumn, DateColumn, StatusTagColumn
+from wagtail.admin.widgets.button import ListingButton
 from wagtail.permissions import policy_registry
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
@@ -62,6 +63,43 @@ class CreatedFilterMixin(django_filters.FilterSet):
 def state_column() -> StatusTagColumn:
     """The "State" column of a listing whose rows have a ``state`` choice field."""
     return StatusTagColumn("state", label=_("State"), accessor="get_state_display", primary=None)
+
+
+class YesNoColumn(BooleanColumn):
+    """A yes/no column drawn as Wagtail's own listings draw one (its tick, cross or
+    question mark), with a translated label for screen readers.
+
+    Wagtail's :class:`BooleanColumn` names the icon with the raw value ("True",
+    "False"), in English whatever the admin's language, and that name is the
+    cell's text. Every boolean of the Network listings goes through this column,
+    never a plain field name (which prints ``True``/``False``).
+    """
+
+    cell_template_name = "wagtail_network/admin/tables/yes_no_cell.html"
+
+    def __init__(self, name, true_label=None, false_label=None, **kwargs):
+        kwargs.setdefault("sort_key", name if "accessor" not in kwargs else None)
+        super().__init__(name, **kwargs)
+        self.true_label = true_label or _("Yes")
+        self.false_label = false_label or _("No")
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        value = context["value"]
+        context["value_label"] = (
+            _("Unknown") if value is None else self.true_label if value else self.false_label
+        )
+        return context
+
+
+def row_button(label: Any, url: str, icon: str, priority: int, **attrs: str) -> ListingButton:
+    """A button shown in a listing row beside its title (not in its "More" menu).
+
+    Wagtail sizes a row's icons only inside its listing buttons: a plain ``Button``
+    there draws its icon at the full width of the cell (the 130 px ticks once seen
+    in "Positions to confirm").
+    """
+    return ListingButton(label, url=url, icon_name=icon, priority=priority, attrs=attrs or None)
 
 
 class NetworkSnippetViewSet(SnippetViewSet):

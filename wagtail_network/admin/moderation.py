@@ -41,7 +41,7 @@ from ..models import (
 )
 from ..viewer import Viewer
 from .actions import ServiceBulkAction
-from .listings import CreatedFilterMixin, RelationSnippetViewSet, state_column
+from .listings import CreatedFilterMixin, RelationSnippetViewSet, YesNoColumn, state_column
 from .screens import NetworkScreenView, NetworkScreenViewSet
 
 # --------------------------------------------------------------------------
@@ -128,7 +128,7 @@ class EndorsementViewSet(RelationSnippetViewSet):
         "__str__",
         "skill",
         state_column(),
-        "is_hidden",
+        YesNoColumn("is_hidden", label=_("Hidden")),
         DateColumn("created_at", label=_("Created"), sort_key="created_at"),
     ]
     filterset_class = EndorsementFilterSet
@@ -155,7 +155,7 @@ class RecommendationViewSet(RelationSnippetViewSet):
         "__str__",
         "relationship",
         state_column(),
-        "is_hidden",
+        YesNoColumn("is_hidden", label=_("Hidden")),
         DateColumn("created_at", label=_("Written"), sort_key="created_at"),
     ]
     filterset_class = RecommendationFilterSet

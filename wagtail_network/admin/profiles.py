@@ -17,12 +17,12 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from django_filters import ChoiceFilter
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.admin.views.pages.listing import IndexView, PageFilterSet
 from wagtail.admin.viewsets.pages import PageListingViewSet
 
 from ..models import MemberPage
 from ..services import roles
+from .listings import YesNoColumn
 from .profile_search import OwnIndexSearchMixin
 
 #: The listing's filter for flagged profiles (the dashboard links to it).
@@ -80,7 +80,7 @@ class MemberProfilesViewSet(PageListingViewSet):
     filterset_class = MemberProfileFilterSet
     columns = [
         *IndexView.base_columns,
-        BooleanColumn("name_needs_review", label=_("Name to review"), width="12%"),
+        YesNoColumn("name_needs_review", label=_("Name to review"), width="12%"),
     ]
 
 

@@ -21,11 +21,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail.admin import messages
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.ui.tables import DateColumn
+from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.admin.widgets.button import Button, HeaderButton
+from wagtail.admin.widgets.button import HeaderButton
 
 from .. import services, visibility
 from ..errors import NetworkError
@@ -47,6 +47,8 @@ from .listings import (
     RelationSnippetViewSet,
     ScopedIndexMixin,
     ScopedObjectMixin,
+    YesNoColumn,
+    row_button,
     state_column,
 )
 
@@ -271,26 +273,40 @@ class CompanyRelationshipIndexView(ScopedIndexMixin, generic.IndexView):
         name = "wagtail_network_company_relationships"
         if not instance.is_confirmed:
             buttons.append(
-                Button(
-                    _("Confirm"),
-                    url=reverse(f"{name}:confirm", args=[quote(instance.pk)]),
-                    icon_name="check",
-                    priority=10,
+                row_button(
+                    _("Confirm"), reverse(f"{name}:confirm", args=[quote(instance.pk)]), "check", 10
                 )
             )
         buttons.append(
-            Button(
-                _("Remove"),
-                url=reverse(f"{name}:remove", args=[quote(instance.pk)]),
-                icon_name="bin",
-                priority=20,
-            )
+            row_button(_("Remove"), reverse(f"{name}:remove", args=[quote(instance.pk)]), "bin", 20)
         )
         return buttons
 
 
 class CompanyRelationshipInspectView(ScopedObjectMixin, generic.InspectView):
     pass
+
+
+def relationship_state(relationship: CompanyRelationship) -> str:
+    """A relationship's state as its listing's tag shows it."""
+    return gettext("Confirmed") if relationship.is_confirmed else gettext("Awaiting confirmation")
+
+
+def relationship_confirmed_by(relationship: CompanyRelationship) -> str:
+    """Who has confirmed a relationship: the companies (by name) and/or an editor."""
+    names = []
+    if relationship.confirmed_by_from:
+        names.append(str(relationship.from_company))
+    if relationship.confirmed_by_to:
+        names.append(str(relationship.to_company))
+    if relationship.confirmed_by_editor:
+        names.append(gettext("an editor"))
+    return ", ".join(names) if names else "–"
+
+
+def position_confirmation(position: Position) -> str:
+    """A position's confirmation as its listing's tag shows it."""
+    return gettext("Confirmed") if position.verified_at else gettext("To confirm")
 
 
 class CompanyRelationshipViewSet(ModelViewSet):
@@ -305,14 +321,20 @@ class CompanyRelationshipViewSet(ModelViewSet):
     inspect_view_enabled = True
     copy_view_enabled = False
     list_per_page = 50
+    # The first column is the row's title: the relationship read left to right
+    # ("A · partner of · B" as three short cells, not its whole name wrapped in one),
+    # then its state as a tag and who has confirmed it, as names, not booleans.
     list_display = [
-        "__str__",
         "from_company",
-        "to_company",
         "kind",
-        "confirmed_by_from",
-        "confirmed_by_to",
-        "confirmed_by_editor",
+        "to_company",
+        StatusTagColumn(
+            "is_confirmed",
+            label=_("State"),
+            accessor=relationship_state,
+            primary=lambda relationship: relationship.is_confirmed,
+        ),
+        Column("confirmed_by", label=_("Confirmed by"), accessor=relationship_confirmed_by),
     ]
     filterset_class = CompanyRelationshipFilterSet
     search_fields = ["from_company__title", "to_company__title"]
@@ -363,12 +385,12 @@ class PositionIndexView(ScopedIndexMixin, generic.IndexView):
         if instance.verified_at is not None:
             return []
         return [
-            Button(
+            row_button(
                 _("Confirm"),
-                url=reverse("wagtail_network_positions:confirm", args=[quote(instance.pk)]),
-                icon_name="check",
-                attrs={"data-confirm-position": str(instance.pk)},
-                priority=10,
+                reverse("wagtail_network_positions:confirm", args=[quote(instance.pk)]),
+                "check",
+                10,
+                **{"data-confirm-position": str(instance.pk)},
             )
         ]
 
@@ -386,7 +408,20 @@ class PositionViewSet(ModelViewSet):
     add_to_reference_index = False
     copy_view_enabled = False
     list_per_page = 50
-    list_display = ["title", "member", "company", "is_current", "start_date", "verified_at"]
+    list_display = [
+        "title",
+        "member",
+        "company",
+        YesNoColumn("is_current", label=_("Current")),
+        "start_date",
+        StatusTagColumn(
+            "verified_at",
+            label=_("Confirmation"),
+            accessor=position_confirmation,
+            primary=lambda position: position.verified_at is not None,
+            sort_key="verified_at",
+        ),
+    ]
     filterset_class = PositionFilterSet
     search_fields = ["title", "member__title", "company__title"]
     search_backend_name = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -390,7 +390,7 @@ class MemberPage(ControlCharactersMixin, Page):
             ],
             heading=_("Open to"),
         ),
-        InlinePanel("positions", heading=_("Positions"), label=_("Position")),
+        InlinePanel("positions", heading=_("Positions"), label=pgettext_lazy("job", "Position")),
         InlinePanel("education", heading=_("Education"), label=_("Education")),
         InlinePanel("links", heading=_("Links"), label=_("Link")),
     ]
@@ -511,7 +511,8 @@ class Position(ControlCharactersMixin, Orderable):
         blank=True,
         help_text=_("For companies without a page in the network."),
     )
-    title = models.CharField(_("title"), max_length=200)
+    # In context: a page's "title" (Wagtail's own msgid) is not a job title.
+    title = models.CharField(pgettext_lazy("job", "title"), max_length=200)
     start_date = models.DateField(_("start"), null=True, blank=True)
     end_date = models.DateField(_("end"), null=True, blank=True)
     is_current = models.BooleanField(_("current"), default=False)

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
+from django.utils.translation import ngettext_lazy, pgettext_lazy
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.menus import MenuItem as ListingMenuItem
@@ -188,7 +188,8 @@ class RecommendationViewSet(RelationSnippetViewSet):
 class ReportViewSet(RelationSnippetViewSet):
     model = Report
     icon = "warning"
-    menu_label = _("Reports")
+    # In context: Wagtail's own "Reports" menu (audit reports) keeps its Dutch.
+    menu_label = pgettext_lazy("moderation", "Reports")
     menu_name = "network-reports"
     select_related = (
         "reporter",

@@ -41,6 +41,7 @@ from ..models import (
 )
 from . import policies
 from .actions import ServiceActionView
+from .inspect import ReadableValuesMixin
 from .listings import (
     CreatedFilterMixin,
     PairSnippetViewSet,
@@ -283,7 +284,7 @@ class CompanyRelationshipIndexView(ScopedIndexMixin, generic.IndexView):
         return buttons
 
 
-class CompanyRelationshipInspectView(ScopedObjectMixin, generic.InspectView):
+class CompanyRelationshipInspectView(ScopedObjectMixin, ReadableValuesMixin, generic.InspectView):
     pass
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Model
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.functional import Promise
@@ -120,7 +121,7 @@ class ServiceBulkAction(NetworkBulkAction):
         return done, 0
 
 
-def offered_bulk_actions(request: Any, model: type) -> list[type[BulkAction]]:
+def offered_bulk_actions(request: Any, model: type[Model]) -> list[type[BulkAction]]:
     """The bulk actions registered for ``model`` that the request's user may use,
     in Wagtail's order.
 

@@ -38,6 +38,7 @@ from wagtail_network.models import (
     Report,
     ReportReason,
 )
+from wagtail_network.services import roles
 
 #: PRODUCT.md's roles, as the Network menu items each one is shown.
 EDITOR_ITEMS = {
@@ -74,6 +75,8 @@ EXPECTED_MENUS = {
     "editor": EDITOR_ITEMS,
     "moderator": MODERATOR_ITEMS,
     "company_admin": COMPANY_ADMIN_ITEMS,
+    # Explores from the directory, where other companies lie too.
+    "two_company_admin": COMPANY_ADMIN_ITEMS,
     # Wagtail's own "Editors" group: add and edit rights on the whole tree, none
     # of the network's model permissions; no publish right, so no import (it
     # publishes what it writes).
@@ -214,6 +217,10 @@ class RoleScreenData(AdminData):
         Report.objects.create(reporter=cls.alice, target_member=cls.carol, reason=ReportReason.SPAM)
         Follow.objects.create(member=cls.alice, company=cls.acme)
         Block.objects.create(blocker=cls.carol, blocked=cls.bob)
+
+        cls.two_company_admin = UserFactory(username="twocompanies")
+        roles.grant_company_admin(cls.superuser, cls.two_company_admin, cls.acme)
+        roles.grant_company_admin(cls.superuser, cls.two_company_admin, cls.initech)
 
         cls.site_editor = UserFactory(username="siteeditor")
         cls.site_editor.groups.add(Group.objects.get(name="Editors"))

@@ -212,7 +212,7 @@ def test_model_names_and_choices_read_in_dutch():
         assert str(MemberPage._meta.verbose_name) == "ledenpagina"
         assert str(CompanyPage._meta.verbose_name_plural) == "bedrijfspagina's"
         assert str(Connection._meta.verbose_name) == "connectie"
-        assert str(Endorsement._meta.verbose_name_plural) == "aanbevelingen voor vaardigheden"
+        assert str(Endorsement._meta.verbose_name_plural) == "bevestigingen"
         assert str(ConnectionState.PENDING.label) == "In afwachting"
         assert str(MemberPage._meta.get_field("headline").verbose_name) == "kopregel"
     with translation.override("en"):

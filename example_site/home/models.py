@@ -6,6 +6,8 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from wagtail_network.models.pages import HistoryFollowsEditMixin
+
 
 def first_live_page(model_name: str) -> Page | None:
     """The first live page of a wagtail_network index model, or None.
@@ -20,7 +22,7 @@ def first_live_page(model_name: str) -> Page | None:
     return model.objects.live().public().order_by("path").first()
 
 
-class HomePage(Page):
+class HomePage(HistoryFollowsEditMixin, Page):
     """The example site's root page: an introduction and links to the directories.
 
     The directory links come from the `site_nav` context processor, which the

@@ -197,14 +197,30 @@ class ServiceActionView(WagtailAdminTemplateMixin, TemplateView):
             raise Http404
         return super().dispatch(request, *args, **kwargs)
 
-    def get_page_subtitle(self):
+    #: The listing the screen belongs to, in the breadcrumbs.
+    index_label: str | Promise = ""
+
+    def object_label(self) -> str:
+        """How the screen names its object (header subtitle and question)."""
         return str(self.object)
+
+    def get_page_subtitle(self):
+        return self.object_label()
+
+    def get_breadcrumbs_items(self):
+        # Without items of its own Wagtail heads the screen "Home"; name the
+        # listing and the action instead.
+        items = [*self.breadcrumbs_items]
+        if self.index_label:
+            items.append({"url": reverse(self.index_url_name), "label": self.index_label})
+        return [*items, {"url": "", "label": self.get_page_title()}]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
             {
                 "object": self.object,
+                "object_label": self.object_label(),
                 "question": self.question,
                 "button_label": self.button_label,
                 "cancel_url": reverse(self.index_url_name),

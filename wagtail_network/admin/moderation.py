@@ -300,7 +300,7 @@ class ResolveReportsBulkAction(ServiceBulkAction):
     models = [Report]
     display_name = _("Resolve")
     action_type = "resolve"
-    aria_label = _("Mark selected reports as resolved")
+    aria_label = _("Resolve selected reports")
     question = _("Mark these reports as resolved (action was taken)?")
     button_label = _("Yes, resolve")
     action_priority = 10

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.forms import RadioSelect
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
@@ -63,7 +64,17 @@ class MemberProfilesMenuItem(MenuItem):
 
 class MemberProfilesIndexView(OwnIndexSearchMixin, IndexView):
     """Wagtail's page listing; its search finds every member page (the shared page
-    index holds only public ones, see wagtail_network/search.py)."""
+    index holds only public ones, see wagtail_network/search.py).
+
+    Refused, like its menu item, to whom :func:`may_list_profiles` does not admit:
+    Wagtail's own check lets in anyone with a right on any page (a company admin),
+    who then saw an empty list whose Owner and Edited-by filters named accounts.
+    """
+
+    def dispatch(self, request, *args, **kwargs):
+        if not may_list_profiles(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
 
 
 class MemberProfilesViewSet(PageListingViewSet):

@@ -142,6 +142,14 @@ class ConfirmPositionView(ServiceActionView):
     success_message = _("Position “%(object)s” confirmed.")
     unchanged_message = _("Position “%(object)s” was already confirmed.")
     index_url_name = "wagtail_network_positions:index"
+    index_label = _("Positions to confirm")
+
+    def object_label(self) -> str:
+        # The position names the job and the company; the editor confirms a person.
+        return _("%(member)s: %(position)s") % {
+            "member": self.object.member.title,
+            "position": self.object,
+        }
 
     @staticmethod
     def get_queryset(user):
@@ -166,6 +174,7 @@ class RelationshipActionView(ServiceActionView):
     """A company-relationship decision, on the relationships the user may act on."""
 
     index_url_name = "wagtail_network_company_relationships:index"
+    index_label = _("Company relationships")
     get_queryset = staticmethod(_scoped_relationships)
 
 

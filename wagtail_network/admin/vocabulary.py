@@ -59,7 +59,7 @@ class MergeTermsBulkAction(NetworkBulkAction):
     models = [Skill, Industry]
     display_name = _("Merge duplicates")
     action_type = "merge"
-    aria_label = _("Merge the selected terms into one")
+    aria_label = _("Merge duplicates: the selected terms into one")
     question = _(
         "Merge these terms? Members, companies and endorsements move to the term you keep; "
         "the others are deleted."

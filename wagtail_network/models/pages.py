@@ -20,7 +20,7 @@ from wagtail.admin.panels import (
 )
 from wagtail.fields import RichTextField
 from wagtail.images import get_image_model_string
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PagePermissionTester
 from wagtail.search import index
 
 from ..conf import get_setting
@@ -50,6 +50,28 @@ def default_positions_visibility() -> str:
     return get_setting("DEFAULT_FIELD_VISIBILITY").get("positions", FieldVisibility.PUBLIC)
 
 
+class HistoryFollowsEditPermissionTester(PagePermissionTester):
+    """Wagtail's tester, offering a page's history only to whom its history opens.
+
+    Wagtail offers "History" on every page but the root (``can_view_revisions``),
+    while its history screen asks for edit or publish rights: a company admin
+    exploring the company directory, or an editor passing the home page, got a link
+    to "Sorry, you do not have permission". Here the link follows the screen.
+    """
+
+    def can_view_revisions(self) -> bool:
+        return super().can_view_revisions() and (self.can_edit() or self.can_publish())
+
+
+class HistoryFollowsEditMixin:
+    """For page models: the admin links to a page's history only for users who may
+    open it (:class:`HistoryFollowsEditPermissionTester`). Host sites may add it to
+    their own page types (the example site's home page has it)."""
+
+    def permissions_for_user(self, user) -> PagePermissionTester:
+        return HistoryFollowsEditPermissionTester(user, self)
+
+
 def _reindex_with_relations(page: Page) -> None:
     """Index ``page`` again once its many-to-many relations are saved.
 
@@ -66,7 +88,7 @@ def _reindex_with_relations(page: Page) -> None:
     insert_or_update_object_task.enqueue(page._meta.app_label, page._meta.model_name, str(page.pk))
 
 
-class CompanyIndexPage(Page):
+class CompanyIndexPage(HistoryFollowsEditMixin, Page):
     """The company directory: search, filters and pagination over visible companies."""
 
     intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
@@ -87,7 +109,7 @@ class CompanyIndexPage(Page):
         return context
 
 
-class MemberIndexPage(Page):
+class MemberIndexPage(HistoryFollowsEditMixin, Page):
     """The member directory: search, filters and pagination over visible members."""
 
     intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
@@ -121,7 +143,7 @@ class CompanySpeciality(TaggedItemBase):
         verbose_name_plural = _("company specialities")
 
 
-class CompanyPage(ControlCharactersMixin, Page):
+class CompanyPage(HistoryFollowsEditMixin, ControlCharactersMixin, Page):
     """A company's profile. Company admins hold guardian grants on the page."""
 
     tagline = models.CharField(_("tagline"), max_length=200, blank=True)
@@ -252,7 +274,7 @@ class MemberInterest(TaggedItemBase):
         verbose_name_plural = _("member interests")
 
 
-class MemberPage(ControlCharactersMixin, Page):
+class MemberPage(HistoryFollowsEditMixin, ControlCharactersMixin, Page):
     """A member's profile page, optionally linked to a site user."""
 
     user = models.OneToOneField(

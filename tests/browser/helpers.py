@@ -1,0 +1,162 @@
+"""What every browser test asserts about a screen, and how it signs in.
+
+* :func:`assert_listing_layout`: no listing row taller than :data:`MAX_ROW_HEIGHT`
+  at 1280 × 800, no table cell reading a raw ``True``/``False``;
+* :func:`assert_links_allowed`: no link on the screen (or in the Network menu)
+  answers 403/404 or Wagtail's "Sorry, you do not have permission to access this
+  area" (it redirects to the admin home with that message);
+* :func:`assert_accessible`: axe-core finds no serious or critical violation in
+  the screen's own content (see :data:`AXE_ALLOWLIST`);
+* :func:`check_screen`: all three.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin, urlsplit
+
+from django.utils import translation
+
+from tests.browser.conftest import AXE
+
+MAX_ROW_HEIGHT = 120
+RAW_BOOLEANS = ("True", "False")
+
+#: Links never followed: signing out ends the test's session; the others answer
+#: files or change language state rather than show a screen.
+SKIPPED_LINKS = re.compile(r"/admin/logout/|[?&]export=|/template/|\.csv$|^mailto:|^#")
+
+#: axe rules broken by Wagtail's own markup on every admin screen, outside the
+#: plugin's control. Each entry: rule id -> CSS selector prefixes of the nodes
+#: Wagtail renders. A violation is only excused on those nodes.
+AXE_ALLOWLIST: dict[str, tuple[str, ...]] = {}
+
+
+def denied_message(language: str) -> str:
+    """Wagtail's refusal (wagtail/admin/auth.py), in the user's admin language."""
+    with translation.override(language):
+        return translation.gettext("Sorry, you do not have permission to access this area.")
+
+
+def login(page, site, user) -> None:
+    """Sign in on Wagtail's own login form, as the user would."""
+    page.goto(f"{site.url}/admin/login/")
+    page.fill("#id_username", user.get_username())
+    page.fill("#id_password", "password")
+    page.click("form button[type=submit]")
+    page.wait_for_url(f"{site.url}/admin/")
+
+
+def goto(page, site, path: str):
+    response = page.goto(urljoin(site.url, path))
+    assert response is not None, path
+    return response
+
+
+def listing_rows(page) -> list[dict]:
+    """Each listing row's height and each cell's text, as drawn."""
+    return page.eval_on_selector_all(
+        "main table tbody tr",
+        """rows => rows.map(row => ({
+            height: row.getBoundingClientRect().height,
+            text: row.innerText.slice(0, 80),
+            cells: Array.from(row.cells).map(cell => cell.innerText.trim()),
+        }))""",
+    )
+
+
+def assert_listing_layout(page) -> int:
+    """No row taller than :data:`MAX_ROW_HEIGHT` px, no cell reading True/False.
+    Returns the number of rows checked."""
+    rows = listing_rows(page)
+    tall = [(round(r["height"]), r["text"]) for r in rows if r["height"] > MAX_ROW_HEIGHT]
+    assert not tall, f"{page.url}: rows taller than {MAX_ROW_HEIGHT} px: {tall}"
+    raw = [(cell, r["text"]) for r in rows for cell in r["cells"] if cell in RAW_BOOLEANS]
+    assert not raw, f"{page.url}: cells reading a raw boolean: {raw}"
+    return len(rows)
+
+
+def network_menu_urls(page) -> list[str]:
+    """The URL of every item of the Network menu the signed-in user is shown
+    (read from the sidebar's data, so no menu needs opening)."""
+    props = page.eval_on_selector("#wagtail-sidebar-props", "node => node.textContent")
+    pattern = r'"url": "(/admin/(?:network|snippets/wagtail_network)/[^"]*)"'
+    return sorted(set(re.findall(pattern, props)))
+
+
+def link_shape(href: str) -> str:
+    """A link with its ids replaced: ``/admin/pages/12/edit/`` and
+    ``/admin/pages/13/edit/`` are the same screen for a user with the same rights
+    on both, and one of each shape is fetched."""
+    parts = urlsplit(href)
+    keys = "&".join(sorted(pair.split("=")[0] for pair in parts.query.split("&") if pair))
+    return re.sub(r"\d+", "N", parts.path) + "?" + keys
+
+
+def page_links(page) -> list[str]:
+    """One link of each shape in the screen's own content (not the sidebar: see
+    :func:`network_menu_urls`). Bulk-action buttons are left out: their URL is
+    completed by script with the selected rows' ids."""
+    hrefs = page.eval_on_selector_all(
+        "main a[href]:not([data-bulk-action-button])",
+        "links => links.map(link => link.getAttribute('href'))",
+    )
+    shapes: dict[str, str] = {}
+    for href in hrefs:
+        if href and not SKIPPED_LINKS.search(href):
+            shapes.setdefault(link_shape(href), href)
+    return sorted(shapes.values())
+
+
+def assert_links_allowed(page, site, links: list[str]) -> None:
+    """Each link, fetched with the user's cookies, opens: no 403/404, no redirect to
+    Wagtail's refusal."""
+    denied = denied_message(site.language)
+    origin = urlsplit(site.url)
+    failures = []
+    for href in links:
+        url = urljoin(page.url, href)
+        if urlsplit(url).netloc != origin.netloc:
+            continue
+        response = page.request.get(url)
+        body = response.text() if "html" in response.headers.get("content-type", "") else ""
+        if response.status in (403, 404) or denied in body:
+            failures.append((href, response.status, "denied" if denied in body else ""))
+    assert not failures, f"{page.url}: links that refuse the user: {failures}"
+
+
+def assert_not_refused(page, site) -> None:
+    """The screen on show is not Wagtail's refusal."""
+    assert denied_message(site.language) not in page.content(), f"{page.url}: refused"
+
+
+def assert_accessible(page) -> None:
+    """No serious or critical axe-core violation in the screen's own content."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    results = page.evaluate(
+        """() => axe.run({include: [["main"]]}, {resultTypes: ["violations"]})"""
+    )
+    found = []
+    for violation in results["violations"]:
+        if violation["impact"] not in ("serious", "critical"):
+            continue
+        excused = AXE_ALLOWLIST.get(violation["id"], ())
+        nodes = [
+            " ".join(node["target"])
+            for node in violation["nodes"]
+            if not any(" ".join(node["target"]).startswith(prefix) for prefix in excused)
+        ]
+        if nodes:
+            found.append((violation["id"], violation["help"], nodes[:5]))
+    assert not found, f"{page.url}: axe violations: {found}"
+
+
+def check_screen(page, site, *, listing: bool = True, links: bool = True) -> None:
+    """The checks every screen a flow visits gets."""
+    assert_not_refused(page, site)
+    if listing:
+        assert_listing_layout(page)
+    assert_accessible(page)
+    if links:
+        assert_links_allowed(page, site, page_links(page))

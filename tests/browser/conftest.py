@@ -24,14 +24,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.helpers import AXE, CHROMIUM, VIEWPORT
+
 # Playwright's synchronous API runs its event loop in the test's thread, so Django
 # sees "an async context" and refuses ORM calls from the test (the data each test
 # builds). The test code itself is synchronous; the server runs in its own threads.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
-VIEWPORT = {"width": 1280, "height": 800}
 LANGUAGES = ("en", "nl")
 
 

@@ -12,13 +12,16 @@
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from django.utils import translation
 
-from tests.browser.conftest import AXE, VIEWPORT
-
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
+VIEWPORT = {"width": 1280, "height": 800}
 MAX_ROW_HEIGHT = 120
 RAW_BOOLEANS = ("True", "False")
 

@@ -54,6 +54,8 @@ class Network:
     pending_endorsements: list = field(default_factory=list)
     url: str = ""
     language: str = "en"
+    #: Link shapes already fetched, per browser context (tests/browser/helpers.py).
+    checked_links: dict = field(default_factory=dict)
 
 
 def speak(user, language: str) -> None:

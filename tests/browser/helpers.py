@@ -115,14 +115,24 @@ def page_links(page) -> list[str]:
 
 def assert_links_allowed(page, site, links: list[str]) -> None:
     """Each link, fetched with the user's cookies, opens: no 403/404, no redirect to
-    Wagtail's refusal."""
+    Wagtail's refusal.
+
+    A link is fetched once per user, test and shape (:func:`link_shape`); one that only
+    changes the query of the screen on show (sorting, paging, filtering) opens the
+    same view as that screen, already open, and is not fetched again.
+    """
     denied = denied_message(site.language)
     origin = urlsplit(site.url)
+    here = urlsplit(page.url).path
+    checked = site.checked_links.setdefault(id(page.context), set())  # per signed-in user
     failures = []
     for href in links:
         url = urljoin(page.url, href)
-        if urlsplit(url).netloc != origin.netloc:
+        parts = urlsplit(url)
+        shape = link_shape(parts.path + ("?" + parts.query if parts.query else ""))
+        if parts.netloc != origin.netloc or parts.path == here or shape in checked:
             continue
+        checked.add(shape)
         response = page.request.get(url)
         body = response.text() if "html" in response.headers.get("content-type", "") else ""
         if response.status in (403, 404) or denied in body:

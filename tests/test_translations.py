@@ -212,7 +212,7 @@ def test_model_names_and_choices_read_in_dutch():
         assert str(MemberPage._meta.verbose_name) == "ledenpagina"
         assert str(CompanyPage._meta.verbose_name_plural) == "bedrijfspagina's"
         assert str(Connection._meta.verbose_name) == "connectie"
-        assert str(Endorsement._meta.verbose_name_plural) == "onderschrijvingen"
+        assert str(Endorsement._meta.verbose_name_plural) == "aanbevelingen voor vaardigheden"
         assert str(ConnectionState.PENDING.label) == "In afwachting"
         assert str(MemberPage._meta.get_field("headline").verbose_name) == "kopregel"
     with translation.override("en"):
@@ -291,3 +291,48 @@ def test_graphql_errors_are_dutch_for_a_dutch_client():
     )
     errors = json.loads(response.content)["data"]["requestConnection"]["errors"]
     assert errors == [{"code": "UNAUTHENTICATED", "message": "Log eerst in."}]
+
+
+#: msgids the plugin shares with Wagtail or Django and words differently in Dutch,
+#: with the same meaning. Django merges every app's catalogue into one, the first
+#: app in INSTALLED_APPS winning, so these read the plugin's way on Wagtail's screens
+#: too (harmless synonyms). A shared msgid whose meaning differs (a job "title" is not
+#: a page "title"; moderation "Reports" are not Wagtail's audit "Reports") takes a
+#: context (pgettext) instead, and must not be added here.
+SAME_MEANING_AS_HOST = {
+    "Any",
+    "Confirm",
+    "Never",
+    "Pagination",
+    "Reject",
+    "Rejected",
+    "Sort by",
+    "Updated",
+    "description",
+}
+
+
+def host_catalogues() -> list[Path]:
+    import django
+    import wagtail
+
+    found = []
+    for package in (wagtail, django):
+        found += Path(package.__file__).parent.rglob("locale/nl/LC_MESSAGES/django.po")
+    return found
+
+
+def test_the_plugins_dutch_never_changes_the_meaning_of_a_wagtail_or_django_string():
+    ours = {
+        (entry.msgctxt, entry.msgid): entry.translations[0]
+        for app in APPS
+        for entry in parse_po(catalogue(app))
+    }
+    changed = set()
+    for path in host_catalogues():
+        for entry in parse_po(path):
+            key = (entry.msgctxt, entry.msgid)
+            theirs = entry.translations[0]
+            if key in ours and theirs and ours[key] != theirs:
+                changed.add(entry.msgid)
+    assert changed - SAME_MEANING_AS_HOST == set()

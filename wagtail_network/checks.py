@@ -115,6 +115,7 @@ def _check_settings_dict():
         "WITHDRAWAL_COOLDOWN_DAYS",
         "GRAPHQL_MAX_COST",
         "TRUSTED_PROXY_COUNT",
+        "IMPORT_UPLOAD_MAX_AGE",
     ):
         value = raw.get(key, 1)
         if not isinstance(value, int) or value < 0:

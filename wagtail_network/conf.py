@@ -68,6 +68,9 @@ class NetworkSettings(TypedDict, total=False):
     #: fields when True; when False only the network data goes and the host site
     #: acts on the ``member_account_deleted`` signal itself.
     ACCOUNT_DELETION_DEACTIVATES_USER: bool
+    #: Seconds an uploaded CSV file waits between the import's preview and its
+    #: confirmation; older uploads can no longer be confirmed and are deleted.
+    IMPORT_UPLOAD_MAX_AGE: int
 
 
 DEFAULTS: NetworkSettings = {
@@ -107,6 +110,7 @@ DEFAULTS: NetworkSettings = {
     "TRUSTED_PROXY_COUNT": 0,
     "EXPORT_LINK_MAX_AGE": 3600,
     "ACCOUNT_DELETION_DEACTIVATES_USER": True,
+    "IMPORT_UPLOAD_MAX_AGE": 3600,
 }
 
 

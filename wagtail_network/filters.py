@@ -31,6 +31,7 @@ import django_filters
 from django.db.models import Case, Expression, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import NullIf
 from django.db.models.lookups import Exact
+from django.utils.translation import gettext_lazy as _
 from django_filters.fields import MultipleChoiceField
 from django_filters.widgets import BooleanWidget
 
@@ -229,11 +230,13 @@ class DirectoryFilterSet(django_filters.FilterSet):
     order key) are ignored; a slug that names nothing matches nothing.
     """
 
-    q = django_filters.CharFilter(method="filter_search")
-    industry = django_filters.CharFilter(field_name="industry__slug")
-    location = django_filters.CharFilter(method="filter_location")
-    city = django_filters.CharFilter(field_name="city", lookup_expr="icontains")
-    country = django_filters.CharFilter(field_name="country", lookup_expr="icontains")
+    q = django_filters.CharFilter(label=_("Search"), method="filter_search")
+    industry = django_filters.CharFilter(label=_("Industry"), field_name="industry__slug")
+    location = django_filters.CharFilter(label=_("Location"), method="filter_location")
+    city = django_filters.CharFilter(label=_("City"), field_name="city", lookup_expr="icontains")
+    country = django_filters.CharFilter(
+        label=_("Country"), field_name="country", lookup_expr="icontains"
+    )
 
     #: Set by subclasses: the page model listed, and the ``order`` keys with what
     #: they sort by.
@@ -361,12 +364,16 @@ class DirectoryFilterSet(django_filters.FilterSet):
 class MemberFilterSet(DirectoryFilterSet):
     """Criteria of the member directory (see :func:`filter_members`)."""
 
-    skill = django_filters.CharFilter(method="filter_skill")
-    company = django_filters.CharFilter(method="filter_company")
+    skill = django_filters.CharFilter(label=_("Skill"), method="filter_skill")
+    company = django_filters.CharFilter(label=_("Works at"), method="filter_company")
     # Qualifies ``company`` rather than filtering by itself.
-    current_company_only = django_filters.BooleanFilter(method="keep", widget=BooleanWidget)
-    open_to = KnownChoicesFilter(choices=OpenTo.choices, method="filter_open_to")
-    order = OrderFilter(choices=_order_choices(MEMBER_SORT_FIELDS))
+    current_company_only = django_filters.BooleanFilter(
+        label=_("Current position only"), method="keep", widget=BooleanWidget
+    )
+    open_to = KnownChoicesFilter(
+        label=_("Open to"), choices=OpenTo.choices, method="filter_open_to"
+    )
+    order = OrderFilter(label=_("Order"), choices=_order_choices(MEMBER_SORT_FIELDS))
 
     page_model = MemberPage
     sort_fields = MEMBER_SORT_FIELDS
@@ -397,9 +404,9 @@ class MemberFilterSet(DirectoryFilterSet):
 class CompanyFilterSet(DirectoryFilterSet):
     """Criteria of the company directory (see :func:`filter_companies`)."""
 
-    size = KnownChoicesFilter(choices=CompanySize.choices, method="filter_size")
-    speciality = django_filters.CharFilter(method="filter_speciality")
-    order = OrderFilter(choices=_order_choices(COMPANY_SORT_FIELDS))
+    size = KnownChoicesFilter(label=_("Size"), choices=CompanySize.choices, method="filter_size")
+    speciality = django_filters.CharFilter(label=_("Speciality"), method="filter_speciality")
+    order = OrderFilter(label=_("Order"), choices=_order_choices(COMPANY_SORT_FIELDS))
 
     page_model = CompanyPage
     sort_fields = COMPANY_SORT_FIELDS

@@ -393,7 +393,8 @@ def confirm_identity(
 #: The relations a member is party to, with the fields that name a member: their
 #: audit entries are the ones that concern the member.
 PARTY_FIELDS: dict[type[models.Model], tuple[str, ...]] = {
-    Connection: ("member_low", "member_high"),
+    # The same pair as member_low/member_high, but the two __str__ names them by.
+    Connection: ("requester", "recipient"),
     Endorsement: ("endorser", "member"),
     Recommendation: ("author", "member"),
     Follow: ("member",),

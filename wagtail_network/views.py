@@ -50,6 +50,7 @@ class DeleteAccountForm(forms.Form):
     )
     confirm = forms.BooleanField(
         label=gettext_lazy("I understand that my profile and network are erased for good."),
+        template_name="wagtail_network/forms/checkbox_field.html",
     )
 
 

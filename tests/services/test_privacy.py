@@ -8,7 +8,7 @@ from wagtail.models import ModelLogEntry
 
 from tests.factories import SkillFactory, UserFactory, connect
 from wagtail_network import privacy, services
-from wagtail_network.models import Endorsement
+from wagtail_network.models import Connection, Endorsement
 
 pytestmark = pytest.mark.django_db
 
@@ -50,3 +50,19 @@ def test_erasing_a_member_rewrites_only_the_entries_of_objects_they_were_party_t
     assert labels_of(about_janssen) == ["Carla endorses Janssen for Python"]
     assert labels_of(by_janssen) == ["Janssen endorses Carla for Python"]
     assert not ModelLogEntry.objects.filter(label__startswith="Jan ").exists()
+
+
+def test_erasing_a_member_removes_their_name_from_their_connections_audit_entries(
+    make_member, editor
+):
+    # A connection is named by its two members ("Jan ↔ Carla"), so its audit entries
+    # hold the erased member's name until the erasure rewrites them.
+    jan, carla = (make_member(title=t) for t in ("Jan", "Carla"))
+    services.request_connection(jan.user, carla)
+    services.accept_connection(carla.user, jan)
+    connection = Connection.objects.get(requester=jan)
+    assert set(labels_of(connection)) == {"Jan ↔ Carla"}
+
+    privacy.erase_member(jan, actor=editor)
+
+    assert set(labels_of(connection)) == {f"{privacy.DELETED_LABEL} ↔ Carla"}

@@ -4,7 +4,10 @@ A bulk action (:class:`ServiceBulkAction`) calls the service once per selected
 item; a one-object action (:class:`ServiceActionView`) asks for confirmation and
 calls it once. The service checks the permission, validates, writes in a
 transaction and logs; an item it refuses (a typed :class:`NetworkError`) is
-reported and nothing is written for it.
+reported and nothing is written for it. An item already in the requested state
+(approving what is live) is left alone by the service, which then writes no audit
+entry (:func:`wagtail_network.services.recorded_changes`): it is not counted as
+done, and the message says it was already so.
 """
 
 from __future__ import annotations
@@ -17,13 +20,13 @@ from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 
-from .. import visibility
+from .. import services, visibility
 from ..errors import NetworkError
 from ..viewer import Viewer
 
@@ -35,6 +38,10 @@ class NetworkBulkAction(SnippetBulkAction):
     #: Shown above the list of items on the confirmation page.
     question: str | Promise = ""
     button_label: str | Promise = _("Confirm")
+    #: The message for items that were already in the requested state (``count``).
+    unchanged_message: Any = ngettext_lazy(
+        "%(count)d needed no change.", "%(count)d needed no change.", "count"
+    )
 
     def user_may_act(self) -> bool:
         """Whether the user may use this action at all (checked before any item is
@@ -62,7 +69,10 @@ class NetworkBulkAction(SnippetBulkAction):
         return {**super().get_execution_context(), "user": self.request.user}
 
     def get_success_message(self, num_parent_objects, num_child_objects):
+        """``num_parent_objects`` items changed; those already in the requested
+        state (``self.unchanged``) are named apart, those refused in a warning."""
         failures = getattr(self, "failures", [])
+        unchanged = len(getattr(self, "unchanged", []))
         message = ngettext(
             "%(count)d %(model)s done.", "%(count)d %(model)s done.", num_parent_objects
         ) % {
@@ -82,6 +92,9 @@ class NetworkBulkAction(SnippetBulkAction):
                     "reasons": "; ".join(f"{obj}: {error.message}" for obj, error in failures),
                 },
             )
+        if unchanged:
+            already = self.unchanged_message % {"count": unchanged}
+            return f"{message} {already}" if num_parent_objects else already
         return message
 
 
@@ -102,18 +115,22 @@ class ServiceBulkAction(NetworkBulkAction):
     def execute_action(cls, objects, user=None, **kwargs):
         action = kwargs["self"]
         action.failures = []
+        action.unchanged = []
         done = 0
         # One viewer for the whole batch: its facts are looked up once, and each
         # service call refreshes it after its change.
         viewer = Viewer.for_request(action.request)
         for obj in objects:
             try:
-                with transaction.atomic():
+                with services.recorded_changes() as changes, transaction.atomic():
                     action.call_service(viewer, obj)
             except NetworkError as error:
                 action.failures.append((obj, error))
             else:
-                done += 1
+                if changes:
+                    done += 1
+                else:  # already in the requested state: nothing written
+                    action.unchanged.append(obj)
         return done, 0
 
 
@@ -135,6 +152,8 @@ class ServiceActionView(WagtailAdminTemplateMixin, TemplateView):
     question: str | Promise = ""
     button_label: str | Promise = _("Confirm")
     success_message: str | Promise = ""
+    #: Shown when the object was already in the requested state (nothing written).
+    unchanged_message: str | Promise = ""
     index_url_name = ""
 
     def dispatch(self, request, *args, **kwargs):
@@ -162,10 +181,13 @@ class ServiceActionView(WagtailAdminTemplateMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         try:
-            with transaction.atomic():
+            with services.recorded_changes() as changes, transaction.atomic():
                 type(self).service(request.user, self.object)
         except NetworkError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, str(self.success_message) % {"object": self.object})
+            message = self.success_message if changes else self.unchanged_message
+            messages.success(
+                request, str(message or self.success_message) % {"object": self.object}
+            )
         return HttpResponseRedirect(reverse(self.index_url_name))

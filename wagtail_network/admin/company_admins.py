@@ -147,28 +147,38 @@ class CompanyAdminsView(WagtailAdminTemplateMixin, TemplateView):
                     raise NetworkError(
                         ErrorCode.NOT_FOUND, gettext("That user is not an admin of this company.")
                     )
-                roles.revoke_company_admin(request.user, user, self.company)
+                revoked = roles.revoke_company_admin(request.user, user, self.company)
             except NetworkError as error:
                 messages.error(request, error.message)
             else:
-                messages.success(
-                    request,
-                    gettext("%(user)s is no longer an admin of %(company)s.")
-                    % {"user": user.get_username(), "company": self.company.title},
-                )
+                names = {"user": user.get_username(), "company": self.company.title}
+                if revoked:
+                    messages.success(
+                        request,
+                        gettext("%(user)s is no longer an admin of %(company)s.") % names,
+                    )
+                else:  # a second click: nothing to revoke, nothing logged
+                    messages.success(
+                        request, gettext("%(user)s is not an admin of %(company)s.") % names
+                    )
             return HttpResponseRedirect(request.path)
         form = GrantCompanyAdminForm(request.POST)
         if form.is_valid():
             user = form.cleaned_data["user"]
             try:
-                roles.grant_company_admin(request.user, user, self.company)
+                granted = roles.grant_company_admin(request.user, user, self.company)
             except NetworkError as error:
                 form.add_error("user", error.message)
             else:
+                names = {"user": user.get_username(), "company": self.company.title}
                 messages.success(
                     request,
-                    gettext("%(user)s is now an admin of %(company)s.")
-                    % {"user": user.get_username(), "company": self.company.title},
+                    (
+                        gettext("%(user)s is now an admin of %(company)s.")
+                        if granted
+                        else gettext("%(user)s is already an admin of %(company)s.")
+                    )
+                    % names,
                 )
                 return HttpResponseRedirect(request.path)
         return self.render_to_response(self.get_context_data(form=form))

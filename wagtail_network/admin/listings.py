@@ -23,6 +23,8 @@ from wagtail.permissions import policy_registry
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from .inspect import ReadableValuesMixin
+
 ANY_ACTION = ("add", "change", "delete", "view")
 
 
@@ -129,7 +131,7 @@ class NetworkSnippetViewSet(SnippetViewSet):
     def inspect_view_class(self):
         return type(
             f"{self.model.__name__}InspectView",
-            (ScopedObjectMixin, snippet_views.InspectView),
+            (ScopedObjectMixin, ReadableValuesMixin, snippet_views.InspectView),
             {},
         )
 

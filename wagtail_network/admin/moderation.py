@@ -19,6 +19,7 @@ from django.db import transaction
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy, pgettext_lazy
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.menus import MenuItem as ListingMenuItem
@@ -187,7 +188,8 @@ class RecommendationViewSet(RelationSnippetViewSet):
 class ReportViewSet(RelationSnippetViewSet):
     model = Report
     icon = "warning"
-    menu_label = _("Reports")
+    # In context: Wagtail's own "Reports" menu (audit reports) keeps its Dutch.
+    menu_label = pgettext_lazy("moderation", "Reports")
     menu_name = "network-reports"
     select_related = (
         "reporter",
@@ -233,6 +235,9 @@ class Approval:
     button_label: str | Promise = _("Yes, approve")
     action_priority = 10
     approve = True
+    unchanged_message = ngettext_lazy(
+        "%(count)d was already approved.", "%(count)d were already approved.", "count"
+    )
 
 
 class Rejection:
@@ -244,6 +249,9 @@ class Rejection:
     action_priority = 20
     classes = {"serious"}
     approve = False
+    unchanged_message = ngettext_lazy(
+        "%(count)d was already rejected.", "%(count)d were already rejected.", "count"
+    )
 
 
 class ModerateEndorsements(ServiceBulkAction):
@@ -298,6 +306,9 @@ class ResolveReportsBulkAction(ServiceBulkAction):
     action_priority = 10
     form_class = ResolveReportsForm
     state = ReportState.RESOLVED
+    unchanged_message = ngettext_lazy(
+        "%(count)d was already resolved.", "%(count)d were already resolved.", "count"
+    )
 
     def call_service(self, user, obj):
         note = self.cleaned_form.cleaned_data.get("note", "") if self.cleaned_form else ""
@@ -312,6 +323,9 @@ class DismissReportsBulkAction(ResolveReportsBulkAction):
     button_label = _("Yes, dismiss")
     action_priority = 20
     state = ReportState.DISMISSED
+    unchanged_message = ngettext_lazy(
+        "%(count)d was already dismissed.", "%(count)d were already dismissed.", "count"
+    )
 
 
 class LoggedDeleteBulkAction(DeleteBulkAction):

@@ -42,6 +42,7 @@ from ..models import (
 )
 from . import policies
 from .actions import ServiceActionView
+from .inspect import ReadableValuesMixin
 from .listings import (
     CreatedFilterMixin,
     PairSnippetViewSet,
@@ -140,6 +141,7 @@ class ConfirmPositionView(ServiceActionView):
     question = _("Confirm that this member works (or worked) at this company?")
     button_label = _("Yes, confirm")
     success_message = _("Position “%(object)s” confirmed.")
+    unchanged_message = _("Position “%(object)s” was already confirmed.")
     index_url_name = "wagtail_network_positions:index"
 
     @staticmethod
@@ -173,6 +175,7 @@ class ConfirmRelationshipView(RelationshipActionView):
     question = _("Confirm this relationship for your side?")
     button_label = _("Yes, confirm")
     success_message = _("Relationship “%(object)s” confirmed.")
+    unchanged_message = _("Relationship “%(object)s” was already confirmed.")
     service = staticmethod(services.confirm_company_relationship)
 
 
@@ -231,14 +234,19 @@ class ProposeRelationshipView(WagtailAdminTemplateMixin, TemplateView):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                with transaction.atomic():
+                with services.recorded_changes() as changes, transaction.atomic():
                     services.propose_company_relationship(
                         request.user, data["from_company"], data["to_company"], data["kind"]
                     )
             except NetworkError as error:
                 form.add_error(error.field if error.field in form.fields else None, error.message)
             else:
-                messages.success(request, gettext("Relationship proposed."))
+                messages.success(
+                    request,
+                    gettext("Relationship proposed.")
+                    if changes
+                    else gettext("That relationship was already proposed; nothing changed."),
+                )
                 return HttpResponseRedirect(reverse("wagtail_network_company_relationships:index"))
         return self.render_to_response(self.get_context_data(form=form))
 
@@ -277,7 +285,7 @@ class CompanyRelationshipIndexView(ScopedIndexMixin, generic.IndexView):
         return buttons
 
 
-class CompanyRelationshipInspectView(ScopedObjectMixin, generic.InspectView):
+class CompanyRelationshipInspectView(ScopedObjectMixin, ReadableValuesMixin, generic.InspectView):
     pass
 
 

@@ -89,6 +89,23 @@ class MergeTermsBulkAction(NetworkBulkAction):
         return form
 
     def prepare_action(self, objects, objects_without_access):
+        requested = {i for i in self.request.GET.getlist("id") if i.isdigit()}
+        if (
+            len(objects) == 1
+            and len(requested) > 1
+            and not objects_without_access.get("items_with_no_access")
+        ):
+            # The others are gone: this merge was done already (a second click,
+            # the back button). Nothing to write, nothing to log.
+            messages.success(
+                self.request,
+                _(
+                    "Nothing left to merge into “%(keep)s”: the other terms were already "
+                    "merged or deleted."
+                )
+                % {"keep": objects[0]},
+            )
+            return HttpResponseRedirect(self.next_url)
         if objects_without_access.get("items_with_no_access") or len(objects) < 2:
             messages.error(
                 self.request, _("Select at least two terms you may change and delete to merge.")

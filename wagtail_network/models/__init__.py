@@ -1,4 +1,5 @@
 from .choices import *  # noqa: F403
+from .imports import ImportUpload
 from .network import (
     Block,
     CompanyRelationship,
@@ -36,6 +37,7 @@ __all__ = [
     "Education",
     "Endorsement",
     "Follow",
+    "ImportUpload",
     "Industry",
     "MemberIndexPage",
     "MemberInterest",

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..limits import ControlCharactersMixin
@@ -37,8 +39,12 @@ class Connection(ControlCharactersMixin, models.Model):
     rows (withdrawn, removed) stay as history.
     """
 
-    member_low = models.ForeignKey(MEMBER, on_delete=models.CASCADE, related_name="+")
-    member_high = models.ForeignKey(MEMBER, on_delete=models.CASCADE, related_name="+")
+    member_low = models.ForeignKey(
+        MEMBER, verbose_name=_("member (lower id)"), on_delete=models.CASCADE, related_name="+"
+    )
+    member_high = models.ForeignKey(
+        MEMBER, verbose_name=_("member (higher id)"), on_delete=models.CASCADE, related_name="+"
+    )
     requester = models.ForeignKey(
         MEMBER,
         verbose_name=_("invited by"),
@@ -88,7 +94,11 @@ class Connection(ControlCharactersMixin, models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.requester_id} → {self.recipient_id} ({self.state})"
+        # Named by its members, never by ids; the state has its own column.
+        return gettext("%(requester)s ↔ %(recipient)s") % {
+            "requester": self.requester,
+            "recipient": self.recipient,
+        }
 
     def other(self, member_id: int) -> int:
         return self.member_high_id if member_id == self.member_low_id else self.member_low_id
@@ -102,10 +112,19 @@ class ConnectionEdge(models.Model):
     unique index, without OR conditions or unions.
     """
 
-    member = models.ForeignKey(MEMBER, on_delete=models.CASCADE, related_name="edges")
-    other = models.ForeignKey(MEMBER, on_delete=models.CASCADE, related_name="reverse_edges")
-    connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="edges")
-    created_at = models.DateTimeField(default=timezone.now)
+    member = models.ForeignKey(
+        MEMBER, verbose_name=_("member"), on_delete=models.CASCADE, related_name="edges"
+    )
+    other = models.ForeignKey(
+        MEMBER, verbose_name=_("connection"), on_delete=models.CASCADE, related_name="reverse_edges"
+    )
+    connection = models.ForeignKey(
+        Connection,
+        verbose_name=_("invitation"),
+        on_delete=models.CASCADE,
+        related_name="edges",
+    )
+    created_at = models.DateTimeField(_("connected at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("connection edge")
@@ -117,18 +136,25 @@ class ConnectionEdge(models.Model):
         indexes = [models.Index(fields=["other", "member"], name="wn_edge_other_member")]
 
     def __str__(self) -> str:
-        return f"{self.member} – {self.other}"
+        return gettext("%(member)s ↔ %(other)s") % {"member": self.member, "other": self.other}
 
 
 class ConnectionEvent(models.Model):
     """History of a connection: who moved it to which state, and when."""
 
-    connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="events")
+    connection = models.ForeignKey(
+        Connection, verbose_name=_("connection"), on_delete=models.CASCADE, related_name="events"
+    )
     actor = models.ForeignKey(
-        MEMBER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        MEMBER,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     state = models.CharField(_("state"), max_length=20, choices=ConnectionState.choices)
-    at = models.DateTimeField(default=timezone.now)
+    at = models.DateTimeField(_("at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("connection event")
@@ -136,13 +162,21 @@ class ConnectionEvent(models.Model):
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.connection_id}: {self.state} at {self.at:%Y-%m-%d %H:%M}"
+        return gettext("%(connection)s: %(state)s on %(date)s") % {
+            "connection": self.connection,
+            "state": self.get_state_display(),
+            "date": date_format(timezone.localtime(self.at), "SHORT_DATETIME_FORMAT"),
+        }
 
 
 class Follow(models.Model):
-    member = models.ForeignKey(MEMBER, on_delete=models.CASCADE, related_name="follows")
-    company = models.ForeignKey(COMPANY, on_delete=models.CASCADE, related_name="follows")
-    created_at = models.DateTimeField(default=timezone.now)
+    member = models.ForeignKey(
+        MEMBER, verbose_name=_("member"), on_delete=models.CASCADE, related_name="follows"
+    )
+    company = models.ForeignKey(
+        COMPANY, verbose_name=_("company"), on_delete=models.CASCADE, related_name="follows"
+    )
+    created_at = models.DateTimeField(_("following since"), default=timezone.now)
 
     class Meta:
         verbose_name = _("follow")
@@ -153,13 +187,23 @@ class Follow(models.Model):
         indexes = [models.Index(fields=["company", "member"], name="wn_follow_company")]
 
     def __str__(self) -> str:
-        return f"{self.member} follows {self.company}"
+        return gettext("%(member)s follows %(company)s") % {
+            "member": self.member,
+            "company": self.company,
+        }
 
 
 class Block(models.Model):
-    blocker = models.ForeignKey(MEMBER, on_delete=models.CASCADE, related_name="blocks_made")
-    blocked = models.ForeignKey(MEMBER, on_delete=models.CASCADE, related_name="blocks_received")
-    created_at = models.DateTimeField(default=timezone.now)
+    blocker = models.ForeignKey(
+        MEMBER, verbose_name=_("blocked by"), on_delete=models.CASCADE, related_name="blocks_made"
+    )
+    blocked = models.ForeignKey(
+        MEMBER,
+        verbose_name=_("blocked member"),
+        on_delete=models.CASCADE,
+        related_name="blocks_received",
+    )
+    created_at = models.DateTimeField(_("blocked at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("block")
@@ -171,24 +215,36 @@ class Block(models.Model):
         indexes = [models.Index(fields=["blocked", "blocker"], name="wn_block_reverse")]
 
     def __str__(self) -> str:
-        return f"{self.blocker} blocked {self.blocked}"
+        return gettext("%(blocker)s blocked %(blocked)s") % {
+            "blocker": self.blocker,
+            "blocked": self.blocked,
+        }
 
 
 class Endorsement(models.Model):
     endorser = models.ForeignKey(
-        MEMBER, on_delete=models.CASCADE, related_name="endorsements_given"
+        MEMBER,
+        verbose_name=_("endorsed by"),
+        on_delete=models.CASCADE,
+        related_name="endorsements_given",
     )
     member = models.ForeignKey(
-        MEMBER, on_delete=models.CASCADE, related_name="endorsements_received"
+        MEMBER,
+        verbose_name=_("endorsed member"),
+        on_delete=models.CASCADE,
+        related_name="endorsements_received",
     )
     skill = models.ForeignKey(
-        "wagtail_network.Skill", on_delete=models.CASCADE, related_name="endorsements"
+        "wagtail_network.Skill",
+        verbose_name=_("skill"),
+        on_delete=models.CASCADE,
+        related_name="endorsements",
     )
     state = models.CharField(
         _("state"), max_length=20, choices=EndorsementState.choices, default=EndorsementState.LIVE
     )
     is_hidden = models.BooleanField(_("hidden by the recipient"), default=False)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    created_at = models.DateTimeField(_("endorsed at"), default=timezone.now, db_index=True)
 
     class Meta:
         verbose_name = _("endorsement")
@@ -205,15 +261,25 @@ class Endorsement(models.Model):
         indexes = [models.Index(fields=["member", "skill", "state"], name="wn_endorsement_member")]
 
     def __str__(self) -> str:
-        return f"{self.endorser} endorses {self.member} for {self.skill}"
+        return gettext("%(endorser)s endorses %(member)s for %(skill)s") % {
+            "endorser": self.endorser,
+            "member": self.member,
+            "skill": self.skill,
+        }
 
 
 class Recommendation(ControlCharactersMixin, models.Model):
     author = models.ForeignKey(
-        MEMBER, on_delete=models.CASCADE, related_name="recommendations_given"
+        MEMBER,
+        verbose_name=_("written by"),
+        on_delete=models.CASCADE,
+        related_name="recommendations_given",
     )
     member = models.ForeignKey(
-        MEMBER, on_delete=models.CASCADE, related_name="recommendations_received"
+        MEMBER,
+        verbose_name=_("recommended member"),
+        on_delete=models.CASCADE,
+        related_name="recommendations_received",
     )
     relationship = models.CharField(
         _("relationship"), max_length=30, choices=RecommendationRelationship.choices
@@ -226,12 +292,17 @@ class Recommendation(ControlCharactersMixin, models.Model):
         default=RecommendationState.PENDING_RECIPIENT,
     )
     is_hidden = models.BooleanField(_("hidden by the recipient"), default=False)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    updated_at = models.DateTimeField(default=timezone.now)
-    responded_at = models.DateTimeField(null=True, blank=True)
-    moderated_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("written at"), default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+    responded_at = models.DateTimeField(_("responded at"), null=True, blank=True)
+    moderated_at = models.DateTimeField(_("moderated at"), null=True, blank=True)
     moderated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("moderated by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:
@@ -249,36 +320,69 @@ class Recommendation(ControlCharactersMixin, models.Model):
         indexes = [models.Index(fields=["member", "state"], name="wn_recommendation_member")]
 
     def __str__(self) -> str:
-        return f"{self.author} recommends {self.member}"
+        return gettext("%(author)s recommends %(member)s") % {
+            "author": self.author,
+            "member": self.member,
+        }
 
 
 class Report(ControlCharactersMixin, models.Model):
     """A member's report of a profile, company, endorsement or recommendation."""
 
     reporter = models.ForeignKey(
-        MEMBER, null=True, blank=True, on_delete=models.SET_NULL, related_name="reports_made"
+        MEMBER,
+        verbose_name=_("reported by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reports_made",
     )
     target_member = models.ForeignKey(
-        MEMBER, null=True, blank=True, on_delete=models.CASCADE, related_name="reports"
+        MEMBER,
+        verbose_name=_("reported member"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="reports",
     )
     target_company = models.ForeignKey(
-        COMPANY, null=True, blank=True, on_delete=models.CASCADE, related_name="reports"
+        COMPANY,
+        verbose_name=_("reported company"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="reports",
     )
     target_endorsement = models.ForeignKey(
-        Endorsement, null=True, blank=True, on_delete=models.CASCADE, related_name="reports"
+        Endorsement,
+        verbose_name=_("reported endorsement"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="reports",
     )
     target_recommendation = models.ForeignKey(
-        Recommendation, null=True, blank=True, on_delete=models.CASCADE, related_name="reports"
+        Recommendation,
+        verbose_name=_("reported recommendation"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="reports",
     )
     reason = models.CharField(_("reason"), max_length=20, choices=ReportReason.choices)
     details = models.TextField(_("details"), max_length=2000, blank=True)
     state = models.CharField(
         _("state"), max_length=20, choices=ReportState.choices, default=ReportState.OPEN
     )
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    handled_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("reported at"), default=timezone.now, db_index=True)
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
     handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handled by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     resolution_note = models.TextField(_("resolution note"), blank=True)
 
@@ -322,7 +426,10 @@ class Report(ControlCharactersMixin, models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_reason_display()} ({self.get_state_display()})"
+        return gettext("%(reason)s (%(state)s)") % {
+            "reason": self.get_reason_display(),
+            "state": self.get_state_display(),
+        }
 
     @property
     def target(self):
@@ -339,16 +446,22 @@ class CompanyRelationship(models.Model):
     editor) confirm it."""
 
     from_company = models.ForeignKey(
-        COMPANY, on_delete=models.CASCADE, related_name="relationships_from"
+        COMPANY,
+        verbose_name=_("company"),
+        on_delete=models.CASCADE,
+        related_name="relationships_from",
     )
     to_company = models.ForeignKey(
-        COMPANY, on_delete=models.CASCADE, related_name="relationships_to"
+        COMPANY,
+        verbose_name=_("other company"),
+        on_delete=models.CASCADE,
+        related_name="relationships_to",
     )
     kind = models.CharField(_("kind"), max_length=20, choices=CompanyRelationshipKind.choices)
-    confirmed_by_from = models.BooleanField(default=False)
-    confirmed_by_to = models.BooleanField(default=False)
-    confirmed_by_editor = models.BooleanField(default=False)
-    created_at = models.DateTimeField(default=timezone.now)
+    confirmed_by_from = models.BooleanField(_("confirmed by the company"), default=False)
+    confirmed_by_to = models.BooleanField(_("confirmed by the other company"), default=False)
+    confirmed_by_editor = models.BooleanField(_("confirmed by an editor"), default=False)
+    created_at = models.DateTimeField(_("proposed at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("company relationship")
@@ -363,7 +476,11 @@ class CompanyRelationship(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.from_company} – {self.get_kind_display()} – {self.to_company}"
+        return gettext("%(company)s – %(kind)s – %(other)s") % {
+            "company": self.from_company,
+            "kind": self.get_kind_display(),
+            "other": self.to_company,
+        }
 
     @property
     def is_confirmed(self) -> bool:

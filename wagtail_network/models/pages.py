@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -109,8 +110,15 @@ class MemberIndexPage(Page):
 
 class CompanySpeciality(TaggedItemBase):
     content_object = ParentalKey(
-        "wagtail_network.CompanyPage", on_delete=models.CASCADE, related_name="tagged_specialities"
+        "wagtail_network.CompanyPage",
+        verbose_name=_("company page"),
+        on_delete=models.CASCADE,
+        related_name="tagged_specialities",
     )
+
+    class Meta:
+        verbose_name = _("company speciality")
+        verbose_name_plural = _("company specialities")
 
 
 class CompanyPage(ControlCharactersMixin, Page):
@@ -233,8 +241,15 @@ class CompanyPage(ControlCharactersMixin, Page):
 
 class MemberInterest(TaggedItemBase):
     content_object = ParentalKey(
-        "wagtail_network.MemberPage", on_delete=models.CASCADE, related_name="tagged_interests"
+        "wagtail_network.MemberPage",
+        verbose_name=_("member page"),
+        on_delete=models.CASCADE,
+        related_name="tagged_interests",
     )
+
+    class Meta:
+        verbose_name = _("member interest")
+        verbose_name_plural = _("member interests")
 
 
 class MemberPage(ControlCharactersMixin, Page):
@@ -375,7 +390,7 @@ class MemberPage(ControlCharactersMixin, Page):
             ],
             heading=_("Open to"),
         ),
-        InlinePanel("positions", heading=_("Positions"), label=_("Position")),
+        InlinePanel("positions", heading=_("Positions"), label=pgettext_lazy("job", "Position")),
         InlinePanel("education", heading=_("Education"), label=_("Education")),
         InlinePanel("links", heading=_("Links"), label=_("Link")),
     ]
@@ -479,7 +494,9 @@ class MemberPage(ControlCharactersMixin, Page):
 class Position(ControlCharactersMixin, Orderable):
     """A role a member holds or held, at a company page or a free-text company."""
 
-    member = ParentalKey(MemberPage, on_delete=models.CASCADE, related_name="positions")
+    member = ParentalKey(
+        MemberPage, verbose_name=_("member"), on_delete=models.CASCADE, related_name="positions"
+    )
     company = models.ForeignKey(
         CompanyPage,
         verbose_name=_("company page"),
@@ -494,13 +511,15 @@ class Position(ControlCharactersMixin, Orderable):
         blank=True,
         help_text=_("For companies without a page in the network."),
     )
-    title = models.CharField(_("title"), max_length=200)
+    # In context: a page's "title" (Wagtail's own msgid) is not a job title.
+    title = models.CharField(pgettext_lazy("job", "title"), max_length=200)
     start_date = models.DateField(_("start"), null=True, blank=True)
     end_date = models.DateField(_("end"), null=True, blank=True)
     is_current = models.BooleanField(_("current"), default=False)
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True, editable=False)
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("verified by"),
         null=True,
         blank=True,
         editable=False,
@@ -530,7 +549,10 @@ class Position(ControlCharactersMixin, Orderable):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title} @ {self.display_company}"
+        return gettext("%(title)s at %(company)s") % {
+            "title": self.title,
+            "company": self.display_company,
+        }
 
     @property
     def display_company(self) -> str:
@@ -542,7 +564,9 @@ class Position(ControlCharactersMixin, Orderable):
 
 
 class Education(ControlCharactersMixin, Orderable):
-    member = ParentalKey(MemberPage, on_delete=models.CASCADE, related_name="education")
+    member = ParentalKey(
+        MemberPage, verbose_name=_("member"), on_delete=models.CASCADE, related_name="education"
+    )
     school = models.CharField(_("school"), max_length=200)
     degree = models.CharField(_("degree"), max_length=200, blank=True)
     field_of_study = models.CharField(_("field of study"), max_length=200, blank=True)
@@ -576,7 +600,9 @@ class Education(ControlCharactersMixin, Orderable):
 
 
 class MemberLink(ControlCharactersMixin, Orderable):
-    member = ParentalKey(MemberPage, on_delete=models.CASCADE, related_name="links")
+    member = ParentalKey(
+        MemberPage, verbose_name=_("member"), on_delete=models.CASCADE, related_name="links"
+    )
     label = models.CharField(_("label"), max_length=100)
     url = models.URLField(_("URL"))
 

@@ -35,6 +35,7 @@ The rules and error codes are documented in ``docs/concepts/connections.md``.
 
 from __future__ import annotations
 
+from .base import recorded_changes
 from .companies import (
     COMPANY_FIELDS,
     COMPANY_TEXT_FIELDS,
@@ -148,6 +149,7 @@ __all__ = [
     "moderate_recommendation",
     "plain_text_to_rich_text",
     "propose_company_relationship",
+    "recorded_changes",
     "remove_company_relationship",
     "remove_connection",
     "repair_profile_names",

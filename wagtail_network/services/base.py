@@ -4,7 +4,9 @@ cached facts are invalidated after a change."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from typing import Any
 
 from django.db import IntegrityError, models, transaction
@@ -192,6 +194,32 @@ def _event(connection: Connection, actor: MemberPage | None, at=None) -> None:
     )
 
 
+#: The lists :func:`recorded_changes` collects into, innermost last.
+_recorders: ContextVar[tuple[list[str], ...]] = ContextVar(
+    "wagtail_network_recorded_changes", default=()
+)
+
+
+@contextlib.contextmanager
+def recorded_changes() -> Iterator[list[str]]:
+    """Collect the audit-log actions the service calls inside this block write.
+
+    The rule of the service layer: an action whose target is already in the
+    requested state (approving what is live, resolving what is resolved, granting
+    a grant held) changes nothing and writes nothing — no save, no audit entry, no
+    notification — and answers success all the same. So an empty list afterwards
+    means "already so": bulk actions count only the items that changed, and
+    one-object screens say "already approved". Entries of a transaction that is
+    rolled back stay in the list; callers count only calls that succeeded.
+    """
+    actions: list[str] = []
+    token = _recorders.set((*_recorders.get(), actions))
+    try:
+        yield actions
+    finally:
+        _recorders.reset(token)
+
+
 def _log(instance: Any, action: str, user: Any, **data: Any) -> None:
     # Wagtail validates log entries against its registry of actions. The app's
     # wagtail_hooks registers ours; registering here too keeps the service layer
@@ -200,6 +228,13 @@ def _log(instance: Any, action: str, user: Any, **data: Any) -> None:
         log_actions.register(log_registry)
     # ``user=None``: setup code with no user (a management command); the entry names nobody.
     log(instance, action, user=user_of(user) if user is not None else None, data=data)
+    _record(action)
+
+
+def _record(action: str) -> None:
+    """Tell :func:`recorded_changes` that an audit entry was written."""
+    for actions in _recorders.get():
+        actions.append(action)
 
 
 def _changed(user: Any) -> None:

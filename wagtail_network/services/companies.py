@@ -35,6 +35,7 @@ from .base import (
     _visible_company,
 )
 from .profiles import (
+    _already_so,
     _only_known,
     _resolve_vocab,
     _save_and_publish,
@@ -322,7 +323,8 @@ def update_company(user: Any, company: Any, /, **fields: Any) -> CompanyPage:
 
     ``description`` is plain text; ``industry`` a slug or id; ``specialities`` a
     list of tags. The change is saved as a revision and published (drafts stay
-    drafts). Errors: ``NOT_FOUND`` (not visible), ``PERMISSION_DENIED`` (visible,
+    drafts); an edit that changes nothing writes nothing (no revision, no audit
+    entry). Errors: ``NOT_FOUND`` (not visible), ``PERMISSION_DENIED`` (visible,
     not editable), ``VALIDATION`` with ``field``.
     """
     viewer = Viewer.of(user)
@@ -335,8 +337,11 @@ def update_company(user: Any, company: Any, /, **fields: Any) -> CompanyPage:
     with _title_as_name(fields), transaction.atomic():
         current = CompanyPage.objects.select_for_update(of=("self",)).get(pk=target.pk)
         page = current.get_latest_revision_as_object()
+        before = page.serializable_data()
         _apply_company_fields(page, fields)
         page.slug = current.slug
+        if _already_so(current, page, before):
+            return current
         _save_and_publish(page, viewer, publish=current.live)
     _changed(viewer)
     return CompanyPage.objects.get(pk=target.pk)

@@ -167,13 +167,23 @@ def _moderated_endorsement(user: Any, endorsement: Any) -> Endorsement:
 
 
 def moderate_endorsement(user: Any, endorsement: Any, approve: bool) -> Endorsement:
-    """A moderator approves (→ live) or rejects (→ rejected) an endorsement."""
+    """A moderator approves (→ live) or rejects (→ rejected) an endorsement.
+
+    One already in that state is left as it is: nothing is written or logged.
+    """
     viewer = Viewer.of(user)
     obj = _moderated_endorsement(viewer, endorsement)
     state = EndorsementState.LIVE if approve else EndorsementState.REJECTED
     with transaction.atomic():
+        # Locked and read again: two moderators deciding at once log one decision.
+        current = Endorsement.objects.select_for_update().filter(pk=obj.pk).first()
+        if current is None:
+            raise _error(ErrorCode.NOT_FOUND, field="endorsement")
+        if current.state == state:
+            obj.state = state
+            return obj
         Endorsement.objects.filter(pk=obj.pk).update(state=state)
-        previous, obj.state = obj.state, state
+        previous, obj.state = current.state, state
         _log(
             obj,
             "wagtail_network.endorsement.approve"
@@ -213,10 +223,11 @@ def write_recommendation(user: Any, member: Any, relationship: str, text: str) -
 
     The recommendation waits for its recipient (``pending_recipient``). One per
     author and member: writing again updates a recommendation that is not
-    published yet and sends it to the recipient again. Errors: ``SELF_ACTION``,
-    ``NOT_FOUND``, ``NOT_CONNECTED``, ``VALIDATION`` (``relationship``, ``text``),
-    ``ALREADY_EXISTS`` (a published one: the recipient must hide it, or the author
-    ask a moderator).
+    published yet and sends it to the recipient again (the same text and
+    relationship while it waits for the recipient changes nothing and logs
+    nothing). Errors: ``SELF_ACTION``, ``NOT_FOUND``, ``NOT_CONNECTED``,
+    ``VALIDATION`` (``relationship``, ``text``), ``ALREADY_EXISTS`` (a published
+    one: the recipient must hide it, or the author ask a moderator).
     """
     viewer = Viewer.of(user)
     me = _actor(viewer)
@@ -248,6 +259,13 @@ def write_recommendation(user: Any, member: Any, relationship: str, text: str) -
             rec = Recommendation.objects.select_for_update().get(pk=rec.pk)
             if rec.state in (RecommendationState.PUBLISHED, RecommendationState.PENDING_MODERATION):
                 raise _error(ErrorCode.ALREADY_EXISTS)
+            if (
+                rec.state == RecommendationState.PENDING_RECIPIENT
+                and rec.relationship == relationship
+                and rec.text == text
+            ):
+                # The same recommendation, still waiting: nothing to write or log.
+                return rec
             rec.relationship = relationship
             rec.text = text
             rec.state = RecommendationState.PENDING_RECIPIENT
@@ -342,7 +360,8 @@ def moderate_recommendation(user: Any, recommendation: Any, approve: bool) -> Re
     """A moderator approves (→ published) or rejects (→ rejected) a recommendation.
 
     Approval needs the recipient's acceptance first (``INVALID_STATE`` otherwise):
-    a moderator never publishes what the recipient has not agreed to.
+    a moderator never publishes what the recipient has not agreed to. One already
+    in the requested state is left as it is: nothing is written or logged.
     """
     viewer = Viewer.of(user)
     obj = _moderated_recommendation(viewer, recommendation)
@@ -358,6 +377,8 @@ def moderate_recommendation(user: Any, recommendation: Any, approve: bool) -> Re
                 raise _error(ErrorCode.INVALID_STATE)
             rec.state = RecommendationState.PUBLISHED
         else:
+            if rec.state == RecommendationState.REJECTED:
+                return rec
             rec.state = RecommendationState.REJECTED
         rec.moderated_at = timezone.now()
         rec.moderated_by = viewer.user

@@ -425,11 +425,12 @@ def save_member_profile(editor: Any, member: Any = None, /, **fields: Any) -> Me
     ``MEMBER_DIRECTORY``) with a free slug, is owned by the editor, linked to no
     account, and published at once (logged as Wagtail's ``wagtail.create`` and
     ``wagtail.publish``); an edit is a new revision, published when the page is
-    live (drafts stay drafts). Who: users whose Wagtail page permissions let them
-    add and publish pages in the directory (create) or edit, and publish if live,
-    the profile (edit). ``editor`` is a user or a Viewer. Errors:
-    ``UNAUTHENTICATED``, ``PERMISSION_DENIED``, ``NOT_FOUND`` (``member``),
-    ``INVALID_STATE`` (no member directory), ``VALIDATION`` with ``field``.
+    live (drafts stay drafts), and an edit that changes nothing writes nothing.
+    Who: users whose Wagtail page permissions let them add and publish pages in
+    the directory (create) or edit, and publish if live, the profile (edit).
+    ``editor`` is a user or a Viewer. Errors: ``UNAUTHENTICATED``,
+    ``PERMISSION_DENIED``, ``NOT_FOUND`` (``member``), ``INVALID_STATE`` (no
+    member directory), ``VALIDATION`` with ``field``.
     """
     viewer = Viewer.of(editor)
     _require_user(viewer)
@@ -509,10 +510,23 @@ def _edit_profile(
     current = MemberPage.objects.get(pk=member.pk)
     page = current.get_latest_revision_as_object()
     _carry_verifications(page)
+    before = page.serializable_data()
     _apply_profile_fields(page, fields)
     # The page's own URL identity is not the member's to change here.
     page.slug = current.slug
     if not as_editor:
         page.user = viewer.user
+    if _already_so(current, page, before):
+        return current
     _save_and_publish(page, viewer, publish=current.live)
     return page
+
+
+def _already_so(current: Any, page: Any, before: dict[str, Any]) -> bool:
+    """Whether an edit of ``page`` (the latest revision of ``current``, whose data
+    was ``before``) changed nothing that would be saved: then no revision, no
+    publication and no audit entry are written. A live page with a draft waiting
+    is not "already so": the edit publishes that draft."""
+    if current.live and current.has_unpublished_changes:
+        return False
+    return page.serializable_data() == before

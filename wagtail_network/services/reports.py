@@ -104,6 +104,8 @@ def report_content(
 def resolve_report(user: Any, report: Any, state: str, note: str = "") -> Report:
     """A moderator closes a report as ``resolved`` or ``dismissed``.
 
+    A report already in that state is left as it is (no write, no audit entry).
+
     Errors: ``NOT_FOUND`` (not a moderator, or no such report: reports are visible
     to moderators only), ``VALIDATION`` (``state``).
     """
@@ -119,6 +121,10 @@ def resolve_report(user: Any, report: Any, state: str, note: str = "") -> Report
         if obj is None:
             raise _error(ErrorCode.NOT_FOUND, field="report")
         previous = obj.state
+        if previous == state:
+            # Already resolved (or dismissed): nothing is written or logged, and
+            # the first decision's note, moderator and time stay.
+            return obj
         obj.state = state
         obj.handled_at = timezone.now()
         obj.handled_by = viewer.user

@@ -34,7 +34,7 @@ from .. import visibility
 from ..errors import ErrorCode
 from ..models import CompanyPage
 from ..viewer import user_of
-from .base import _changed, _error, _log, _require_user
+from .base import _changed, _error, _log, _record, _require_user
 
 #: The guardian permission that makes a user the admin of one company.
 COMPANY_ADMIN_PERMISSION = visibility.COMPANY_ADMIN_PERMISSION
@@ -107,6 +107,7 @@ def _audit(instance: Any, action: str, actor: Any, **data: Any) -> None:
     (``actor=None``; the services' ``_log`` would name an anonymous visitor)."""
     if actor is None:
         log(instance, action, user=None, data=data)
+        _record(action)
     else:
         _log(instance, action, actor, **data)
 
@@ -256,12 +257,14 @@ def _check_manager(actor: Any, company: CompanyPage) -> None:
         raise _error(ErrorCode.PERMISSION_DENIED)
 
 
-def grant_company_admin(actor: Any, user: Any, company: CompanyPage) -> None:
+def grant_company_admin(actor: Any, user: Any, company: CompanyPage) -> bool:
     """Make ``user`` an admin of ``company`` (a guardian per-object grant).
 
     Admin login needs ``wagtailadmin.access_admin`` as well: the user is added to
     the shared "Company admins" group, which holds only that permission. Logged
-    as ``wagtail_network.company_admin.grant`` on the company page. Errors:
+    as ``wagtail_network.company_admin.grant`` on the company page. A user who
+    already holds the grant (and the group) is left as they are: nothing is
+    written or logged, and ``False`` is returned (``True`` when granted). Errors:
     ``PERMISSION_DENIED`` (the actor may not appoint this company's admins),
     ``VALIDATION`` on ``user`` (an inactive account).
     """
@@ -270,6 +273,11 @@ def grant_company_admin(actor: Any, user: Any, company: CompanyPage) -> None:
     _check_manager(actor, company)
     if not user.is_active:
         raise _error(ErrorCode.VALIDATION, field="user")
+    if (
+        company_admins(company).filter(pk=user.pk).exists()
+        and user.groups.filter(name=COMPANY_ADMINS_GROUP).exists()
+    ):
+        return False
     with transaction.atomic():
         # The group is part of the grant: created here if missing, whoever grants.
         group = _ensure_groups(actor, (COMPANY_ADMINS_GROUP,))[COMPANY_ADMINS_GROUP]
@@ -286,24 +294,24 @@ def grant_company_admin(actor: Any, user: Any, company: CompanyPage) -> None:
     # forget what was memoised about them. Wagtail's own page-permission caches
     # live on the user object of one request, which the grant does not reach.
     _changed(user)
+    return True
 
 
-def revoke_company_admin(actor: Any, user: Any, company: CompanyPage) -> None:
+def revoke_company_admin(actor: Any, user: Any, company: CompanyPage) -> bool:
     """Take ``user``'s admin rights on ``company`` away; once they administer no
     company, they also leave the "Company admins" group.
 
-    Logged as ``wagtail_network.company_admin.revoke`` on the company page.
-    Errors: ``PERMISSION_DENIED``, ``NOT_FOUND`` (``user`` is not an admin of
-    ``company``).
+    Logged as ``wagtail_network.company_admin.revoke`` on the company page. A user
+    who is not an admin of ``company`` (any more: a second click) is left as they
+    are: nothing is written or logged, and ``False`` is returned (``True`` when
+    revoked). Errors: ``PERMISSION_DENIED``.
     """
     from guardian.shortcuts import remove_perm
 
     _check_manager(actor, company)
     with transaction.atomic():
         if not company_admins(company).filter(pk=user.pk).exists():
-            raise _error(
-                ErrorCode.NOT_FOUND, _("That user is not an admin of this company."), "user"
-            )
+            return False
         remove_perm(COMPANY_ADMIN_PERMISSION, user, company)
         _changed(user)  # before asking which companies they still administer
         if not visibility.administered_companies(user).exists():
@@ -315,6 +323,7 @@ def revoke_company_admin(actor: Any, user: Any, company: CompanyPage) -> None:
             user_id=user.pk,
             username=user.get_username(),
         )
+    return True
 
 
 __all__ = [

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django import template
+from django.contrib.messages import get_messages
+from django.http import HttpRequest
+from django.utils import dateformat, formats, timezone
+from django.utils.translation import get_language
 
 register = template.Library()
 
@@ -71,3 +77,74 @@ def http_url(value: str | None) -> str:
     if url.lower().startswith(("https://", "http://")):
         return url
     return ""
+
+
+# --------------------------------------------------------------------------
+# Messages, shown once per request
+# --------------------------------------------------------------------------
+
+#: Set on the request once its messages are on the page.
+MESSAGES_SHOWN = "wagtail_network_messages_shown"
+
+
+@register.inclusion_tag("wagtail_network/includes/messages.html", takes_context=True)
+def network_messages(context: template.Context) -> dict:
+    """The request's Django messages, rendered by the first call in a response only.
+
+    The plugin's pages show their own messages (a host's ``base.html`` may not);
+    a host base template that shows messages uses this same tag, so that each
+    message appears once whichever template renders first.
+    """
+    request = context.get("request")
+    if request is None or getattr(request, MESSAGES_SHOWN, False):
+        return {"messages": []}
+    setattr(request, MESSAGES_SHOWN, True)
+    return {"messages": list(get_messages(request))}
+
+
+# --------------------------------------------------------------------------
+# Dates in the visitor's regional format
+# --------------------------------------------------------------------------
+
+
+def visitor_format_locale(request: HttpRequest | None) -> str:
+    """The locale whose date formats the visitor expects.
+
+    The page's language is the active one (``LANGUAGES`` may list only ``en``);
+    its regional variant comes from the browser's ``Accept-Language``: an en-GB
+    browser reading the English page gets day-month-year, an en-US one
+    month-day-year. The first preferred locale sharing the page's language wins;
+    without one, the page's language decides.
+    """
+    language = get_language() or "en"
+    base = language.split("-")[0].lower()
+    header = request.headers.get("Accept-Language", "") if request is not None else ""
+    ranked = []
+    for position, item in enumerate(header.split(",")[:20]):
+        tag, _sep, params = item.strip().partition(";")
+        tag = tag.strip().lower()
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                continue
+        if tag and tag != "*" and len(tag) <= 20 and quality > 0:
+            ranked.append((-quality, position, tag))
+    for _quality, _position, tag in sorted(ranked):
+        if tag.split("-")[0] == base:
+            return tag
+    return language
+
+
+@register.simple_tag(takes_context=True)
+def network_date(context: template.Context, value, format_name: str = "SHORT_DATE_FORMAT") -> str:
+    """``value`` (a date or datetime) in one of Django's named formats
+    (``DATE_FORMAT``, ``SHORT_DATETIME_FORMAT``, …) of the visitor's regional locale
+    (:func:`visitor_format_locale`), in the site's time zone. Empty for no value."""
+    if not value:
+        return ""
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    pattern = formats.get_format(format_name, lang=visitor_format_locale(context.get("request")))
+    return dateformat.format(value, pattern)

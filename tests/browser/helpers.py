@@ -203,6 +203,13 @@ def click(locator) -> None:
     locator.click()
 
 
+def submit(locator) -> None:
+    """Click a button or link that loads another screen, and wait until it has
+    loaded (a POST's redirect included) before the test reads the database."""
+    with locator.page.expect_navigation():
+        click(locator)
+
+
 def t(site, message: str) -> str:
     """``message`` as the site's users read it (their admin language)."""
     with translation.override(site.language):

@@ -39,7 +39,7 @@ def upload(page, site, name: str, content: str) -> dict[int, str]:
     page.set_input_files(
         "#id_file", {"name": name, "mimeType": "text/csv", "buffer": content.encode()}
     )
-    page.click("main form button[type=submit]")
+    helpers.submit(page.locator("main form button[type=submit]"))
     page.wait_for_selector("[data-import-preview]")
     helpers.check_screen(page, site)
     rows = page.eval_on_selector_all(
@@ -83,7 +83,7 @@ def test_editor_imports_companies_through_a_preview_and_a_confirmation(site, con
     assert not CompanyPage.objects.filter(slug="hooli").exists()
     assert CompanyPage.objects.get(pk=site.acme.pk).tagline != "Widgets since 1990"
 
-    page.click("button[name=confirm]")
+    helpers.submit(page.locator("button[name=confirm]"))
     page.wait_for_selector("[data-import-result]")
     helpers.check_screen(page, site)
     assert CompanyPage.objects.get(slug="hooli").live

@@ -4,6 +4,7 @@ actions, the page chooser filter, the dashboard panel and audit-log actions."""
 from __future__ import annotations
 
 from django.db.models import Q
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.models import Page
@@ -36,6 +37,18 @@ def register_log_actions(actions) -> None:
     log_actions.register(actions)
 
 
+def choosable_pages_q(user) -> Q | None:
+    """The pages a user without Wagtail page permissions may choose, or ``None``
+    for users (superusers and editors) who keep Wagtail's unfiltered chooser."""
+    if user.is_superuser or roles.group_page_permissions(user).exists():
+        return None
+    allowed = Q(pk__in=visibility.pages_visible_to(user, Page.objects.all()).values("pk"))
+    if permission_policies.is_company_admin(user):
+        policy = permission_policies.page_permission_policy
+        allowed |= Q(pk__in=policy.explorable_instances(user).values("pk"))
+    return allowed
+
+
 @hooks.register("construct_page_chooser_queryset")
 def limit_page_chooser(pages, request):
     """Users without Wagtail page permissions (company admins, moderators, anyone
@@ -43,15 +56,31 @@ def limit_page_chooser(pages, request):
     for company admins, their own companies' pages (drafts included) and the
     ancestors needed to reach them. They never see another company's draft or a
     hidden profile here. Superusers and editors keep Wagtail's unfiltered chooser."""
-    user = request.user
-    if user.is_superuser or roles.group_page_permissions(user).exists():
+    allowed = choosable_pages_q(request.user)
+    if allowed is None:
         return pages
-
-    allowed = Q(pk__in=visibility.pages_visible_to(user, Page.objects.all()).values("pk"))
-    if permission_policies.is_company_admin(user):
-        policy = permission_policies.page_permission_policy
-        allowed |= Q(pk__in=policy.explorable_instances(user).values("pk"))
+    # Browsing the chooser at a page heads the list with that page's title: a page
+    # the user may not choose answers 404, as a missing one does.
+    match = request.resolver_match
+    parent_id = match.kwargs.get("parent_page_id") if match else None
+    if parent_id is not None and not Page.objects.filter(allowed, pk=parent_id).exists():
+        raise Http404
     return pages.filter(allowed)
+
+
+@hooks.register("construct_explorer_page_queryset")
+def refuse_unexplorable_parent(parent_page, pages, request):
+    """The explorer lists a page's children under that page's title. Wagtail only
+    checks that the page lies below the user's explorable root, which for a
+    company admin of two companies is their directory: every other company in it
+    would open, headed with its name, with an empty list. A page the user may not
+    explore answers 404, as a missing one does (its title never shows)."""
+    user = request.user
+    if not user.is_superuser:
+        policy = permission_policies.page_permission_policy
+        if not policy.explorable_instances(user).filter(pk=parent_page.pk).exists():
+            raise Http404
+    return pages
 
 
 @hooks.register("construct_homepage_panels")

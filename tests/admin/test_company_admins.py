@@ -7,11 +7,13 @@ permissions do not silently grant every object where a per-object grant is meant
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.contrib.messages import get_messages
 from django.urls import reverse
 from wagtail.models import Page
 from wagtail.test.utils.form_data import querydict_from_html
 
 from tests.admin.data import AdminData
+from tests.factories import UserFactory
 from wagtail_network.admin import policies
 from wagtail_network.models import CompanyPage
 from wagtail_network.services import roles
@@ -195,6 +197,94 @@ class CompanyAdminPageAdminTests(AdminData):
             {(self.acme.pk, "change_page"), (self.acme.pk, "publish_page")},
         )
         self.assertIsInstance(rows[0].page, Page)
+
+
+class OtherCompanyRefusalTests(AdminData):
+    """An admin of Acme and Initech explores from their directory (the closest
+    common ancestor of their companies), where Globex also lies. Every page
+    screen of Globex must answer like any refused page — Wagtail's "permission
+    denied" (a redirect to the dashboard with its message) or a 404 — and never
+    show Globex's title."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.two_company_admin = UserFactory(username="twocompanies")
+        roles.grant_company_admin(cls.superuser, cls.two_company_admin, cls.acme)
+        roles.grant_company_admin(cls.superuser, cls.two_company_admin, cls.initech)
+        cls.globex_revision = cls.globex.save_revision()
+
+    def assert_refused_without_the_title(self, url: str, title: str = "Globex") -> None:
+        response = self.client.get(url)
+        if response.status_code == 302:
+            self.assertEqual(response["Location"], reverse("wagtailadmin_home"), url)
+            said = " ".join(str(m) for m in get_messages(response.wsgi_request))
+            self.assertIn("permission", said, url)
+        else:
+            self.assertEqual(response.status_code, 404, url)
+            self.assertNotIn(title, response.content.decode(), url)
+
+    def test_the_explorer_of_another_company_answers_not_found(self):
+        self.login(self.two_company_admin)
+        for name in ("wagtailadmin_explore", "wagtailadmin_explore_results"):
+            self.assert_refused_without_the_title(reverse(name, args=[self.globex.pk]))
+
+    def test_every_page_screen_of_another_company_is_refused_without_its_title(self):
+        self.login(self.two_company_admin)
+        pk, revision = self.globex.pk, self.globex_revision.pk
+        for name, args in [
+            ("edit", [pk]),
+            ("history", [pk]),
+            ("usage", [pk]),
+            ("revisions_view", [pk, revision]),
+            ("revisions_compare", [pk, "live", revision]),
+            ("view_draft", [pk]),
+            ("delete", [pk]),
+            ("move", [pk]),
+            ("copy", [pk]),
+            ("unpublish", [pk]),
+            ("workflow_history", [pk]),
+        ]:
+            with self.subTest(name):
+                self.assert_refused_without_the_title(
+                    reverse(f"wagtailadmin_pages:{name}", args=args)
+                )
+
+    def test_their_own_companies_and_directory_still_open(self):
+        self.login(self.two_company_admin)
+        response = self.client.get(reverse("wagtailadmin_explore", args=[self.company_index.pk]))
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "Acme Widgets")
+        self.assertContains(response, "Initech Widgets")
+        self.assertNotContains(response, "Globex Widgets")
+        for company in (self.acme, self.initech):
+            response = self.client.get(reverse("wagtailadmin_explore", args=[company.pk]))
+            self.assertEqual(response.status_code, 200, company)
+
+    def test_breadcrumbs_on_their_company_name_no_other_company(self):
+        self.login(self.two_company_admin)
+        response = self.client.get(reverse("wagtailadmin_pages:edit", args=[self.acme.pk]))
+        self.assertEqual(response.status_code, 200)
+        self.assertNotContains(response, "Globex Widgets")
+
+    def test_a_one_company_admin_is_sent_to_their_own_company(self):
+        self.login(self.company_admin)
+        response = self.client.get(reverse("wagtailadmin_explore", args=[self.globex.pk]))
+        self.assertRedirects(response, reverse("wagtailadmin_explore", args=[self.acme.pk]))
+
+    def test_the_page_chooser_at_another_companies_draft_answers_not_found(self):
+        self.login(self.company_admin)
+        url = reverse("wagtailadmin_choose_page_child", args=[self.initech.pk])
+        self.assert_refused_without_the_title(url, "Initech")
+        # A live, public company is choosable, as on the site.
+        url = reverse("wagtailadmin_choose_page_child", args=[self.globex.pk])
+        self.assertEqual(self.client.get(url).status_code, 200)
+
+    def test_editors_explore_every_company(self):
+        self.login(self.editor)
+        for company in (self.acme, self.globex, self.initech):
+            response = self.client.get(reverse("wagtailadmin_explore", args=[company.pk]))
+            self.assertEqual(response.status_code, 200, company)
 
 
 class CompanyAdminsScreenTests(AdminData):

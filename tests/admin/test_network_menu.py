@@ -14,25 +14,14 @@ import re
 from django.urls import reverse
 
 from tests.admin.data import AdminData
+from tests.admin.test_role_screens import (
+    COMPANY_ADMIN_ITEMS,
+    EDITOR_ITEMS,
+    MODERATOR_ITEMS,
+    network_menu,
+)
 from tests.factories import connect
 from wagtail_network.models import Position
-
-NETWORK_ITEMS = {
-    "network-import",
-    "network-moderation",
-    "network-member-profiles",
-    "network-skills",
-    "network-industries",
-    "network-connections",
-    "network-endorsements",
-    "network-recommendations",
-    "network-reports",
-    "network-follows",
-    "network-blocks",
-    "network-company-relationships",
-    "network-positions",
-    "network-company-admins",
-}
 
 
 def snippet_url(model: str, view: str = "list", *args) -> str:
@@ -48,39 +37,67 @@ def csv_rows(response) -> list[dict]:
 
 
 class NetworkMenuTests(AdminData):
+    """The menu per role; tests/admin/test_role_screens.py walks every link."""
+
     def menu_names(self, user) -> set[str]:
         self.login(user)
         html = self.client.get(reverse("wagtailadmin_home")).content.decode()
-        return set(re.findall(r'"name": "(network[-a-z]*)"', html))
+        return set(network_menu(html))
 
-    def test_network_menu_shows_every_item_to_editors(self):
+    def test_network_menu_shows_editors_what_they_edit_review_and_import(self):
         # Editors do not moderate (no moderate_network): no moderation queue.
-        self.assertEqual(
-            self.menu_names(self.editor), {"network", *NETWORK_ITEMS} - {"network-moderation"}
-        )
+        self.assertEqual(self.menu_names(self.editor), EDITOR_ITEMS)
+        self.assertNotIn("network-moderation", EDITOR_ITEMS)
 
     def test_network_menu_shows_company_admins_only_their_items(self):
-        self.assertEqual(
-            self.menu_names(self.company_admin),
-            {"network", "network-company-relationships", "network-positions"},
-        )
+        self.assertEqual(self.menu_names(self.company_admin), COMPANY_ADMIN_ITEMS)
 
-    def test_network_menu_shows_moderators_the_moderation_items(self):
-        names = self.menu_names(self.moderator)
-        self.assertTrue(
-            {
-                "network-moderation",
-                "network-endorsements",
-                "network-recommendations",
-                "network-reports",
-            }
-            <= names
+    def test_network_menu_shows_moderators_the_moderation_items_and_the_audit_trail(self):
+        self.assertEqual(self.menu_names(self.moderator), MODERATOR_ITEMS)
+
+    def test_moderators_are_not_offered_positions_they_cannot_confirm(self):
+        # Confirming needs the right to edit the company page (services.confirm_position).
+        self.assertNotIn("network-positions", self.menu_names(self.moderator))
+        self.login(self.moderator)
+        self.assertEqual(
+            self.client.get(reverse("wagtail_network_positions:index")).status_code, 302
         )
-        self.assertNotIn("network-skills", names)
-        self.assertNotIn("network-company-admins", names)
 
     def test_network_menu_hidden_from_users_with_only_a_global_company_permission(self):
         self.assertEqual(self.menu_names(self.global_perm_user), set())
+
+
+class BulkActionOfferTests(AdminData):
+    """The listings' bulk-action footer offers only actions the user may use."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        from wagtail_network.models import Endorsement, EndorsementState
+
+        Endorsement.objects.create(
+            endorser=cls.bob, member=cls.alice, skill=cls.skill, state=EndorsementState.PENDING
+        )
+        connect(cls.alice, cls.bob)
+
+    def offered(self, user, model: str) -> set[str]:
+        self.login(user)
+        html = self.client.get(snippet_url(model)).content.decode()
+        prefix = reverse("wagtail_bulk_action", args=["wagtail_network", model, "x"])[:-2]
+        return set(re.findall(re.escape(prefix) + r'([a-z]+)/"', html))
+
+    def test_moderators_are_offered_decisions_and_deletion(self):
+        self.assertEqual(
+            self.offered(self.moderator, "endorsement"), {"approve", "reject", "delete"}
+        )
+
+    def test_editors_are_offered_deletion_but_no_decisions(self):
+        self.assertEqual(self.offered(self.editor, "endorsement"), {"delete"})
+
+    def test_read_only_listings_offer_no_bulk_action(self):
+        # Moderators read connections (view_connection) and delete none.
+        self.assertEqual(self.offered(self.moderator, "connection"), set())
+        self.assertEqual(self.offered(self.superuser, "connection"), {"delete"})
 
 
 class RelationListingTests(AdminData):

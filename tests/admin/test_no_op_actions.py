@@ -350,3 +350,47 @@ class OneObjectScreensTests(NoOpData):
             f"Nothing left to merge into “{keep}”: the other terms were already merged or deleted.",
             messages_of(response),
         )
+
+
+def _unchanged_form_data(form) -> dict:
+    """What a browser posts back for ``form`` untouched: every field's current value,
+    and each inline formset's management form."""
+    data = {}
+    for bound in form:
+        value = bound.value()
+        if value is None or value is False:
+            continue
+        data[bound.html_name] = value
+    for formset in getattr(form, "formsets", {}).values():
+        data.update({f.html_name: f.value() for f in formset.management_form})
+        for inline in formset.forms:
+            data.update(_unchanged_form_data(inline))
+    return data
+
+
+class EditFormsThatChangeNothingTests(NoOpData):
+    """Saving a Network edit screen unchanged writes no save and no ``wagtail.edit``
+    entry; a real change is logged once."""
+
+    def _edit(self, obj, changes: dict | None = None):
+        url = reverse(obj.snippet_viewset.get_url_name("edit"), args=[obj.pk])
+        form = self.client.get(url).context["form"]
+        data = {**_unchanged_form_data(form), **(changes or {})}
+        return self.client.post(url, data, follow=True)
+
+    def test_saving_an_edit_form_unchanged_writes_nothing(self):
+        self.login(self.superuser)
+        for obj in (self.skill, self.awaiting_moderation, self.pending[0]):
+            with self.subTest(model=obj._meta.model_name):
+                before = written()
+                response = self._edit(obj)
+                self.assertEqual(response.status_code, 200)
+                self.assertEqual(written(), before)
+
+    def test_a_change_on_an_edit_form_is_logged_once(self):
+        self.login(self.superuser)
+        before = ModelLogEntry.objects.filter(action="wagtail.edit").count()
+        self._edit(self.skill, {"name": "Python 3"})
+        self.skill.refresh_from_db()
+        self.assertEqual(self.skill.name, "Python 3")
+        self.assertEqual(ModelLogEntry.objects.filter(action="wagtail.edit").count(), before + 1)

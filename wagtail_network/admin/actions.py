@@ -16,6 +16,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Model
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.functional import Promise
@@ -23,7 +24,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin import messages
+from wagtail.admin.views.bulk_action import BulkAction
+from wagtail.admin.views.bulk_action.registry import bulk_action_registry
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.permissions import policy_registry
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 
 from .. import services, visibility
@@ -132,6 +136,35 @@ class ServiceBulkAction(NetworkBulkAction):
                 else:  # already in the requested state: nothing written
                     action.unchanged.append(obj)
         return done, 0
+
+
+def offered_bulk_actions(request: Any, model: type[Model]) -> list[type[BulkAction]]:
+    """The bulk actions registered for ``model`` that the request's user may use,
+    in Wagtail's order.
+
+    Wagtail's listing footer offers every registered action to everyone; the
+    network's listings offer only these (``wagtailsnippets/snippets/wagtail_network/
+    index.html``), so that no button leads to a refusal. An action answers for
+    itself through :meth:`NetworkBulkAction.user_may_act`; a delete asks the
+    model's permission policy for ``delete``; any other action (a host site's)
+    is offered as Wagtail offers it.
+    """
+    meta = model._meta
+    offered = []
+    for action_class in bulk_action_registry.get_bulk_actions_for_model(
+        meta.app_label, meta.model_name
+    ):
+        action = action_class(request, model)
+        if isinstance(action, NetworkBulkAction):
+            allowed = action.user_may_act()
+        elif action.action_type == "delete":
+            policy = policy_registry.get_by_type(model)
+            allowed = policy.user_has_permission(request.user, "delete")
+        else:
+            allowed = True
+        if allowed:
+            offered.append(action_class)
+    return sorted(offered, key=lambda action_class: action_class.action_priority)
 
 
 class ServiceActionView(WagtailAdminTemplateMixin, TemplateView):

@@ -1,7 +1,8 @@
 """The "Network" panel of the admin home page: figures and growth.
 
 It shows network figures and weekly growth with a fixed number of queries,
-whatever the size of the network.
+whatever the size of the network. A figure links to the screen where its items
+are handled only for users who may open that screen; others see the figure alone.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ from typing import Any
 
 from django.db.models import Count, Q
 from django.db.models.functions import TruncWeek
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from wagtail.admin.ui.components import Component
+from wagtail.permissions import policy_registry
 
 from .. import visibility
 from ..models import (
@@ -29,9 +32,44 @@ from ..models import (
     ReportState,
 )
 from .moderation import moderation_links
-from .profiles import needs_review_url
+from .profiles import may_list_profiles, needs_review_url
 
 GROWTH_WEEKS = 12
+LISTING_ACTIONS = ("add", "change", "delete", "view")
+
+#: The chart's drawing area and margins (SVG user units): room for the y-axis
+#: figures on the left and the week labels below.
+CHART = {"left": 28, "top": 16, "bar": 10, "gap": 8, "height": 100, "bottom": 30}
+
+
+def links_for(user: Any) -> dict[str, str]:
+    """The dashboard's links the user may follow ("" for a screen they may not open).
+
+    Each listing is asked exactly what its index view asks (any of add, change,
+    delete, view on the model's registered policy), so a link never ends on
+    "Sorry, you do not have permission".
+    """
+    links = moderation_links()
+    for key, model in (
+        ("endorsements", Endorsement),
+        ("recommendations", Recommendation),
+        ("reports", Report),
+    ):
+        policy = policy_registry.get_by_type(model)
+        if not policy.user_has_any_permission(user, LISTING_ACTIONS):
+            links[key] = ""
+    links["names_to_review"] = needs_review_url() if may_list_profiles(user) else ""
+    try:
+        queue = reverse("wagtail_network_moderation:index")
+    except NoReverseMatch:  # pragma: no cover - the menu is always registered
+        queue = ""
+    links["queue"] = queue if visibility.can_moderate(user) else ""
+    return links
+
+
+def axis_ticks(peak: int) -> list[int]:
+    """Up to three whole-number ticks for the y-axis: 0, the middle, the top."""
+    return sorted({0, peak // 2, peak}) if peak > 1 else [0, 1]
 
 
 class NetworkSummaryPanel(Component):
@@ -97,15 +135,22 @@ class NetworkSummaryPanel(Component):
         peak = max(
             [1, *(row["members"] for row in series), *(row["connections"] for row in series)]
         )
-        bar_width, gap, height = 14, 6, 80
+        left, top, bar, gap = CHART["left"], CHART["top"], CHART["bar"], CHART["gap"]
+        height = CHART["height"]
+        baseline = top + height
         for index, row in enumerate(series):
-            x = index * (2 * bar_width + gap)
+            x = left + gap // 2 + index * (2 * bar + gap)
             row["x_members"] = x
-            row["x_connections"] = x + bar_width
+            row["x_connections"] = x + bar
+            row["x_label"] = x + bar
             row["h_members"] = round(height * row["members"] / peak)
             row["h_connections"] = round(height * row["connections"] / peak)
-            row["y_members"] = height - row["h_members"]
-            row["y_connections"] = height - row["h_connections"]
+            row["y_members"] = baseline - row["h_members"]
+            row["y_connections"] = baseline - row["h_connections"]
+            # Every other week is labelled: twelve dates do not fit side by side.
+            row["labelled"] = index % 2 == 0
+        ticks = [{"value": t, "y": baseline - round(height * t / peak)} for t in axis_ticks(peak)]
+        chart_width = left + GROWTH_WEEKS * (2 * bar + gap)
         pending_total = endorsements["pending"] + recommendations["pending"] + open_reports
         return {
             "figures": {
@@ -123,11 +168,22 @@ class NetworkSummaryPanel(Component):
                 "total": pending_total,
             },
             "series": series,
-            "chart_width": GROWTH_WEEKS * (2 * bar_width + gap),
-            "chart_height": height,
-            "bar_width": bar_width,
+            "totals": {
+                "members": sum(row["members"] for row in series),
+                "connections": sum(row["connections"] for row in series),
+            },
+            "weeks": GROWTH_WEEKS,
+            "chart": {
+                **CHART,
+                "width": chart_width,
+                "full_height": baseline + CHART["bottom"],
+                "baseline": baseline,
+                "right": chart_width,
+                "ticks": ticks,
+                "label_y": baseline + 14,
+            },
             "names_to_review": member_counts["names_to_review"],
-            "links": {**moderation_links(), "names_to_review": needs_review_url()},
+            "links": links_for(self.request.user),
         }
 
     @staticmethod

@@ -105,6 +105,17 @@ def row_button(label: Any, url: str, icon: str, priority: int, **attrs: str) -> 
     return ListingButton(label, url=url, icon_name=icon, priority=priority, attrs=attrs or None)
 
 
+class UnchangedEditMixin:
+    """An edit view whose save changes nothing (the form, inline formsets included,
+    reads as submitted unchanged) writes nothing: no save, no ``wagtail.edit`` audit
+    entry, while the editor still sees the usual success message."""
+
+    def save_instance(self):
+        if not self.form.has_changed():
+            return self.form.instance
+        return super().save_instance()
+
+
 class NetworkSnippetViewSet(SnippetViewSet):
     """Base for the network's snippet viewsets: scoped listings, export, no copy."""
 
@@ -125,6 +136,12 @@ class NetworkSnippetViewSet(SnippetViewSet):
             f"{self.model.__name__}IndexView",
             (*self.index_view_mixins, ScopedIndexMixin, snippet_views.IndexView),
             {"select_related": self.select_related, **self.index_view_attrs},
+        )
+
+    @cached_property
+    def edit_view_class(self):
+        return type(
+            f"{self.model.__name__}EditView", (UnchangedEditMixin, snippet_views.EditView), {}
         )
 
     @cached_property

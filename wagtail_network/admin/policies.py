@@ -295,25 +295,40 @@ def scoped_relationships(user: Any) -> QuerySet:
 # --------------------------------------------------------------------------
 
 
+def companies_confirming_positions(user: Any) -> QuerySet:
+    """Companies at which the user may confirm positions: those whose page they may
+    edit — as a superuser, through Wagtail *group* page permissions (editors), or
+    as the company's admin — which is what ``services.confirm_position`` asks."""
+    if not visibility.is_authenticated(user):
+        return CompanyPage.objects.none()
+    if user.is_superuser:
+        return CompanyPage.objects.all()
+    paths = Q(pk__in=visibility.administered_companies(user).values("pk"))
+    for row in group_page_permissions(user):
+        if row.permission.codename == "change_page":
+            paths |= Q(path__startswith=row.page.path)
+    return CompanyPage.objects.filter(paths)
+
+
 def can_review_positions(user: Any) -> bool:
-    """Editors/moderators (who see everything) and company admins."""
-    return visibility.sees_everything(user) or is_company_admin(user)
+    """Who gets "Positions to confirm": those who may confirm a position somewhere
+    (moderators, who edit no company page, do not)."""
+    return companies_confirming_positions(user).exists()
 
 
 def positions_to_review(user: Any) -> QuerySet:
     """Positions at company pages that the user may confirm.
 
     Company admins get the positions claimed at the companies they administer
-    (always visible to them, whatever the member's choice); privileged users get
-    every position at a company page.
+    (always visible to them, whatever the member's choice); editors get every
+    position at the companies whose pages they edit.
     """
     if not visibility.is_authenticated(user):
         return Position.objects.none()
-    qs = Position.objects.filter(company__isnull=False)
+    qs = Position.objects.filter(company_id__in=companies_confirming_positions(user).values("pk"))
     if visibility.sees_everything(user):
         return qs
-    mine = visibility.administered_companies(user).values("pk")
-    return visibility.positions_visible_to(user, qs).filter(company_id__in=mine)
+    return visibility.positions_visible_to(user, qs)
 
 
 class PositionReviewPolicy(BasePermissionPolicy):

@@ -1,7 +1,10 @@
 # Everything runs inside .venv, created on first use. Needs only python3, make and git.
 #
 #   make demo           set up, migrate, load the demo network, serve on 127.0.0.1:$PORT (8000)
-#   make test           set up, lint, migration and system checks, the test suite (SQLite)
+#   make test           set up, lint, migration and system checks, the test suite (SQLite);
+#                       leaves out the browser tests (and says so)
+#   make test-browser   the admin browser tests (tests/browser) in /usr/bin/chromium, with
+#                       axe-core from npm (npm ci in tests/browser)
 #   make test-postgres  the test suite on PostgreSQL (127.0.0.1:5432, user postgres), with
 #                       the e-mail login user model (TEST_USER_MODEL=email, tests/testapp)
 #   make wheel          build the distributable wheel into dist/
@@ -20,7 +23,7 @@ DEMO := DJANGO_SETTINGS_MODULE=example_site.settings.demo $(BIN)/python example_
 PYTEST := $(BIN)/pytest --ds=tests.settings
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/wagtail_network
 
-.PHONY: install demo migrate lint check test test-postgres wheel tutorial clean
+.PHONY: install demo migrate lint check test test-postgres test-browser wheel tutorial clean
 
 # Reinstall only when the project's metadata or the example site's requirements change.
 # The plugin's own dependencies come from pyproject.toml; the example site (which
@@ -57,6 +60,16 @@ test: lint check
 # auth.User stays covered by `make test` and the Django 6.1 tox leg.
 test-postgres: $(STAMP)
 	DATABASE_URL=$(POSTGRES_URL) TEST_USER_MODEL=email $(PYTEST) -n auto
+
+# Playwright's client only: the browser is the system's Chromium (never `playwright install`).
+BROWSER_STAMP := $(VENV)/.browser-stamp
+$(BROWSER_STAMP): $(STAMP) tests/browser/package-lock.json
+	$(BIN)/python -m pip install --quiet -e ".[testing,browser]"
+	npm ci --prefix tests/browser --no-audit --no-fund
+	touch $(BROWSER_STAMP)
+
+test-browser: $(BROWSER_STAMP)
+	$(PYTEST) --browser tests/browser
 
 wheel: $(STAMP)
 	$(BIN)/python -m pip wheel . --no-deps -w dist

@@ -6,6 +6,9 @@ what every test module would otherwise look up itself.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 from wagtail.models import Page, Site
 
@@ -22,8 +25,43 @@ def site_root(default_site: Site) -> Page:
     return default_site.root_page.specific
 
 
-def pytest_report_header(config) -> str:
-    """Name the user model in the run's header: CI's legs run on different ones."""
+#: The admin browser tests (tests/browser) need Chromium and axe-core and take
+#: minutes: they run in their own leg (``make test-browser``, ``tox -e browser``),
+#: which passes ``--browser`` (or sets this variable to 1).
+BROWSER_TESTS_ENV = "WAGTAIL_NETWORK_BROWSER_TESTS"
+BROWSER_TESTS_DIR = Path(__file__).parent / "browser"
+BROWSER_TESTS_SKIPPED = "browser tests not run here: make test-browser (or tox -e browser)"
+
+
+def pytest_addoption(parser) -> None:
+    parser.addoption(
+        "--browser",
+        action="store_true",
+        help="Also collect the admin browser tests in tests/browser (Chromium, axe-core).",
+    )
+
+
+def browser_tests_enabled(config) -> bool:
+    return bool(config.getoption("--browser")) or os.environ.get(BROWSER_TESTS_ENV) == "1"
+
+
+def pytest_ignore_collect(collection_path: Path, config) -> bool | None:
+    if collection_path == BROWSER_TESTS_DIR and not browser_tests_enabled(config):
+        return True
+    return None
+
+
+def pytest_report_header(config) -> list[str]:
+    """Name the user model in the run's header: CI's legs run on different ones;
+    and say when the browser tests are left out."""
     from django.conf import settings
 
-    return f"user model: {settings.AUTH_USER_MODEL} (TEST_USER_MODEL=email switches it)"
+    lines = [f"user model: {settings.AUTH_USER_MODEL} (TEST_USER_MODEL=email switches it)"]
+    if not browser_tests_enabled(config):
+        lines.append(BROWSER_TESTS_SKIPPED)
+    return lines
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    if not browser_tests_enabled(config):
+        terminalreporter.write_line(BROWSER_TESTS_SKIPPED)

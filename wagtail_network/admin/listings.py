@@ -88,8 +88,9 @@ class YesNoColumn(BooleanColumn):
     def get_cell_context_data(self, instance, parent_context):
         context = super().get_cell_context_data(instance, parent_context)
         value = context["value"]
+        # None (a nullable field left empty) draws Wagtail's question mark, unnamed.
         context["value_label"] = (
-            _("Unknown") if value is None else self.true_label if value else self.false_label
+            "" if value is None else self.true_label if value else self.false_label
         )
         return context
 

@@ -128,7 +128,7 @@ class EndorsementViewSet(RelationSnippetViewSet):
         "__str__",
         "skill",
         state_column(),
-        YesNoColumn("is_hidden", label=_("Hidden")),
+        YesNoColumn("is_hidden", label=_("Hidden by the recipient")),
         DateColumn("created_at", label=_("Created"), sort_key="created_at"),
     ]
     filterset_class = EndorsementFilterSet
@@ -155,7 +155,7 @@ class RecommendationViewSet(RelationSnippetViewSet):
         "__str__",
         "relationship",
         state_column(),
-        YesNoColumn("is_hidden", label=_("Hidden")),
+        YesNoColumn("is_hidden", label=_("Hidden by the recipient")),
         DateColumn("created_at", label=_("Written"), sort_key="created_at"),
     ]
     filterset_class = RecommendationFilterSet

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.functional import cached_property
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
@@ -299,7 +300,11 @@ class CompanyRelationshipInspectView(ScopedObjectMixin, ReadableValuesMixin, gen
 
 def relationship_state(relationship: CompanyRelationship) -> str:
     """A relationship's state as its listing's tag shows it."""
-    return gettext("Confirmed") if relationship.is_confirmed else gettext("Awaiting confirmation")
+    return (
+        gettext("Confirmed")
+        if relationship.is_confirmed
+        else capfirst(gettext("awaiting confirmation"))
+    )
 
 
 def relationship_confirmed_by(relationship: CompanyRelationship) -> str:
@@ -316,7 +321,7 @@ def relationship_confirmed_by(relationship: CompanyRelationship) -> str:
 
 def position_confirmation(position: Position) -> str:
     """A position's confirmation as its listing's tag shows it."""
-    return gettext("Confirmed") if position.verified_at else gettext("To confirm")
+    return gettext("Confirmed") if position.verified_at else gettext("Pending")
 
 
 class CompanyRelationshipViewSet(ModelViewSet):
@@ -426,7 +431,7 @@ class PositionViewSet(ModelViewSet):
         "start_date",
         StatusTagColumn(
             "verified_at",
-            label=_("Confirmation"),
+            label=_("State"),
             accessor=position_confirmation,
             primary=lambda position: position.verified_at is not None,
             sort_key="verified_at",

@@ -55,8 +55,11 @@ def written() -> dict[str, list]:
         Skill,
     )
     rows = {model.__name__: list(model.objects.order_by("pk").values()) for model in models}
+    # Group memberships, whatever the user model's column is called (user_id on
+    # auth.User, emailuser_id on the e-mail model).
     rows["groups"] = sorted(
-        UserFactory._meta.model.groups.through.objects.values_list("user_id", "group_id")
+        tuple(sorted(row.items()))
+        for row in UserFactory._meta.model.groups.through.objects.values()
     )
     return rows
 

@@ -244,7 +244,7 @@ def _post(port: int, query: str) -> dict:
         data=json.dumps({"query": query}).encode(),
         headers={"Content-Type": "application/json"},
     )
-    with urllib.request.urlopen(request, timeout=10) as response:
+    with urllib.request.urlopen(request, timeout=30) as response:
         return json.loads(response.read())
 
 
@@ -290,7 +290,7 @@ def test_gunicorn_serves_the_production_settings_and_refuses_to_start_uncollecte
         suggestion = _post(port, '{ member(slug: "x") { nam } }')
         assert "Did you mean" not in suggestion["errors"][0]["message"]
         static = f"http://127.0.0.1:{port}/static/graphql_schema/graphiql/graphiql-init.js"
-        with urllib.request.urlopen(static, timeout=10) as response:
+        with urllib.request.urlopen(static, timeout=30) as response:
             assert response.status == 200
     finally:
         server.terminate()

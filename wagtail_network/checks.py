@@ -44,6 +44,12 @@ def _requirements() -> list[tuple[bool, str, str, str]]:
             "Add 'strawberry_django' to INSTALLED_APPS for the GraphQL API.",
             "wagtail_network.E003",
         ),
+        (
+            "django_htmx" in settings.INSTALLED_APPS,
+            "django_htmx is not installed.",
+            "Add 'django_htmx' to INSTALLED_APPS: the member's pages load htmx from it.",
+            "wagtail_network.E015",
+        ),
     ]
 
 

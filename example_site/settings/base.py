@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "django_filters",
     "guardian",
     "strawberry_django",
+    # htmx for the member's in-place actions (served from django-htmx's static files).
+    "django_htmx",
     # Wagtail's page API, served through the network's visibility-aware endpoint.
     "rest_framework",
     "wagtail.api.v2",

@@ -262,6 +262,14 @@ def _unfollow(viewer: Viewer, post: Any) -> str:
     return _("You no longer follow %(name)s.") % {"name": _company_name(post.get("company"))}
 
 
+def _claim(viewer: Viewer, post: Any) -> str:
+    position = services.claim_position(viewer, post.get("company"), post.get("title", ""))
+    name = position.company.title if position is not None else _company_name(post.get("company"))
+    return _("Position at %(name)s claimed; it waits for the company's confirmation.") % {
+        "name": name
+    }
+
+
 #: action → handler (each calls one service function). See docs/how-to/templates.md.
 ACTIONS: dict[str, Handler] = {
     "connect": _connect,
@@ -280,6 +288,7 @@ ACTIONS: dict[str, Handler] = {
     "report": _report,
     "follow": _follow,
     "unfollow": _unfollow,
+    "claim": _claim,
 }
 
 

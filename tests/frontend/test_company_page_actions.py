@@ -139,3 +139,52 @@ class CompanyPageQueryCountTests(TestCase):
         self.assertContains(self.client.get(self.company.url), "13 followers")
         self.assertEqual(small, large, f"{small} queries at 3 rows, {large} at 12")
         print(f"company page with actions: {large} queries")
+
+
+class ClaimActionTests(NetworkScenario):
+    def claim(self, user, company, **data):
+        self.as_user(user)
+        self.client.cookies.pop("messages", None)
+        return self.client.post(
+            reverse("wagtail_network:act", args=["claim"]),
+            {"company": company, "next": "/companies/", **data},
+        )
+
+    def messages_of(self, response) -> list[tuple[str, str]]:
+        from django.contrib.messages import get_messages
+
+        return [(m.level_tag, str(m)) for m in get_messages(response.wsgi_request)]
+
+    def test_i_work_here_claims_a_current_position_waiting_for_confirmation(self):
+        response = self.claim(self.u_frank, self.globex.pk)
+        self.assertEqual(response.status_code, 303)
+        self.assertEqual(
+            self.messages_of(response),
+            [("success", "Position at Globex claimed; it waits for the company's confirmation.")],
+        )
+        position = Position.objects.get(member=self.frank, company=self.globex)
+        self.assertTrue(position.is_current)
+        self.assertIsNone(position.verified_at)
+        html = self.get(self.globex, self.u_frank).content.decode()
+        self.assertIn("Position claimed — waiting for confirmation", html)
+        self.assertNotIn(form("claim"), html)
+
+    def test_claim_with_a_current_position_there_is_refused(self):
+        before = Position.objects.count()
+        response = self.claim(self.u_alice, self.acme.pk)
+        self.assertEqual(self.messages_of(response), [("error", "This already exists.")])
+        self.assertEqual(Position.objects.count(), before)
+
+    def test_claim_at_unpublished_or_malformed_company_is_refused(self):
+        for value in (self.initech.pk, "abc", ""):
+            with self.subTest(value=value):
+                response = self.claim(self.u_frank, value)
+                self.assertEqual(self.messages_of(response), [("error", "Not found.")])
+        self.assertFalse(Position.objects.filter(member=self.frank).exists())
+
+    def test_claim_by_unpublished_profile_is_refused(self):
+        response = self.claim(self.u_drafty, self.globex.pk)
+        self.assertEqual(
+            self.messages_of(response), [("error", "Your profile is not published yet.")]
+        )
+        self.assertFalse(Position.objects.filter(member=self.drafty).exists())

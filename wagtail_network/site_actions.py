@@ -335,6 +335,7 @@ class MemberActions:
     """
 
     status: str = ConnectionStatus.NONE
+    viewer_id: int | None = None
     degree: int | None = None
     mutual_count: int = 0
     live_member: bool = False
@@ -377,7 +378,11 @@ def member_actions(
     status = graph.connection_status(viewer, page)
     live = bool(me.live)
     actions = MemberActions(
-        status=status, degree=degree, mutual_count=mutual_count or 0, live_member=live
+        status=status,
+        viewer_id=me.pk,
+        degree=degree,
+        mutual_count=mutual_count or 0,
+        live_member=live,
     )
     if status == ConnectionStatus.CONNECTED:
         actions.remove = True

@@ -236,7 +236,7 @@ class MemberPageHtmxTests(NetworkScenario):
 
 class MemberPageQueryCountTests(TestCase):
     """The member page with its panel runs the same queries for 3 and for 12
-    connections, skills and endorsements."""
+    connections, skills, endorsements and recommendations (each with its Report form)."""
 
     @classmethod
     def setUpTestData(cls):
@@ -261,6 +261,13 @@ class MemberPageQueryCountTests(TestCase):
             connect(friend, self.viewer)  # a mutual connection
             Endorsement.objects.create(endorser=friend, member=self.member, skill=skill)
             Endorsement.objects.create(endorser=self.viewer, member=self.member, skill=skill)
+            Recommendation.objects.create(
+                author=friend,
+                member=self.member,
+                relationship="same_team",
+                text="Reliable.",
+                state=RecommendationState.PUBLISHED,
+            )
 
     def count(self) -> int:
         self.client.force_login(self.viewer_user)
@@ -278,5 +285,16 @@ class MemberPageQueryCountTests(TestCase):
         response = self.client.get(self.member.url)
         self.assertEqual(len(response.context["skills"]), 12)
         self.assertEqual(response.context["actions"].mutual_count, 12)
+        self.assertEqual(len(response.context["recommendations"]), 12)
         self.assertEqual(small, large, f"{small} queries at 3 rows, {large} at 12")
         print(f"member page with actions: {large} queries")
+
+
+class RecommendationReportTests(NetworkScenario):
+    def test_members_may_report_a_recommendation_they_did_not_write(self):
+        published = Recommendation.objects.get(author=self.bob, member=self.alice)
+        marker = f'name="recommendation" value="{published.pk}"'
+        self.assertContains(self.get(self.alice, self.u_frank), marker)
+        self.assertNotContains(self.get(self.alice, self.u_bob), marker)  # its author
+        self.assertNotContains(self.get(self.alice, self.u_alice), marker)  # its recipient
+        self.assertNotContains(self.get(self.alice), marker)  # visitors

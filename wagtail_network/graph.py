@@ -39,6 +39,7 @@ from .models import (
     ConnectionState,
     ConnectionStatus,
     MemberPage,
+    SuggestionDismissal,
 )
 
 #: Most suggestions ever handed out at once.
@@ -210,6 +211,9 @@ def suggested_members(user: Any, limit: int | None = 10) -> QuerySet:
         .exclude(other_id__in=open_with_me.values("member_high_id"))
         .exclude(other_id__in=Block.objects.filter(blocker_id=me).values("blocked_id"))
         .exclude(other_id__in=Block.objects.filter(blocked_id=me).values("blocker_id"))
+        .exclude(
+            other_id__in=SuggestionDismissal.objects.filter(member_id=me).values("dismissed_id")
+        )
         .filter(other_id__in=visibility.members_visible_to(user).values("pk"))
         .values("other_id")
         .annotate(n=Count("*"))

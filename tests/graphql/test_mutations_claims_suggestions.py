@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from django.test import TestCase
 
-from tests.graphql.mutation_support import build_net, error_codes, gid, mutate
-from wagtail_network.models import Position
+from tests.factories import connect
+from tests.graphql.mutation_support import build_net, error_codes, gid, mutate, post
+from wagtail_network.models import Position, SuggestionDismissal
 
 CLAIM = """mutation($id: ID!, $title: String) {
   claimPosition(input: {companyId: $id, title: $title}) {
@@ -55,3 +56,48 @@ class ClaimPosition(TestCase):
         )
         assert error_codes(missing) == [("NOT_FOUND", "companyId")]
         assert not Position.objects.exists()
+
+
+DISMISS = """mutation($id: ID!) { dismissSuggestion(input: {memberId: $id}) {
+  member { name } errors { code field message } } }"""
+SUGGESTIONS = "{ viewer { suggestions(first: 10) { edges { node { name } } } } }"
+
+
+class DismissSuggestion(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.n = build_net()
+        # alice – bob – eve: eve is suggested to alice.
+        connect(cls.n.bob, cls.n.eve)
+
+    def suggested(self, user):
+        status, body = post(SUGGESTIONS, user=user)
+        assert status == 200 and not body.get("errors"), body
+        return [e["node"]["name"] for e in body["data"]["viewer"]["suggestions"]["edges"]]
+
+    def test_dismiss_suggestion_removes_the_member_from_viewer_suggestions(self):
+        assert "Eve" in self.suggested(self.n.u_alice)
+        payload = mutate(
+            "dismissSuggestion", DISMISS, {"id": gid("Member", self.n.eve.pk)}, user=self.n.u_alice
+        )
+        assert payload == {"member": {"name": "Eve"}, "errors": []}
+        assert "Eve" not in self.suggested(self.n.u_alice)
+        again = mutate(
+            "dismissSuggestion", DISMISS, {"id": gid("Member", self.n.eve.pk)}, user=self.n.u_alice
+        )
+        assert again["errors"] == []
+        assert SuggestionDismissal.objects.count() == 1
+
+    def test_dismiss_suggestion_refusals_write_nothing(self):
+        cases = [
+            (self.n.u_alice, self.n.alice, [("SELF_ACTION", "memberId")]),
+            (self.n.u_alice, self.n.carol, [("NOT_FOUND", "memberId")]),
+            (self.n.u_nobody, self.n.eve, [("NO_PROFILE", None)]),
+            (None, self.n.eve, [("UNAUTHENTICATED", None)]),
+        ]
+        for user, member, expected in cases:
+            payload = mutate(
+                "dismissSuggestion", DISMISS, {"id": gid("Member", member.pk)}, user=user
+            )
+            assert error_codes(payload) == expected, (user, member)
+        assert not SuggestionDismissal.objects.exists()

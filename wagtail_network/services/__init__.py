@@ -93,6 +93,7 @@ from .profiles import (
 from .relations import (
     block_member,
     blocked_members,
+    dismiss_suggestion,
     follow_company,
     unblock_member,
     unfollow_company,
@@ -135,6 +136,7 @@ __all__ = [
     "connection_statuses",
     "degree",
     "degrees",
+    "dismiss_suggestion",
     "delete_endorsement",
     "delete_recommendation",
     "endorse_skill",

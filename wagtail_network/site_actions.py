@@ -270,6 +270,11 @@ def _claim(viewer: Viewer, post: Any) -> str:
     }
 
 
+def _dismiss(viewer: Viewer, post: Any) -> str:
+    dismissal = services.dismiss_suggestion(viewer, post.get("member"))
+    return _("%(name)s will not be suggested to you again.") % {"name": dismissal.dismissed.title}
+
+
 #: action → handler (each calls one service function). See docs/how-to/templates.md.
 ACTIONS: dict[str, Handler] = {
     "connect": _connect,
@@ -289,6 +294,7 @@ ACTIONS: dict[str, Handler] = {
     "follow": _follow,
     "unfollow": _unfollow,
     "claim": _claim,
+    "dismiss": _dismiss,
 }
 
 

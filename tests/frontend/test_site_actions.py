@@ -25,6 +25,7 @@ from wagtail_network.models import (
     Recommendation,
     RecommendationState,
     Report,
+    SuggestionDismissal,
 )
 
 
@@ -64,6 +65,7 @@ class ActionTestCase(NetworkScenario):
                 Block,
                 Report,
                 Follow,
+                SuggestionDismissal,
                 ModelLogEntry,
                 PageLogEntry,
             )
@@ -393,6 +395,25 @@ class BlockReportFollowActionTests(ActionTestCase):
                 self.assert_refused("follow", self.u_frank, "Not found.", company=value)
 
 
+class DismissActionTests(ActionTestCase):
+    def test_dismiss_keeps_the_member_out_of_suggestions(self):
+        response = self.act("dismiss", self.u_carol, member=self.bob.pk)
+        self.assert_success(response, "Bob Tester will not be suggested to you again.")
+        self.assertTrue(
+            SuggestionDismissal.objects.filter(member=self.carol, dismissed=self.bob).exists()
+        )
+        again = self.act("dismiss", self.u_carol, member=self.bob.pk)  # idempotent
+        self.assert_success(again, "Bob Tester will not be suggested to you again.")
+        self.assertEqual(SuggestionDismissal.objects.filter(member=self.carol).count(), 1)
+
+    def test_dismiss_self_blocker_or_malformed_is_refused(self):
+        self.assert_refused(
+            "dismiss", self.u_carol, "You cannot do this to yourself.", member=self.carol.pk
+        )
+        self.assert_refused("dismiss", self.u_alice, "Not found.", member=self.eve.pk)
+        self.assert_refused("dismiss", self.u_alice, "Not found.", member="abc")
+
+
 class BlockedMemberActionTests(ActionTestCase):
     """Eve blocked Alice: whatever Alice posts about Eve reads "not found", as over GraphQL."""
 
@@ -409,6 +430,7 @@ class BlockedMemberActionTests(ActionTestCase):
             "block": {"member": self.eve.pk},
             "unblock": {"member": self.eve.pk},
             "report": {"member": self.eve.pk, "reason": "spam"},
+            "dismiss": {"member": self.eve.pk},
         }
         for action, data in posts.items():
             with self.subTest(action=action):

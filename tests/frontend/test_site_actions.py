@@ -27,6 +27,7 @@ from wagtail_network.models import (
     Report,
     SuggestionDismissal,
 )
+from wagtail_network.site_actions import my_network_url
 
 
 def act_url(action: str) -> str:
@@ -354,7 +355,7 @@ class EndorsementAndRecommendationActionTests(ActionTestCase):
 class BlockReportFollowActionTests(ActionTestCase):
     def test_block_redirects_to_the_blocked_list_of_my_network(self):
         response = self.act("block", self.u_frank, member=self.dave.pk)
-        self.assert_success(response, "You blocked Dave Tester.", url="/#blocked")
+        self.assert_success(response, "You blocked Dave Tester.", url=my_network_url() + "#blocked")
         self.assertTrue(Block.objects.filter(blocker=self.frank, blocked=self.dave).exists())
 
     def test_unblock_lifts_own_block(self):
@@ -496,7 +497,7 @@ class RequestHandlingTests(ActionTestCase):
                     {"company": self.globex.pk, "next": unsafe},
                     secure=True,
                 )
-                self.assertEqual(response["Location"], "/")
+                self.assertEqual(response["Location"], my_network_url())
                 response = self.client.post(
                     act_url("follow"),
                     {"company": self.globex.pk, "next": unsafe},
@@ -512,7 +513,7 @@ class RequestHandlingTests(ActionTestCase):
             {"company": self.globex.pk},
             headers={"referer": "https://evil.example/phish"},
         )
-        self.assertEqual(response["Location"], "/")
+        self.assertEqual(response["Location"], my_network_url())
 
     def test_htmx_request_takes_the_same_path(self):
         headers = {"HX-Request": "true"}
@@ -531,7 +532,7 @@ class RequestHandlingTests(ActionTestCase):
             "block", self.u_frank, headers={"HX-Request": "true"}, member=self.dave.pk
         )
         self.assertEqual(response.status_code, 200)
-        self.assertEqual(response["HX-Redirect"], "/#blocked")
+        self.assertEqual(response["HX-Redirect"], my_network_url() + "#blocked")
 
     def test_htmx_anonymous_post_loads_the_login_page(self):
         response = self.act("connect", None, headers={"HX-Request": "true"}, member=1)

@@ -94,12 +94,18 @@ def network_messages(context: template.Context) -> dict:
     The plugin's pages show their own messages (a host's ``base.html`` may not);
     a host base template that shows messages uses this same tag, so that each
     message appears once whichever template renders first.
+
+    The first call always renders the live region ``<div id="wn-messages"
+    role="status">``, even with no message: htmx swaps the messages of an action
+    into it (``hx-select-oob="#wn-messages:innerHTML"``), and a screen reader
+    announces a change only in a region that was already on the page. Later calls
+    render nothing (``show`` false), so the id stays unique.
     """
     request = context.get("request")
     if request is None or getattr(request, MESSAGES_SHOWN, False):
-        return {"messages": []}
+        return {"messages": [], "show": False}
     setattr(request, MESSAGES_SHOWN, True)
-    return {"messages": list(get_messages(request))}
+    return {"messages": list(get_messages(request)), "show": True}
 
 
 # --------------------------------------------------------------------------

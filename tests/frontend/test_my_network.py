@@ -465,3 +465,77 @@ class EndToEnd(MyNetworkScenario):
         victor_invitation.refresh_from_db()
         assert victor_invitation.state == ConnectionState.PENDING
         assert "Oscar Person" not in section(response.content.decode(), "connections")
+
+
+class EachActionFromMyNetwork(MyNetworkScenario):
+    """Each button of the page does what it says, through the real action endpoint."""
+
+    def click(self, action: str, **match) -> str:
+        """Post the page's form for ``action`` whose fields include ``match``; the page after."""
+        client = Client()
+        client.force_login(self.u_alice)
+        forms = forms_in(client.get(URL).content.decode())
+        form = next(
+            form
+            for form in forms
+            if form["action"] == f"/network/act/{action}/"
+            and all(form.get(key) == str(value) for key, value in match.items())
+        )
+        response = client.post(form["action"], form)
+        assert response.status_code == 303, response
+        return client.get(response["Location"]).content.decode()
+
+    def test_ignore_removes_the_invitation_from_received(self):
+        html = self.click("ignore", member=self.bob.pk)
+        assert "Bob Person" not in section(html, "invitations")
+        assert "Bob Person" not in section(html, "connections")
+
+    def test_withdraw_removes_the_invitation_from_sent(self):
+        html = self.click("withdraw", member=self.dave.pk)
+        assert "Dave Person" not in section(html, "invitations")
+
+    def test_remove_ends_the_connection(self):
+        html = self.click("remove", member=self.grace.pk)
+        assert "Grace Person" not in section(html, "connections")
+
+    def test_connect_from_a_suggestion_sends_an_invitation_with_the_note(self):
+        client = Client()
+        client.force_login(self.u_alice)
+        response = client.post(
+            "/network/act/connect/",
+            {"member": self.heidi.pk, "message": "Frank told me about you", "next": URL},
+        )
+        assert response.status_code == 303
+        html = client.get(URL).content.decode()
+        assert "Heidi Person" not in section(html, "suggestions")
+        sent = section(html, "invitations").split('id="invitations-sent-heading"')[1]
+        assert "Heidi Person" in sent and "Frank told me about you" in sent
+
+    def test_accepting_a_recommendation_answers_it_and_lowers_the_count(self):
+        waiting = Recommendation.objects.get(author=self.frank)
+        html = self.click("respond", recommendation=waiting.pk, response="accept")
+        assert "Frank says Alice is great" not in section(html, "waiting")
+        waiting.refresh_from_db()
+        assert waiting.state == RecommendationState.PUBLISHED
+        assert "1 waiting" in re.search(r'<span id="wn-nav-count".*?</a>', html, re.DOTALL).group(0)
+
+    def test_hiding_a_waiting_recommendation_moves_it_to_the_hidden_ones(self):
+        waiting = Recommendation.objects.get(author=self.frank)
+        html = self.click("respond", recommendation=waiting.pk, response="hide")
+        parts = section(html, "waiting").split('id="waiting-hidden-heading"')
+        assert "Frank says Alice is great" not in parts[0]
+        assert "Frank says Alice is great" in parts[1]
+
+    def test_hiding_an_endorsement_offers_to_show_it_again(self):
+        endorsement = Endorsement.objects.get(endorser=self.frank)
+        html = self.click("hide_endorsement", endorsement=endorsement.pk)
+        waiting = section(html, "waiting")
+        assert "/network/act/unhide_endorsement/" in waiting
+        endorsement.refresh_from_db()
+        assert endorsement.is_hidden
+
+    def test_unfollow_and_unblock_empty_their_lists(self):
+        html = self.click("unfollow", company=self.acme.pk)
+        assert "Acme" not in section(html, "following")
+        html = self.click("unblock", member=self.mallory.pk)
+        assert "Mallory Person" not in section(html, "blocked")

@@ -341,6 +341,16 @@ class Access(TestCase):
         assert "Your profile waits for an editor" in html
         assert '<section id="connections"' in html
 
+    def test_an_unpublished_profile_is_not_offered_accept_which_the_service_refuses(self):
+        inviter = MemberPageFactory(parent=self.directory, title="Inviter")
+        invite(inviter, self.draft)
+        client = Client()
+        client.force_login(self.u_draft)
+        invitations = section(client.get(URL).content.decode(), "invitations")
+        assert "Inviter" in invitations
+        assert "/network/act/ignore/" in invitations
+        assert "/network/act/accept/" not in invitations
+
     def test_the_page_is_never_cached(self):
         client = Client()
         client.force_login(self.no_profile)

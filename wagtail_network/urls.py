@@ -6,11 +6,13 @@ its own URL module, ``graphql_schema.urls``, included next to this one.
 
 from django.urls import path
 
-from . import site_actions, views
+from . import my_network, site_actions, views
 
 app_name = "wagtail_network"
 
 urlpatterns: list = [
+    # The member's network: invitations, connections, suggestions, follows, blocks.
+    path("network/", my_network.my_network, name="my_network"),
     # The member's own account: API tokens, data export, deletion.
     path("network/account/", views.account, name="account"),
     path(

@@ -16,6 +16,7 @@ from tests.factories import (
     SkillFactory,
     UserFactory,
     connect,
+    invite,
     site_root,
 )
 from wagtail_network.models import Connection, Endorsement, Follow
@@ -134,4 +135,19 @@ def test_without_javascript_the_forms_post_and_redirect(browser, people):
     assert page.url == f"{people['url']}/members/ben/"
     assert "Invitation sent to Ben Jones." in page.inner_text("#wn-messages")
     assert page.get_by_role("button", name="Withdraw invitation (Ben Jones)").is_visible()
+    context.close()
+
+
+def test_accept_updates_the_navigation_count_out_of_band(browser, people):
+    invite(people["ben"], people["ann"], message="Hello Ann")
+    context, page, errors = signed_in(browser, people)
+    page.goto(f"{people['url']}/members/ben/")
+    assert "Hello Ann" in page.inner_text("#wn-profile")
+    assert page.locator("#wn-nav-count").get_attribute("hidden") is None
+    page.get_by_role("button", name="Accept (Ben Jones)").click()
+    page.wait_for_selector("text=You are now connected with Ben Jones.")
+    assert page.locator("#wn-nav-count").get_attribute("hidden") is not None
+    assert "1st" in page.inner_text(".wn-relationship")
+    assert focused(page) == "connection"
+    assert own_errors(errors) == []
     context.close()

@@ -86,6 +86,14 @@ def _safe(request: HttpRequest, url: str | None) -> str | None:
     return None
 
 
+def sign_in_url(request: HttpRequest) -> str | None:
+    """The host's login page (``LOGIN_URL``) with ``next`` back to this page, for
+    visitors; ``None`` for signed-in users. Never a URL name the host may not have."""
+    if request.user.is_authenticated:
+        return None
+    return redirect_to_login(request.get_full_path()).url
+
+
 def back_url(request: HttpRequest) -> str:
     """The POSTed ``next`` if safe, else the referer if safe, else My network."""
     return (

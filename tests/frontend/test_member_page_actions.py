@@ -133,6 +133,11 @@ class MemberPanelTests(NetworkScenario):
         self.assertEqual(self.offered(self.alice, None), set())
         self.assertContains(self.get(self.alice), "Sign in to connect")
 
+    def test_sign_in_link_follows_login_url_and_comes_back(self):
+        # The host's LOGIN_URL, never a URL name it may not have.
+        with override_settings(LOGIN_URL="/sign-in/"):
+            self.assertContains(self.get(self.alice), 'href="/sign-in/?next=/members/alice/"')
+
     def test_user_without_profile_gets_no_action_forms(self):
         self.assertEqual(self.offered(self.alice, UserFactory(username="lurker")), set())
 

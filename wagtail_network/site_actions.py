@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -325,12 +326,31 @@ def act(request: HttpRequest, action: str) -> HttpResponse:
         messages.error(request, exc.message)
         return _see_other(back)
     messages.success(request, message)
+    target = back
     if action == "block":
         # The blocker no longer sees the member's page (by the rules); unblocking
         # lives in My network's list of blocked members.
         target = my_network_url() + "#blocked"
-        return HttpResponseClientRedirect(target) if htmx else _see_other(target)
-    return _see_other(back)
+    elif (
+        _hid_the_member(viewer, request.POST.get("member"))
+        and urlsplit(back).path != urlsplit(my_network_url()).path
+    ):
+        # The action took away what let the viewer see the member (a connections-only
+        # profile after a removal, an invitation withdrawn or ignored): their page would
+        # now answer 404, so go where the member's lists are.
+        target = my_network_url()
+    if target != back and htmx:
+        # Another page than the one on screen: htmx would find no region to swap.
+        return HttpResponseClientRedirect(target)
+    return _see_other(target)
+
+
+def _hid_the_member(viewer: Viewer, member: Any) -> bool:
+    """Whether the member named in the form is (now) hidden from the viewer."""
+    pk = limits.bounded_pk(member)
+    if pk is None:
+        return False
+    return not visibility.members_visible_to(viewer).filter(pk=pk).exists()
 
 
 # --------------------------------------------------------------------------

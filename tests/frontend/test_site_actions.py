@@ -554,3 +554,24 @@ class RequestHandlingTests(ActionTestCase):
         response = self.get(self.frank, self.u_dave)
         self.assertContains(response, "Invitation sent")
         self.assertNotContains(response, "ignored")
+
+
+class RedirectAfterHidingTests(ActionTestCase):
+    def test_removing_a_connections_only_member_returns_to_my_network_not_a_404(self):
+        # Carol's profile is for her connections only: once removed, Alice cannot see it.
+        response = self.act("remove", self.u_alice, member=self.carol.pk, next=self.carol.url)
+        self.assert_success(response, "Connection with Carol Tester removed.", url=my_network_url())
+
+    def test_htmx_removal_that_hides_the_page_loads_my_network(self):
+        response = self.act(
+            "remove",
+            self.u_alice,
+            headers={"HX-Request": "true"},
+            member=self.carol.pk,
+            next=self.carol.url,
+        )
+        self.assertEqual(response["HX-Redirect"], my_network_url())
+
+    def test_removing_a_public_member_returns_to_their_page(self):
+        response = self.act("remove", self.u_alice, member=self.bob.pk, next=self.bob.url)
+        self.assert_success(response, "Connection with Bob Tester removed.", url=self.bob.url)

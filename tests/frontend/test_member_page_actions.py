@@ -239,9 +239,9 @@ class MemberPageHtmxTests(NetworkScenario):
         self.assertNotIn("htmx", self.get(self.alice).content.decode())
 
 
-class MemberPageQueryCountTests(TestCase):
-    """The member page with its panel runs the same queries for 3 and for 12
-    connections, skills, endorsements and recommendations (each with its Report form)."""
+class GrowingNetwork(TestCase):
+    """A viewer connected to a member; :meth:`grow` adds skills, connections (each a
+    mutual one), endorsements and recommendations to the member."""
 
     @classmethod
     def setUpTestData(cls):
@@ -274,6 +274,11 @@ class MemberPageQueryCountTests(TestCase):
                 state=RecommendationState.PUBLISHED,
             )
 
+
+class MemberPageQueryCountTests(GrowingNetwork):
+    """The member page with its panel runs the same queries for 3 and for 12
+    connections, skills, endorsements and recommendations (each with its Report form)."""
+
     def count(self) -> int:
         self.client.force_login(self.viewer_user)
         self.client.get(self.member.url)
@@ -303,3 +308,26 @@ class RecommendationReportTests(NetworkScenario):
         self.assertNotContains(self.get(self.alice, self.u_bob), marker)  # its author
         self.assertNotContains(self.get(self.alice, self.u_alice), marker)  # its recipient
         self.assertNotContains(self.get(self.alice), marker)  # visitors
+
+
+class MutualConnectionsQueryCountTests(GrowingNetwork):
+    """The mutual-connections page runs the same queries for 3 and for 12 of them."""
+
+    def count_mutual(self) -> int:
+        url = reverse("wagtail_network:mutual_connections", args=[self.member.pk])
+        self.client.force_login(self.viewer_user)
+        self.client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get(url)
+        self.assertEqual(response.status_code, 200)
+        return len(queries)
+
+    def test_mutual_connections_page_queries_do_not_grow_with_the_list(self):
+        self.grow(3)
+        small = self.count_mutual()
+        self.grow(9)
+        large = self.count_mutual()
+        url = reverse("wagtail_network:mutual_connections", args=[self.member.pk])
+        self.assertEqual(len(self.client.get(url).context["mutual"]), 12)
+        self.assertEqual(small, large, f"{small} queries at 3 rows, {large} at 12")
+        print(f"mutual connections page: {large} queries")

@@ -23,6 +23,7 @@ from ..viewer import Viewer
 from .base import (
     _actor,
     _changed,
+    _check_rate_limit,
     _error,
     _event,
     _is_blocked_either_way,
@@ -97,7 +98,9 @@ def request_connection(user: Any, member: Any, message: str = "") -> Connection:
     connection. Errors: ``SELF_ACTION``, ``NOT_FOUND`` (invisible, missing or
     blocked either way), ``VALIDATION`` (``message`` longer than 500 characters),
     ``ALREADY_CONNECTED``, ``ALREADY_INVITED``, ``COOLDOWN``,
-    ``INVITATION_CAP_REACHED``.
+    ``INVITATION_CAP_REACHED``, ``RATE_LIMITED`` (``RATE_LIMITS["invitations"]``
+    invitations sent in the window already, withdrawn ones included; accepting a
+    crossing invitation is never limited).
     """
     viewer = Viewer.of(user)
     me = _actor(viewer)
@@ -163,6 +166,7 @@ def _request_connection_locked(
         ).exists():
             raise _error(ErrorCode.COOLDOWN)
 
+    _check_rate_limit(viewer, me, "invitations")
     cap = get_setting("INVITATION_CAP")
     if cap is not None:
         open_count = Connection.objects.filter(

@@ -151,6 +151,29 @@ class ConnectionActionTests(ActionTestCase):
             "connect", self.u_frank, "You have too many open invitations.", member=self.dave.pk
         )
 
+    @override_settings(
+        WAGTAIL_NETWORK={"RATE_LIMITS": {"invitations": {"count": 1, "window": 3600}}}
+    )
+    def test_connect_over_the_rate_limit_is_refused_with_the_services_message(self):
+        self.act("connect", self.u_frank, member=self.dave.pk)
+        self.assert_refused(
+            "connect",
+            self.u_frank,
+            "You have done this too often; try again later.",
+            member=self.bob.pk,
+        )
+
+    @override_settings(WAGTAIL_NETWORK={"RATE_LIMITS": {"reports": {"count": 1, "window": 3600}}})
+    def test_report_over_the_rate_limit_is_refused(self):
+        self.act("report", self.u_frank, member=self.dave.pk, reason="spam")
+        self.assert_refused(
+            "report",
+            self.u_frank,
+            "You have done this too often; try again later.",
+            member=self.bob.pk,
+            reason="spam",
+        )
+
     def test_connect_during_cooldown_is_refused(self):
         self.act("connect", self.u_frank, member=self.dave.pk)
         self.act("withdraw", self.u_frank, member=self.dave.pk)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.test import TestCase
 
-from tests.factories import connect
+from tests.factories import PositionFactory, connect
 from tests.graphql.mutation_support import build_net, error_codes, gid, mutate, post
 from wagtail_network.models import Position, SuggestionDismissal
 
@@ -101,3 +101,61 @@ class DismissSuggestion(TestCase):
             )
             assert error_codes(payload) == expected, (user, member)
         assert not SuggestionDismissal.objects.exists()
+
+
+REASONS = """{ viewer { suggestions(first: 10) { edges { node { name
+  suggestionReasons { kind count label company { name } } } } } } }"""
+
+
+class SuggestionReasons(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.n = build_net()
+        for member in (cls.n.alice, cls.n.bob, cls.n.eve, cls.n.dave, cls.n.carol):
+            member.city = member.country = ""
+            member.save()
+        connect(cls.n.bob, cls.n.eve)  # eve: 2nd degree to alice, via bob
+
+    def reasons(self, user):
+        status, body = post(REASONS, user=user)
+        assert status == 200 and not body.get("errors"), body
+        return {
+            e["node"]["name"]: e["node"]["suggestionReasons"]
+            for e in body["data"]["viewer"]["suggestions"]["edges"]
+        }
+
+    def test_viewer_suggestions_carry_their_reasons(self):
+        PositionFactory(member=self.n.alice, company=self.n.acme, is_current=True)
+        PositionFactory(member=self.n.eve, company=self.n.acme, is_current=False)
+        assert self.reasons(self.n.u_alice) == {
+            "Eve": [
+                {
+                    "kind": "MUTUAL_CONNECTIONS",
+                    "count": 1,
+                    "label": "1 mutual connection",
+                    "company": None,
+                },
+                {
+                    "kind": "COMPANY",
+                    "count": None,
+                    "label": "Both worked at Acme",
+                    "company": {"name": "Acme"},
+                },
+            ]
+        }
+
+    def test_a_hidden_position_never_makes_a_company_reason_over_graphql(self):
+        self.n.eve.positions_visibility = "only_me"
+        self.n.eve.save()
+        PositionFactory(member=self.n.alice, company=self.n.acme, is_current=True)
+        PositionFactory(member=self.n.eve, company=self.n.acme, is_current=True)
+        kinds = [r["kind"] for r in self.reasons(self.n.u_alice)["Eve"]]
+        assert kinds == ["MUTUAL_CONNECTIONS"]
+
+    def test_suggestion_reasons_are_empty_for_a_member_not_suggested(self):
+        status, body = post(
+            "query($id: ID!) { node(id: $id) { ... on Member { suggestionReasons { kind } } } }",
+            {"id": gid("Member", self.n.bob.pk)},
+            user=self.n.u_alice,
+        )
+        assert status == 200 and body["data"]["node"] == {"suggestionReasons": []}, body

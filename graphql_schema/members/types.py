@@ -58,10 +58,10 @@ from .expressions import (
     sees_field,
     visible_connection_count_expression,
 )
+from .suggestions import SuggestionReasonType
 
 if TYPE_CHECKING:
     from ..companies.types import CompanyType
-    from ..network.types import SuggestionReasonType
 
     # Endorsements point at members (endorsements.types imports this module), so
     # the reverse references are resolved by strawberry from the module path
@@ -70,9 +70,6 @@ if TYPE_CHECKING:
     RecommendationType = Any
 
 CompanyRef = Annotated["CompanyType", strawberry.lazy("graphql_schema.companies.types")]
-SuggestionReasonRef = Annotated[
-    "SuggestionReasonType", strawberry.lazy("graphql_schema.network.types")
-]
 EndorsementRef = Annotated["EndorsementType", strawberry.lazy("graphql_schema.endorsements.types")]
 RecommendationRef = Annotated[
     "RecommendationType", strawberry.lazy("graphql_schema.endorsements.types")
@@ -286,8 +283,7 @@ class MemberType(PkNode):
         "viewer's suggestions (`viewer.suggestions`). Computed once per request for all of "
         "them, from what the viewer may see.",
     )
-    def suggestion_reasons(self, info: Info) -> list[SuggestionReasonRef]:
-        from ..network.types import SuggestionReasonType
+    def suggestion_reasons(self, info: Info) -> list[SuggestionReasonType]:
 
         reasons = suggestion_reasons(viewer_of(info)).get(self.pk, [])  # type: ignore[attr-defined]
         return [SuggestionReasonType.of(reason) for reason in reasons]

@@ -48,3 +48,23 @@ def test_every_moment_falls_in_the_window_ending_now() -> None:
     moments += [e.created_at for e in network.endorsements]
     moments += [f.created_at for f in network.follows]
     assert all(NOW - dt.timedelta(days=183) <= m <= NOW for m in moments)
+
+
+def test_at_the_default_size_the_demo_members_meet_a_former_colleague_with_no_mutual() -> None:
+    """The "both worked at" suggestion stands on its own: nobody in common."""
+    network = plan_network(members=420, companies=48, seed=2026, now=NOW)
+    neighbours: dict[int, set[int]] = {}
+    for c in network.connections:
+        if c.state == "accepted":
+            neighbours.setdefault(c.requester, set()).add(c.recipient)
+            neighbours.setdefault(c.recipient, set()).add(c.requester)
+    roles = {network.members[member].role for member, _ in network.former_colleagues}
+    assert roles == {"anna", "bram"}
+    for member, colleague in network.former_colleagues:
+        current = next(p for p in network.members[member].positions if p.is_current)
+        assert colleague not in neighbours.get(member, set())
+        assert not neighbours.get(member, set()) & neighbours.get(colleague, set())
+        assert any(
+            p.company == current.company and not p.is_current
+            for p in network.members[colleague].positions
+        )

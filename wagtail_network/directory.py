@@ -345,7 +345,10 @@ def company_directory_context(request: HttpRequest, page: CompanyIndexPage) -> d
 
 
 def company_page_context(request: HttpRequest, page: CompanyPage) -> dict[str, Any]:
-    """Context of a company profile: visible current employees, followers, relationships."""
+    """Context of a company profile: visible current employees, followers, relationships,
+    and what the signed-in member may do here (``actions``)."""
+    from .site_actions import company_actions
+
     user = _user(request)
     positions_here = visibility.positions_visible_to(
         user, Position.objects.filter(company=page, is_current=True)
@@ -385,6 +388,7 @@ def company_page_context(request: HttpRequest, page: CompanyPage) -> dict[str, A
         ],
         "specialities": list(page.specialities.all()),
         "can_edit": visibility.can_edit_company(user, page),
+        "actions": company_actions(user, page),
     }
 
 
@@ -394,20 +398,8 @@ def company_page_context(request: HttpRequest, page: CompanyPage) -> dict[str, A
 
 
 def _preview_skills_and_positions(user: Any, page: MemberPage) -> tuple[list, list]:
-    """Skills (with live endorsement counts) and positions of an unsaved page in preview."""
+    """Skills (the caller attaches endorsements) and positions of an unsaved page in preview."""
     skills = list(page.skills.all())
-    counts = dict(
-        _live_endorsements(user)
-        .filter(member_id=page.pk, skill_id__in=[skill.pk for skill in skills])
-        .order_by()
-        .values("skill_id")
-        .annotate(n=Count("pk"))
-        .values_list("skill_id", "n")
-    )
-    for skill in skills:
-        skill.endorsement_count = counts.get(skill.pk, 0)
-    skills.sort(key=lambda skill: (-skill.endorsement_count, skill.name))
-
     positions = list(page.positions.all())
     for position in positions:
         position.company_visible = position.company_id is not None
@@ -419,6 +411,43 @@ def _preview_skills_and_positions(user: Any, page: MemberPage) -> tuple[list, li
         )
     )
     return skills, positions
+
+
+#: Endorsers named under a skill before "and N more".
+ENDORSERS_SHOWN = 3
+
+
+def _attach_endorsements(user: Any, page: MemberPage, skills: list[Skill]) -> None:
+    """Give each skill ``endorsement_count``, ``endorsers`` (the first few, as the
+    viewer may see them) and ``endorsed_by_viewer``; sort the skills by count.
+
+    One query for all skills: the endorsements of this member the viewer may see
+    (:func:`visibility.endorsements_visible_to`, endorsers joined). Counts and names
+    are the public figures (live, not hidden), as GraphQL's ``endorsementCount``;
+    ``endorsed_by_viewer`` is the viewer's own endorsement in any state.
+    """
+    me = visibility.viewer_member_id(user)
+    by_skill: dict[int, list[Endorsement]] = {}
+    mine: set[int] = set()
+    if page.pk is not None and skills:
+        rows = (
+            visibility.endorsements_visible_to(user, Endorsement.objects.filter(member_id=page.pk))
+            .filter(skill_id__in=[skill.pk for skill in skills])
+            .select_related("endorser")
+            .order_by("-created_at", "pk")
+        )
+        for endorsement in rows:
+            if me is not None and endorsement.endorser_id == me:
+                mine.add(endorsement.skill_id)
+            if endorsement.state == EndorsementState.LIVE and not endorsement.is_hidden:
+                by_skill.setdefault(endorsement.skill_id, []).append(endorsement)
+    for skill in skills:
+        given = by_skill.get(skill.pk, [])
+        skill.endorsement_count = len(given)
+        skill.endorsers = [endorsement.endorser for endorsement in given[:ENDORSERS_SHOWN]]
+        skill.more_endorsers = max(0, len(given) - ENDORSERS_SHOWN)
+        skill.endorsed_by_viewer = skill.pk in mine
+    skills.sort(key=lambda skill: (-skill.endorsement_count, skill.name))
 
 
 def member_page_context(request: HttpRequest, page: MemberPage) -> dict[str, Any]:
@@ -436,14 +465,7 @@ def member_page_context(request: HttpRequest, page: MemberPage) -> dict[str, Any
         # preview must show the unsaved form content, which lives in memory.
         skills, positions = _preview_skills_and_positions(user, page)
     else:
-        skills = list(
-            page.skills.annotate(
-                endorsement_count=count_subquery(
-                    _live_endorsements(user).filter(member_id=page.pk, skill_id=OuterRef("pk")),
-                    "skill_id",
-                )
-            ).order_by("-endorsement_count", "name")
-        )
+        skills = list(page.skills.order_by("name"))
         # positions_visible_to covers both the member's choice and the company admins'
         # right to see positions claimed at their company.
         positions = list(
@@ -452,6 +474,7 @@ def member_page_context(request: HttpRequest, page: MemberPage) -> dict[str, Any
             .annotate(company_visible=_visible_companies_q(user))
             .order_by("-is_current", F("start_date").desc(nulls_last=True), "sort_order")
         )
+    _attach_endorsements(user, page, skills)
 
     connections: list[MemberPage] = []
     connection_count = None
@@ -467,10 +490,14 @@ def member_page_context(request: HttpRequest, page: MemberPage) -> dict[str, Any
     mutual_count = None
     connected = False
     degree = None
+    actions = None
     if me is not None and not is_self:
         mutual_count = visibility.mutual_connections(user, page).count()
         degree = graph.degree(user, page)
         connected = degree == 1
+        from .site_actions import member_actions
+
+        actions = member_actions(user, page, degree=degree, mutual_count=mutual_count)
 
     recommendations = list(
         visibility.recommendations_visible_to(
@@ -486,6 +513,7 @@ def member_page_context(request: HttpRequest, page: MemberPage) -> dict[str, Any
 
     return {
         "is_self": is_self,
+        "actions": actions,
         "connected": connected,
         "degree": degree,
         "mutual_count": mutual_count,

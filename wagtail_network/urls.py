@@ -6,16 +6,26 @@ its own URL module, ``graphql_schema.urls``, included next to this one.
 
 from django.urls import path
 
-from . import views
+from . import my_network, site_actions, views
 
 app_name = "wagtail_network"
 
 urlpatterns: list = [
+    # The member's network: invitations, connections, suggestions, follows, blocks.
+    path("network/", my_network.my_network, name="my_network"),
     # The member's own account: API tokens, data export, deletion.
     path("network/account/", views.account, name="account"),
     path(
         "network/account/export/<str:token>/",
         views.export_download,
         name="export_download",
+    ),
+    # Every action a member takes from the site's pages: one POST endpoint
+    # (wagtail_network.site_actions.ACTIONS), each action one service call.
+    path("network/act/<slug:action>/", site_actions.act, name="act"),
+    path(
+        "network/mutual/<int:member_id>/",
+        site_actions.mutual_connections,
+        name="mutual_connections",
     ),
 ]

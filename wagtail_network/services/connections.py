@@ -45,6 +45,38 @@ MESSAGE_MAX_LENGTH = limits.MESSAGE_MAX_LENGTH
 OPEN_INVITATION_STATES = (ConnectionState.PENDING, ConnectionState.IGNORED)
 
 
+def in_cooldown(me_pk: int, target_pk: int) -> bool:
+    """Whether ``me_pk`` withdrew an invitation to ``target_pk`` too recently to invite
+    again (``WITHDRAWAL_COOLDOWN_DAYS``). The one test of the rule: the service
+    refuses with ``COOLDOWN`` on it, and the pages ask it to offer no Connect button."""
+    cooldown_days = int(get_setting("WITHDRAWAL_COOLDOWN_DAYS") or 0)
+    if cooldown_days <= 0:
+        return False
+    since = timezone.now() - timedelta(days=cooldown_days)
+    return Connection.objects.filter(
+        requester_id=me_pk,
+        recipient_id=target_pk,
+        state=ConnectionState.WITHDRAWN,
+        ended_at__gt=since,
+        # Only the inviter's own withdrawal starts a cool-down: an invitation
+        # ended by the other member's block does not hold its sender back.
+        events__state=ConnectionState.WITHDRAWN,
+        events__actor_id=me_pk,
+    ).exists()
+
+
+def invitation_cap_reached(me_pk: int) -> bool:
+    """Whether ``me_pk`` has as many open invitations as ``INVITATION_CAP`` allows
+    (the service's ``INVITATION_CAP_REACHED``; the pages ask the same question)."""
+    cap = get_setting("INVITATION_CAP")
+    if cap is None:
+        return False
+    open_count = Connection.objects.filter(
+        requester_id=me_pk, state__in=OPEN_INVITATION_STATES
+    ).count()
+    return open_count >= int(cap)
+
+
 def _accept(user: Any, me: MemberPage, connection: Connection, *, collapsed: bool = False):
     """Turn a live invitation addressed to ``me`` into an accepted connection."""
     viewer = Viewer.of(user)
@@ -148,28 +180,10 @@ def _request_connection_locked(
         _changed(viewer)
         return result
 
-    cooldown_days = int(get_setting("WITHDRAWAL_COOLDOWN_DAYS") or 0)
-    if cooldown_days > 0:
-        since = timezone.now() - timedelta(days=cooldown_days)
-        if Connection.objects.filter(
-            requester_id=me.pk,
-            recipient_id=target.pk,
-            state=ConnectionState.WITHDRAWN,
-            ended_at__gt=since,
-            # Only the inviter's own withdrawal starts a cool-down: an invitation
-            # ended by the other member's block does not hold its sender back.
-            events__state=ConnectionState.WITHDRAWN,
-            events__actor_id=me.pk,
-        ).exists():
-            raise _error(ErrorCode.COOLDOWN)
-
-    cap = get_setting("INVITATION_CAP")
-    if cap is not None:
-        open_count = Connection.objects.filter(
-            requester_id=me.pk, state__in=OPEN_INVITATION_STATES
-        ).count()
-        if open_count >= int(cap):
-            raise _error(ErrorCode.INVITATION_CAP_REACHED)
+    if in_cooldown(me.pk, target.pk):
+        raise _error(ErrorCode.COOLDOWN)
+    if invitation_cap_reached(me.pk):
+        raise _error(ErrorCode.INVITATION_CAP_REACHED)
 
     low, high = _ordered(me.pk, target.pk)
     with transaction.atomic():

@@ -94,12 +94,18 @@ def network_messages(context: template.Context) -> dict:
     The plugin's pages show their own messages (a host's ``base.html`` may not);
     a host base template that shows messages uses this same tag, so that each
     message appears once whichever template renders first.
+
+    The first call always renders the live region ``<div id="wn-messages"
+    role="status">``, even with no message: htmx swaps the messages of an action
+    into it (``hx-select-oob="#wn-messages:innerHTML"``), and a screen reader
+    announces a change only in a region that was already on the page. Later calls
+    render nothing (``show`` false), so the id stays unique.
     """
     request = context.get("request")
     if request is None or getattr(request, MESSAGES_SHOWN, False):
-        return {"messages": []}
+        return {"messages": [], "show": False}
     setattr(request, MESSAGES_SHOWN, True)
-    return {"messages": list(get_messages(request))}
+    return {"messages": list(get_messages(request)), "show": True}
 
 
 # --------------------------------------------------------------------------
@@ -148,3 +154,55 @@ def network_date(context: template.Context, value, format_name: str = "SHORT_DAT
         value = timezone.localtime(value)
     pattern = formats.get_format(format_name, lang=visitor_format_locale(context.get("request")))
     return dateformat.format(value, pattern)
+
+
+# --------------------------------------------------------------------------
+# My network: the navigation link and its count
+# --------------------------------------------------------------------------
+
+
+@register.simple_tag(takes_context=True)
+def network_waiting_count(context: template.Context) -> int:
+    """How many things wait for the signed-in member's answer: invitations still
+    pending (not ignored) plus recommendations waiting for them (not hidden).
+
+    ``{% network_waiting_count as n %}``. One SQL query for a signed-in user, none
+    for an anonymous visitor, and one per request however often it is used
+    (kept on the request). See :func:`wagtail_network.my_network.waiting_count`.
+    """
+    from ..my_network import waiting_count_for_request
+
+    request = context.get("request")
+    if request is None:
+        user = context.get("user")
+        if user is None or not getattr(user, "is_authenticated", False):
+            return 0
+        return waiting_count_for_request(None, user)
+    return waiting_count_for_request(request)
+
+
+@register.inclusion_tag("wagtail_network/includes/my_network_link.html", takes_context=True)
+def my_network_link(context: template.Context) -> dict:
+    """The "My network" link with the waiting count, for a site's navigation.
+
+    ``{% my_network_link %}``: renders nothing for anonymous visitors. The count's
+    element (``id="wn-nav-count"``) is always there, empty when nothing waits, so
+    that the member's actions can update it in place (htmx out-of-band swap).
+    """
+    request = context.get("request")
+    user = getattr(request, "user", None) if request is not None else context.get("user")
+    signed_in = bool(user is not None and user.is_authenticated)
+    url = ""
+    if signed_in:
+        from django.urls import NoReverseMatch, reverse
+
+        try:
+            url = reverse("wagtail_network:my_network")
+        except NoReverseMatch:  # the host has not included wagtail_network.urls
+            signed_in = False
+    return {
+        "signed_in": signed_in,
+        "url": url,
+        "current": bool(signed_in and request is not None and request.path == url),
+        "count": network_waiting_count(context) if signed_in else 0,
+    }

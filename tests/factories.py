@@ -148,3 +148,18 @@ def connect(a: m.MemberPage, b: m.MemberPage) -> m.Connection:
         ]
     )
     return connection
+
+
+def invite(a: m.MemberPage, b: m.MemberPage, message: str = "", **kwargs) -> m.Connection:
+    """An open invitation from ``a`` to ``b`` (``state=m.ConnectionState.IGNORED`` for
+    one that ``b`` ignored), as the service writes it."""
+    low, high = sorted([a, b], key=lambda p: p.pk)
+    return m.Connection.objects.create(
+        member_low=low,
+        member_high=high,
+        requester=a,
+        recipient=b,
+        state=kwargs.pop("state", m.ConnectionState.PENDING),
+        message=message,
+        **kwargs,
+    )

@@ -131,7 +131,42 @@ def _check_settings_dict():
                     id="wagtail_network.E007",
                 )
             )
+    errors.extend(_check_rate_limits(raw.get("RATE_LIMITS", {})))
     return errors
+
+
+def _check_rate_limits(value: Any) -> list[checks.CheckMessage]:
+    """E016 unless ``RATE_LIMITS`` maps known kinds to ``None`` or
+    ``{"count": n >= 0, "window": seconds > 0}``: a typo must not silently leave
+    a kind unlimited, nor a malformed entry fail the first invitation."""
+    from .conf import RATE_LIMIT_KINDS
+
+    def is_int(v: Any, low: int) -> bool:
+        return isinstance(v, int) and not isinstance(v, bool) and v >= low
+
+    def well_formed(entry: Any) -> bool:
+        return entry is None or (
+            isinstance(entry, dict)
+            and set(entry) == {"count", "window"}
+            and is_int(entry["count"], 0)
+            and is_int(entry["window"], 1)
+        )
+
+    if value is None:
+        return []
+    if isinstance(value, dict) and all(
+        kind in RATE_LIMIT_KINDS and well_formed(entry) for kind, entry in value.items()
+    ):
+        return []
+    return [
+        checks.Error(
+            "WAGTAIL_NETWORK['RATE_LIMITS'] maps "
+            + ", ".join(RATE_LIMIT_KINDS)
+            + ' to None or {"count": <integer >= 0>, "window": <seconds >= 1>}.',
+            hint="Leave a kind out to keep its default; None switches its limit off.",
+            id="wagtail_network.E016",
+        )
+    ]
 
 
 # --- URL wiring -------------------------------------------------------------------

@@ -12,6 +12,17 @@ from typing import Any, Literal, TypedDict
 from django.conf import settings
 
 
+class RateLimit(TypedDict):
+    #: Most actions of the kind a member may take within ``window``.
+    count: int
+    #: The window, in seconds, counted back from now.
+    window: int
+
+
+#: The kinds of action :data:`NetworkSettings.RATE_LIMITS` limits.
+RATE_LIMIT_KINDS = ("invitations", "recommendations", "reports")
+
+
 class NetworkSettings(TypedDict, total=False):
     #: Maximum number of open (pending) invitations a member may have sent.
     INVITATION_CAP: int
@@ -71,7 +82,13 @@ class NetworkSettings(TypedDict, total=False):
     #: Seconds an uploaded CSV file waits between the import's preview and its
     #: confirmation; older uploads can no longer be confirmed and are deleted.
     IMPORT_UPLOAD_MAX_AGE: int
+    #: Per member and kind ("invitations", "recommendations", "reports"): at most
+    #: ``count`` actions within the last ``window`` seconds, else ``RATE_LIMITED``.
+    #: Kinds left out keep their default; ``None`` switches a kind's limit off.
+    RATE_LIMITS: dict[str, RateLimit | None]
 
+
+DAY = 24 * 60 * 60
 
 DEFAULTS: NetworkSettings = {
     "INVITATION_CAP": 100,
@@ -111,6 +128,13 @@ DEFAULTS: NetworkSettings = {
     "EXPORT_LINK_MAX_AGE": 3600,
     "ACCOUNT_DELETION_DEACTIVATES_USER": True,
     "IMPORT_UPLOAD_MAX_AGE": 3600,
+    # A day's window: what a person does in a busy day (an event, a team's
+    # recommendations, a spam wave to report) passes, a script does not.
+    "RATE_LIMITS": {
+        "invitations": {"count": 50, "window": DAY},
+        "recommendations": {"count": 10, "window": DAY},
+        "reports": {"count": 20, "window": DAY},
+    },
 }
 
 
@@ -119,6 +143,16 @@ def get_settings() -> NetworkSettings:
     merged: dict[str, Any] = dict(DEFAULTS)
     merged.update(getattr(settings, "WAGTAIL_NETWORK", None) or {})
     return merged  # type: ignore[return-value]
+
+
+def rate_limit(kind: str) -> RateLimit | None:
+    """The limit of one kind of action (:data:`RATE_LIMIT_KINDS`), read now: the
+    site's own entry for the kind, else the default; ``None`` when switched off."""
+    site = getattr(settings, "WAGTAIL_NETWORK", None) or {}
+    limits = site.get("RATE_LIMITS") or {}
+    if kind in limits:
+        return limits[kind]
+    return DEFAULTS["RATE_LIMITS"][kind]
 
 
 def get_setting(name: str) -> Any:

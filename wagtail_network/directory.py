@@ -347,7 +347,7 @@ def company_directory_context(request: HttpRequest, page: CompanyIndexPage) -> d
 def company_page_context(request: HttpRequest, page: CompanyPage) -> dict[str, Any]:
     """Context of a company profile: visible current employees, followers, relationships,
     and what the signed-in member may do here (``actions``)."""
-    from .site_actions import company_actions
+    from .site_actions import company_actions, sign_in_url
 
     user = _user(request)
     positions_here = visibility.positions_visible_to(
@@ -389,6 +389,7 @@ def company_page_context(request: HttpRequest, page: CompanyPage) -> dict[str, A
         "specialities": list(page.specialities.all()),
         "can_edit": visibility.can_edit_company(user, page),
         "actions": company_actions(user, page),
+        "sign_in_url": sign_in_url(request),
     }
 
 
@@ -451,7 +452,10 @@ def _attach_endorsements(user: Any, page: MemberPage, skills: list[Skill]) -> No
 
 
 def member_page_context(request: HttpRequest, page: MemberPage) -> dict[str, Any]:
-    """Context of a member profile, holding only what the viewer may see."""
+    """Context of a member profile, holding only what the viewer may see, and what
+    the signed-in viewer may do about this member (``actions``)."""
+    from .site_actions import sign_in_url
+
     user = _user(request)
     me = visibility.viewer_member(user)
     is_self = me is not None and me.pk == page.pk
@@ -514,6 +518,7 @@ def member_page_context(request: HttpRequest, page: MemberPage) -> dict[str, Any
     return {
         "is_self": is_self,
         "actions": actions,
+        "sign_in_url": sign_in_url(request),
         "connected": connected,
         "degree": degree,
         "mutual_count": mutual_count,

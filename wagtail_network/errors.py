@@ -32,6 +32,7 @@ class ErrorCode(enum.StrEnum):
     ALREADY_EXISTS = "ALREADY_EXISTS"
     CONFIRMATION_REQUIRED = "CONFIRMATION_REQUIRED"
     THROTTLED = "THROTTLED"
+    RATE_LIMITED = "RATE_LIMITED"
 
 
 DEFAULT_MESSAGES = {
@@ -52,6 +53,7 @@ DEFAULT_MESSAGES = {
     ErrorCode.ALREADY_EXISTS: _("This already exists."),
     ErrorCode.CONFIRMATION_REQUIRED: _("Confirm with your password."),
     ErrorCode.THROTTLED: _("Too many requests; try again later."),
+    ErrorCode.RATE_LIMITED: _("You have done this too often; try again later."),
 }
 
 

@@ -14,6 +14,7 @@ connections and suggestion counts, which do, use only edges visible to the viewe
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import (
@@ -28,18 +29,26 @@ from django.db.models import (
     Value,
     When,
 )
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from . import visibility
 from .filters import CandidateRank
 from .models import (
     LIVE_CONNECTION_STATES,
     Block,
+    CompanyPage,
     Connection,
     ConnectionEdge,
     ConnectionState,
     ConnectionStatus,
+    MemberInterest,
     MemberPage,
+    OpenTo,
+    Position,
+    SuggestionDismissal,
 )
+from .viewer import Viewer
 
 #: Most suggestions ever handed out at once.
 SUGGESTION_CAP = 100
@@ -210,6 +219,9 @@ def suggested_members(user: Any, limit: int | None = 10) -> QuerySet:
         .exclude(other_id__in=open_with_me.values("member_high_id"))
         .exclude(other_id__in=Block.objects.filter(blocker_id=me).values("blocked_id"))
         .exclude(other_id__in=Block.objects.filter(blocked_id=me).values("blocker_id"))
+        .exclude(
+            other_id__in=SuggestionDismissal.objects.filter(member_id=me).values("dismissed_id")
+        )
         .filter(other_id__in=visibility.members_visible_to(user).values("pk"))
         .values("other_id")
         .annotate(n=Count("*"))
@@ -235,7 +247,405 @@ def suggested_members(user: Any, limit: int | None = 10) -> QuerySet:
     )
 
 
+# --------------------------------------------------------------------------
+# Suggestions with reasons ("people you may know")
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SuggestionReason:
+    """Why a member is suggested, ready to show."""
+
+    #: "mutual_connections", "company", "skills", "interests", "industry",
+    #: "location" or "open_to" (:data:`REASON_KINDS`).
+    kind: str
+    #: How many (mutual connections, shared skills or interests); None otherwise.
+    count: int | None
+    #: Translated, e.g. "12 mutual connections", "Both worked at Acme".
+    label: str
+    #: The shared company (kind "company").
+    company: CompanyPage | None = None
+
+
+@dataclass
+class Suggestion:
+    """A member the viewer may know, with the reasons, strongest first."""
+
+    member: MemberPage
+    mutual_count: int
+    reasons: list[SuggestionReason] = field(default_factory=list)
+
+
+#: Reason kinds, in the order reasons of equal weight are listed.
+REASON_KINDS = (
+    "mutual_connections",
+    "company",
+    "skills",
+    "interests",
+    "industry",
+    "location",
+    "open_to",
+)
+
+#: What each reason adds to a candidate's rank (per unit for counted kinds):
+#: mutual connections weigh most, then a company shared (now, or at some time),
+#: then each shared skill, then the rest. Counted kinds are capped at
+#: :data:`COUNT_CAP` units, so that many shared skills never outweigh a mutual
+#: connection plus a shared company.
+WEIGHTS = {
+    "mutual_connections": 100,
+    "company_current": 60,
+    "company": 40,
+    "skills": 12,
+    "interests": 6,
+    "industry": 8,
+    "location": 8,
+    "open_to": 4,
+}
+COUNT_CAP = 5
+
+#: Candidates taken from each source before ranking: the ranking then runs over at
+#: most this many members per source, whatever the size of the network.
+SOURCE_CAP = SUGGESTION_CAP
+
+
+def _open_to_label(choice: str) -> str:
+    labels = {
+        OpenTo.HIRING: _("Also hiring"),
+        OpenTo.NEW_JOB: _("Also open to a new job"),
+        OpenTo.PARTNERSHIPS: _("Also open to partnerships"),
+        OpenTo.MENTORING: _("Also open to mentoring"),
+        OpenTo.ADVICE: _("Also open to giving advice"),
+    }
+    return str(labels[OpenTo(choice)])
+
+
+def _excluded_from_suggestions(user: Any, me: int) -> Q:
+    """Members never suggested to ``me``, as a condition on member pks: themself,
+    connections, open invitations either way, blocks either way, dismissed, members
+    without an account (nobody could answer an invitation), and whoever the viewer
+    may not see. Apply with ``pk__in=MemberPage.objects.filter(<this>)``."""
+    open_with_me = Connection.objects.filter(state__in=LIVE_CONNECTION_STATES).filter(
+        Q(member_low_id=me) | Q(member_high_id=me)
+    )
+    return (
+        Q(pk=me)
+        | Q(pk__in=ConnectionEdge.objects.filter(member_id=me).values("other_id"))
+        | Q(pk__in=open_with_me.values("member_low_id"))
+        | Q(pk__in=open_with_me.values("member_high_id"))
+        | Q(pk__in=Block.objects.filter(blocker_id=me).values("blocked_id"))
+        | Q(pk__in=Block.objects.filter(blocked_id=me).values("blocker_id"))
+        | Q(pk__in=SuggestionDismissal.objects.filter(member_id=me).values("dismissed_id"))
+        | Q(user__isnull=True)
+    )
+
+
+def _candidates(user: Any, me: int) -> QuerySet:
+    """Members that may be suggested to ``me`` (a queryset to take pks from)."""
+    return (
+        visibility.members_visible_to(user)
+        .exclude(_excluded_from_suggestions(user, me))
+        .values("pk")
+    )
+
+
+def _mutual_counts(user: Any, me: int, among: Iterable[int] | None, cap: int) -> dict[int, int]:
+    """Mutual connections over edges visible to the viewer, per candidate: the
+    top ``cap`` 2nd-degree members (``among=None``), or those of ``among``.
+
+    One aggregate over the edges *from the viewer's connections* (an index range
+    per connection), never a scan of the whole graph."""
+    mine = ConnectionEdge.objects.filter(member_id=me).values("other_id")
+    friends = visibility.members_visible_to(user).filter(pk__in=mine)
+    open_lists = friends.filter(visibility.field_visible_q(user, "connections")).values("pk")
+    closed_lists = friends.exclude(visibility.field_visible_q(user, "connections")).values("pk")
+    # An edge k–x is visible when k's list is, or else when x's list is.
+    via = Q(member_id__in=open_lists) | Q(
+        member_id__in=closed_lists,
+        other_id__in=visibility.members_with_visible_connections(user).values("pk"),
+    )
+    edges = ConnectionEdge.objects.filter(via)
+    if among is not None:
+        edges = edges.filter(other_id__in=list(among))
+    else:
+        edges = edges.filter(other_id__in=_candidates(user, me))
+    ranked = edges.values("other_id").annotate(n=Count("*")).order_by("-n", "other_id")[:cap]
+    return {row["other_id"]: row["n"] for row in ranked}
+
+
+def _my_companies(user: Any, me: int) -> dict[int, bool]:
+    """Companies the viewer holds a position at (company id → current), among
+    companies the viewer may see."""
+    rows = Position.objects.filter(
+        member_id=me,
+        company_id__in=visibility.companies_visible_to(user).values("pk"),
+    ).values_list("company_id", "is_current")
+    companies: dict[int, bool] = {}
+    for company_id, current in rows:
+        companies[company_id] = companies.get(company_id, False) or current
+    return companies
+
+
+def _ranked_suggestions(user: Any, limit: int) -> list[tuple[int, int, list[SuggestionReason]]]:
+    """``(member pk, mutual count, reasons)`` of the top ``limit`` suggestions, in a
+    constant number of queries: one per source of candidates (each capped at
+    :data:`SOURCE_CAP` in SQL), then one per kind of fact about the candidates."""
+    viewer = Viewer.of(user)
+    me = visibility.viewer_member_id(viewer)
+    if me is None or limit <= 0:
+        return []
+    mine = (
+        MemberPage.objects.filter(pk=me)
+        .values(
+            "industry_id", "industry__name", "city", "country", *MemberPage.OPEN_TO_FIELDS.values()
+        )
+        .first()
+    )
+    if mine is None:
+        return []
+    my_skills = list(
+        MemberPage.skills.through.objects.filter(memberpage_id=me).values_list(
+            "skill_id", flat=True
+        )
+    )
+    my_interests = list(
+        MemberInterest.objects.filter(content_object_id=me).values_list("tag_id", flat=True)
+    )
+    my_companies = _my_companies(viewer, me)
+    my_open_to = [c for c, attr in MemberPage.OPEN_TO_FIELDS.items() if mine[attr]]
+    city, country = (mine["city"] or "").strip(), (mine["country"] or "").strip()
+    candidates = _candidates(viewer, me)
+    visible_positions = visibility.positions_visible_to(viewer)
+
+    # Sources: each a capped list of candidate pks.
+    pool: set[int] = set(_mutual_counts(viewer, me, None, SOURCE_CAP))
+    if my_companies:
+        pool.update(
+            visible_positions.filter(company_id__in=list(my_companies), member_id__in=candidates)
+            .order_by("member_id")
+            .values_list("member_id", flat=True)
+            .distinct()[:SOURCE_CAP]
+        )
+    if my_skills:
+        pool.update(
+            MemberPage.skills.through.objects.filter(
+                skill_id__in=my_skills, memberpage_id__in=candidates
+            )
+            .values("memberpage_id")
+            .annotate(n=Count("*"))
+            .order_by("-n", "memberpage_id")
+            .values_list("memberpage_id", flat=True)[:SOURCE_CAP]
+        )
+    if my_interests:
+        pool.update(
+            MemberInterest.objects.filter(tag_id__in=my_interests, content_object_id__in=candidates)
+            .values("content_object_id")
+            .annotate(n=Count("*"))
+            .order_by("-n", "content_object_id")
+            .values_list("content_object_id", flat=True)[:SOURCE_CAP]
+        )
+    weak = Q()
+    if mine["industry_id"]:
+        weak |= Q(industry_id=mine["industry_id"])
+    if city:
+        weak |= Q(city__iexact=city, country__iexact=country)
+    for attr in (MemberPage.OPEN_TO_FIELDS[c] for c in my_open_to):
+        weak |= Q(**{attr: True})
+    if weak != Q():
+        pool.update(
+            MemberPage.objects.filter(weak, pk__in=candidates)
+            .order_by("-last_published_at", "pk")
+            .values_list("pk", flat=True)[:SOURCE_CAP]
+        )
+    if not pool:
+        return []
+    ids = sorted(pool)
+
+    # Facts about the pool, one query each.
+    mutual = _mutual_counts(viewer, me, ids, len(ids))
+    shared_skills = (
+        dict(
+            MemberPage.skills.through.objects.filter(memberpage_id__in=ids, skill_id__in=my_skills)
+            .values("memberpage_id")
+            .annotate(n=Count("*"))
+            .values_list("memberpage_id", "n")
+        )
+        if my_skills
+        else {}
+    )
+    shared_interests = (
+        dict(
+            MemberInterest.objects.filter(content_object_id__in=ids, tag_id__in=my_interests)
+            .values("content_object_id")
+            .annotate(n=Count("*"))
+            .values_list("content_object_id", "n")
+        )
+        if my_interests
+        else {}
+    )
+    shared_company: dict[int, tuple[int, bool]] = {}
+    if my_companies:
+        for member_id, company_id, current in visible_positions.filter(
+            member_id__in=ids, company_id__in=list(my_companies)
+        ).values_list("member_id", "company_id", "is_current"):
+            both_now = bool(current and my_companies[company_id])
+            best = shared_company.get(member_id)
+            if best is None or (both_now and not best[1]):
+                shared_company[member_id] = (company_id, both_now)
+    attributes = {
+        row["pk"]: row
+        for row in MemberPage.objects.filter(pk__in=ids).values(
+            "pk", "industry_id", "city", "country", *MemberPage.OPEN_TO_FIELDS.values()
+        )
+    }
+    companies = (
+        {
+            c.pk: c
+            for c in CompanyPage.objects.filter(
+                pk__in={cid for cid, _now in shared_company.values()}
+            )
+        }
+        if shared_company
+        else {}
+    )
+
+    ranked = []
+    for pk in ids:
+        reasons: list[tuple[int, SuggestionReason]] = []
+        n = mutual.get(pk, 0)
+        if n:
+            label = ngettext("%(count)d mutual connection", "%(count)d mutual connections", n)
+            reasons.append(
+                (
+                    WEIGHTS["mutual_connections"] * min(n, COUNT_CAP),
+                    SuggestionReason("mutual_connections", n, label % {"count": n}),
+                )
+            )
+        if pk in shared_company:
+            company_id, both_now = shared_company[pk]
+            company = companies[company_id]
+            label = (
+                _("Both work at %(company)s") if both_now else _("Both worked at %(company)s")
+            ) % {"company": company.title}
+            weight = WEIGHTS["company_current" if both_now else "company"]
+            reasons.append((weight, SuggestionReason("company", None, label, company)))
+        n = shared_skills.get(pk, 0)
+        if n:
+            label = ngettext("Shares %(count)d skill", "Shares %(count)d skills", n)
+            reason = SuggestionReason("skills", n, label % {"count": n})
+            reasons.append((WEIGHTS["skills"] * min(n, COUNT_CAP), reason))
+        n = shared_interests.get(pk, 0)
+        if n:
+            label = ngettext("Shares %(count)d interest", "Shares %(count)d interests", n)
+            reason = SuggestionReason("interests", n, label % {"count": n})
+            reasons.append((WEIGHTS["interests"] * min(n, COUNT_CAP), reason))
+        row = attributes.get(pk)
+        if row is None:
+            continue
+        if mine["industry_id"] and row["industry_id"] == mine["industry_id"]:
+            label = _("Same industry: %(industry)s") % {"industry": mine["industry__name"]}
+            reasons.append((WEIGHTS["industry"], SuggestionReason("industry", None, label)))
+        if (
+            city
+            and (row["city"] or "").strip().casefold() == city.casefold()
+            and ((row["country"] or "").strip().casefold() == country.casefold())
+        ):
+            label = _("Also in %(city)s") % {"city": (row["city"] or "").strip()}
+            reasons.append((WEIGHTS["location"], SuggestionReason("location", None, label)))
+        common = [c for c in my_open_to if row[MemberPage.OPEN_TO_FIELDS[c]]]
+        if common:
+            reason = SuggestionReason("open_to", len(common), _open_to_label(common[0]))
+            reasons.append((WEIGHTS["open_to"], reason))
+        if not reasons:
+            continue
+        reasons.sort(key=lambda item: (-item[0], REASON_KINDS.index(item[1].kind)))
+        score = sum(weight for weight, _reason in reasons)
+        ranked.append((score, pk, mutual.get(pk, 0), [r for _w, r in reasons]))
+    ranked.sort(key=lambda item: (-item[0], item[1]))
+    return [(pk, n, reasons) for _score, pk, n, reasons in ranked[:limit]]
+
+
+def suggestions(user: Any, limit: int = 10) -> list[Suggestion]:
+    """People the viewer may know, with the reasons for each, best first.
+
+    Candidates are 2nd-degree members (mutual connections over edges the viewer
+    may see) and members who share with the viewer a company (current or past;
+    only positions the viewer may see, on both sides), skills, interests, the
+    industry, the place (city and country) or an "open to"; never the viewer,
+    their connections, anyone with an open invitation either way, anyone blocked
+    either way, anyone the viewer dismissed (:func:`~wagtail_network.services.dismiss_suggestion`),
+    profiles without an account, or anyone the viewer may not see.
+
+    Ranked by :data:`WEIGHTS` (mutual connections first, then a shared company,
+    then shared skills …); each suggestion has at least one reason, strongest
+    first. ``limit`` is capped at :data:`SUGGESTION_CAP`. A constant number of
+    queries whatever the size of the network: each source of candidates is capped
+    in SQL (:data:`SOURCE_CAP`), and the facts about the candidates are read in
+    one query per kind. Members come with their photo and its renditions.
+    """
+    viewer = Viewer.of(user)
+    cap = max(0, min(int(limit), SUGGESTION_CAP))
+    ranked = _ranked_suggestions(viewer, cap)
+    if not ranked:
+        return []
+    members = {
+        m.pk: m
+        for m in MemberPage.objects.filter(pk__in=[pk for pk, _n, _r in ranked])
+        .select_related("photo", "industry")
+        .prefetch_related("photo__renditions")
+    }
+    return [
+        Suggestion(member=members[pk], mutual_count=n, reasons=reasons)
+        for pk, n, reasons in ranked
+        if pk in members
+    ]
+
+
+def suggestion_reasons(user: Any) -> dict[int, list[SuggestionReason]]:
+    """The reasons of each of the viewer's suggestions (up to :data:`SUGGESTION_CAP`),
+    by member pk; computed once per viewer until it is refreshed (GraphQL's
+    ``Member.suggestionReasons`` reads it for every member of a page)."""
+    viewer = Viewer.of(user)
+    return viewer.fact(
+        "wagtail_network.suggestion_reasons",
+        lambda: {pk: reasons for pk, _n, reasons in _ranked_suggestions(viewer, SUGGESTION_CAP)},
+    )
+
+
+def suggested_members_ranked(user: Any, limit: int | None = None) -> QuerySet:
+    """The members of :func:`suggestions` as a queryset in rank order, each with
+    ``mutual_count`` (for callers that page a queryset, e.g. a Relay connection)."""
+    viewer = Viewer.of(user)
+    cap = SUGGESTION_CAP if limit is None else max(0, min(int(limit), SUGGESTION_CAP))
+    ranked = _ranked_suggestions(viewer, cap)
+    if not ranked:
+        return MemberPage.objects.none()
+    # Keep the reasons for Member.suggestionReasons in the same request.
+    viewer._facts.setdefault(
+        "wagtail_network.suggestion_reasons", {pk: reasons for pk, _n, reasons in ranked}
+    )
+    order = [pk for pk, _n, _r in ranked]
+    return (
+        visibility.members_visible_to(viewer)
+        .filter(pk__in=order)
+        .annotate(
+            mutual_count=Case(
+                *[When(pk=pk, then=Value(n)) for pk, n, _r in ranked],
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by(CandidateRank(order).asc(nulls_last=True), "pk")
+    )
+
+
 __all__ = [
+    "REASON_KINDS",
+    "Suggestion",
+    "SuggestionReason",
+    "suggested_members_ranked",
+    "suggestion_reasons",
+    "suggestions",
     "connection_status",
     "connection_status_expression",
     "connection_statuses",

@@ -40,6 +40,10 @@ ACTIONS: dict[str, tuple[Any, Any]] = {
     "wagtail_network.unblock": (_("Unblock member"), _("Member unblocked")),
     "wagtail_network.follow": (_("Follow company"), _("Company followed")),
     "wagtail_network.unfollow": (_("Unfollow company"), _("Company unfollowed")),
+    "wagtail_network.suggestion.dismiss": (
+        _("Dismiss suggestion"),
+        _("Suggested member dismissed"),
+    ),
     # Endorsements
     "wagtail_network.endorsement.create": (_("Endorse skill"), _("Skill endorsed")),
     "wagtail_network.endorsement.withdraw": (

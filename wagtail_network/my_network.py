@@ -86,9 +86,10 @@ def waiting_count(user: Any) -> int:
     anonymous visitor; a signed-in user without a profile reads 0 from that same
     statement. The rows counted are the ones My network lists under
     "Invitations received" and "Waiting for your answer"; the page applies the
-    full visibility rules on top, so in a rare case (an inviter's profile moved
-    into a private section of the site) the count may be one higher than the list
-    until that invitation is answered elsewhere.
+    full visibility rules on top, which one statement without the viewer's facts
+    cannot: in rare cases (an inviter's profile moved into a private section of the
+    site; a recommendation whose author's profile the member can no longer see,
+    say after the connection was removed) the count is higher than the lists.
     """
     viewer = Viewer.of(user)
     if not viewer.is_authenticated:

@@ -6,7 +6,8 @@
   served by :func:`wagtail_network.views.export_download`.
 * :func:`delete_account` erases the member page with its revisions, photo and
   renditions, search-index entries, connections, invitations, endorsements and
-  recommendations given and received, follows and blocks; keeps reports and audit
+  recommendations given and received, follows, blocks and dismissed suggestions
+  (either side); keeps reports and audit
   entries only with personal data removed; sends
   :data:`wagtail_network.signals.member_account_deleted`; and, unless
   ``ACCOUNT_DELETION_DEACTIVATES_USER`` is off, deactivates the host site's user
@@ -44,6 +45,7 @@ from .models import (
     MemberPage,
     Recommendation,
     Report,
+    SuggestionDismissal,
 )
 from .signals import member_account_deleted
 from .sites import absolute_url
@@ -244,6 +246,9 @@ def export_member_data(user: Any = None, *, member: MemberPage | None = None) ->
         related_ids.update((a, b))
     related_ids.update(Block.objects.filter(blocker_id=me).values_list("blocked_id", flat=True))
     related_ids.update(
+        SuggestionDismissal.objects.filter(member_id=me).values_list("dismissed_id", flat=True)
+    )
+    related_ids.update(
         Report.objects.filter(reporter_id=me, target_member__isnull=False).values_list(
             "target_member_id", flat=True
         )
@@ -302,6 +307,12 @@ def export_member_data(user: Any = None, *, member: MemberPage | None = None) ->
     archive["blocks"] = [
         {"member": _member_ref(b.blocked_id, names), "since": _iso(b.created_at)}
         for b in Block.objects.filter(blocker_id=me)
+    ]
+    # Only the member's own dismissals: who dismissed them is others' data (and
+    # never told to anyone).
+    archive["dismissed_suggestions"] = [
+        {"member": _member_ref(d.dismissed_id, names), "since": _iso(d.created_at)}
+        for d in SuggestionDismissal.objects.filter(member_id=me).order_by("created_at", "pk")
     ]
     archive["reports_made"] = [
         {
@@ -399,6 +410,7 @@ PARTY_FIELDS: dict[type[models.Model], tuple[str, ...]] = {
     Recommendation: ("author", "member"),
     Follow: ("member",),
     Block: ("blocker", "blocked"),
+    SuggestionDismissal: ("member", "dismissed"),
     Report: ("reporter", "target_member"),
 }
 
@@ -520,6 +532,7 @@ def _erase_member(member: MemberPage, actor: Any) -> dict[str, Any]:
     Recommendation.objects.filter(Q(author_id=me) | Q(member_id=me)).delete()
     Follow.objects.filter(member_id=me).delete()
     Block.objects.filter(Q(blocker_id=me) | Q(blocked_id=me)).delete()
+    SuggestionDismissal.objects.filter(Q(member_id=me) | Q(dismissed_id=me)).delete()
     # Reports about the member go with them; reports they made stay for the
     # moderators, without the reporter or the free-text details.
     Report.objects.filter(reporter_id=me).update(reporter=None, details="")

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -84,6 +85,14 @@ def _safe(request: HttpRequest, url: str | None) -> str | None:
     ):
         return url
     return None
+
+
+def sign_in_url(request: HttpRequest) -> str | None:
+    """The host's login page (``LOGIN_URL``) with ``next`` back to this page, for
+    visitors; ``None`` for signed-in users. Never a URL name the host may not have."""
+    if request.user.is_authenticated:
+        return None
+    return redirect_to_login(request.get_full_path()).url
 
 
 def back_url(request: HttpRequest) -> str:
@@ -262,6 +271,19 @@ def _unfollow(viewer: Viewer, post: Any) -> str:
     return _("You no longer follow %(name)s.") % {"name": _company_name(post.get("company"))}
 
 
+def _claim(viewer: Viewer, post: Any) -> str:
+    position = services.claim_position(viewer, post.get("company"), post.get("title", ""))
+    name = position.company.title if position is not None else _company_name(post.get("company"))
+    return _("Position at %(name)s claimed; it waits for the company's confirmation.") % {
+        "name": name
+    }
+
+
+def _dismiss(viewer: Viewer, post: Any) -> str:
+    dismissal = services.dismiss_suggestion(viewer, post.get("member"))
+    return _("%(name)s will not be suggested to you again.") % {"name": dismissal.dismissed.title}
+
+
 #: action → handler (each calls one service function). See docs/how-to/templates.md.
 ACTIONS: dict[str, Handler] = {
     "connect": _connect,
@@ -280,6 +302,8 @@ ACTIONS: dict[str, Handler] = {
     "report": _report,
     "follow": _follow,
     "unfollow": _unfollow,
+    "claim": _claim,
+    "dismiss": _dismiss,
 }
 
 
@@ -302,12 +326,31 @@ def act(request: HttpRequest, action: str) -> HttpResponse:
         messages.error(request, exc.message)
         return _see_other(back)
     messages.success(request, message)
+    target = back
     if action == "block":
         # The blocker no longer sees the member's page (by the rules); unblocking
         # lives in My network's list of blocked members.
         target = my_network_url() + "#blocked"
-        return HttpResponseClientRedirect(target) if htmx else _see_other(target)
-    return _see_other(back)
+    elif (
+        _hid_the_member(viewer, request.POST.get("member"))
+        and urlsplit(back).path != urlsplit(my_network_url()).path
+    ):
+        # The action took away what let the viewer see the member (a connections-only
+        # profile after a removal, an invitation withdrawn or ignored): their page would
+        # now answer 404, so go where the member's lists are.
+        target = my_network_url()
+    if target != back and htmx:
+        # Another page than the one on screen: htmx would find no region to swap.
+        return HttpResponseClientRedirect(target)
+    return _see_other(target)
+
+
+def _hid_the_member(viewer: Viewer, member: Any) -> bool:
+    """Whether the member named in the form is (now) hidden from the viewer."""
+    pk = limits.bounded_pk(member)
+    if pk is None:
+        return False
+    return not visibility.members_visible_to(viewer).filter(pk=pk).exists()
 
 
 # --------------------------------------------------------------------------
@@ -326,6 +369,7 @@ class MemberActions:
     """
 
     status: str = ConnectionStatus.NONE
+    viewer_id: int | None = None
     degree: int | None = None
     mutual_count: int = 0
     live_member: bool = False
@@ -368,7 +412,11 @@ def member_actions(
     status = graph.connection_status(viewer, page)
     live = bool(me.live)
     actions = MemberActions(
-        status=status, degree=degree, mutual_count=mutual_count or 0, live_member=live
+        status=status,
+        viewer_id=me.pk,
+        degree=degree,
+        mutual_count=mutual_count or 0,
+        live_member=live,
     )
     if status == ConnectionStatus.CONNECTED:
         actions.remove = True

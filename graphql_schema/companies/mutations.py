@@ -1,4 +1,5 @@
-"""``updateCompany`` and ``confirmPosition``: what a company's admins change."""
+"""``updateCompany`` and ``confirmPosition``: what a company's admins change; and
+``claimPosition``, a member's one-click "I work here" that those admins confirm."""
 
 from __future__ import annotations
 
@@ -75,6 +76,27 @@ class ConfirmPositionPayload:
     errors: list[MutationError] = errors_field()
 
 
+@strawberry.input(
+    description="Say that you work at a company: a current position on your profile, "
+    "unconfirmed until one of the company's admins confirms it."
+)
+class ClaimPositionInput:
+    company_id: strawberry.ID = strawberry.field(description="Global ID of the company.")
+    title: str | None = strawberry.field(
+        default=None,
+        description='Your job title (empty or left out: "Employee", which you can change '
+        "in your profile). At most 200 characters.",
+    )
+
+
+@strawberry.type(description="The position you claimed.")
+class ClaimPositionPayload:
+    position: PositionType | None = strawberry.field(
+        default=None, description="The new position (read `verified`: false until confirmed)."
+    )
+    errors: list[MutationError] = errors_field()
+
+
 COMPANY_SCALARS = (
     "name",
     "tagline",
@@ -130,6 +152,22 @@ class CompanyMutations:
             position = services.unverify_position(user, pk)
         visible = visibility.positions_visible_to(user, Position.objects.filter(pk=position.pk))
         return ConfirmPositionPayload(position=visible.first())
+
+    @performed_mutation(
+        ClaimPositionInput,
+        ClaimPositionPayload,
+        'Claim a current position at a company ("I work here"), through the same rules '
+        "as the positions in `updateMyProfile`; the company's admins confirm it with "
+        "`confirmPosition`. Your profile must be published. Errors: UNAUTHENTICATED, "
+        "NO_PROFILE, NOT_FOUND (companyId), ALREADY_EXISTS (you already list a current "
+        "position there), VALIDATION (title; positions: you list the most allowed).",
+    )
+    @staticmethod
+    def claim_position(user, input):
+        pk = decode_id(input.company_id, "Company", "companyId")
+        position = services.claim_position(user, pk, title=input.title or "")
+        visible = visibility.positions_visible_to(user, Position.objects.filter(pk=position.pk))
+        return ClaimPositionPayload(position=visible.first())
 
 
 __all__ = ["CompanyMutations", "company_fields"]

@@ -22,7 +22,11 @@ from strawberry.types import Info
 from wagtail.rich_text import expand_db_html
 
 from wagtail_network import visibility
-from wagtail_network.graph import connection_status_expression, degree_expression
+from wagtail_network.graph import (
+    connection_status_expression,
+    degree_expression,
+    suggestion_reasons,
+)
 from wagtail_network.models import (
     Education,
     Endorsement,
@@ -57,6 +61,7 @@ from .expressions import (
 
 if TYPE_CHECKING:
     from ..companies.types import CompanyType
+    from ..network.types import SuggestionReasonType
 
     # Endorsements point at members (endorsements.types imports this module), so
     # the reverse references are resolved by strawberry from the module path
@@ -65,6 +70,9 @@ if TYPE_CHECKING:
     RecommendationType = Any
 
 CompanyRef = Annotated["CompanyType", strawberry.lazy("graphql_schema.companies.types")]
+SuggestionReasonRef = Annotated[
+    "SuggestionReasonType", strawberry.lazy("graphql_schema.network.types")
+]
 EndorsementRef = Annotated["EndorsementType", strawberry.lazy("graphql_schema.endorsements.types")]
 RecommendationRef = Annotated[
     "RecommendationType", strawberry.lazy("graphql_schema.endorsements.types")
@@ -271,6 +279,18 @@ class MemberType(PkNode):
         if not visibility.sees_owner_state(viewer_of(info), self.pk):  # type: ignore[attr-defined]
             return None
         return self.name_needs_review  # type: ignore[attr-defined]
+
+    @strawberry_django.field(
+        description="Why the viewer may know this member, strongest first (mutual "
+        "connections, a shared company, skills …): empty unless the member is one of the "
+        "viewer's suggestions (`viewer.suggestions`). Computed once per request for all of "
+        "them, from what the viewer may see.",
+    )
+    def suggestion_reasons(self, info: Info) -> list[SuggestionReasonRef]:
+        from ..network.types import SuggestionReasonType
+
+        reasons = suggestion_reasons(viewer_of(info)).get(self.pk, [])  # type: ignore[attr-defined]
+        return [SuggestionReasonType.of(reason) for reason in reasons]
 
     @strawberry_django.field(
         only=["contact_email", "email_visibility"],

@@ -1,4 +1,5 @@
-"""Connection lifecycle, blocks and follows: the mutations on the viewer's network."""
+"""Connection lifecycle, blocks, dismissed suggestions and follows: the mutations on
+the viewer's network."""
 
 from __future__ import annotations
 
@@ -183,6 +184,11 @@ class NetworkMutations:
         "unblock_member",
         "Lift your block of a member. Nothing the block removed comes back. "
         "Errors: NOT_FOUND (you have not blocked them).",
+    )
+    dismiss_suggestion = _member_mutation(
+        "dismiss_suggestion",
+        "Never suggest this member to you again (`viewer.suggestions`); idempotent, and "
+        "they are never told. Errors: NOT_FOUND, SELF_ACTION, NO_PROFILE, UNAUTHENTICATED.",
     )
     follow_company = _company_mutation(
         "follow_company", "Follow a company (idempotent). Errors: NOT_FOUND."

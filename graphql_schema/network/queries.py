@@ -10,7 +10,7 @@ from strawberry.types import Info
 from strawberry_django.optimizer import optimize
 
 from wagtail_network import services, visibility
-from wagtail_network.graph import suggested_members
+from wagtail_network.graph import suggested_members_ranked
 from wagtail_network.models import Block, MemberPage
 
 from ..base.connection import NetworkConnection, network_connection
@@ -67,12 +67,15 @@ class ViewerType:
 
     @network_connection(
         NetworkConnection[MemberRef],
-        description="People the viewer may know: 2nd-degree members, most mutual connections "
-        "(over edges the viewer may know of) first.",
+        description="People the viewer may know, best first (at most 100): 2nd-degree members "
+        "(mutual connections over edges the viewer may know of) and members who share a "
+        "company, skills, interests, the industry, the place or an open-to with the viewer; "
+        "read each one's `suggestionReasons`. Never connections, open invitations, blocked "
+        "or dismissed members (`dismissSuggestion`).",
     )
     def suggestions(self, info: Info) -> Iterable[MemberRef]:
         # At most 100 (graph.SUGGESTION_CAP), unsliced: the connection pages and counts.
-        return suggested_members(viewer_of(info), limit=None)  # type: ignore[return-value]
+        return suggested_members_ranked(viewer_of(info), limit=None)  # type: ignore[return-value]
 
     @network_connection(
         NetworkConnection[CompanyRef],

@@ -1,4 +1,5 @@
-"""The viewer's own network: the ``Invitation`` and ``BlockedMember`` types.
+"""The viewer's own network: the ``Invitation``, ``BlockedMember`` and
+``SuggestionReason`` types.
 
 These are private to the viewer: an invitation is a node only for its two
 members, a block only for the blocker. An ignored invitation reads ``PENDING`` to
@@ -17,16 +18,65 @@ from django.db.models import Q, QuerySet
 from strawberry import relay
 from strawberry.types import Info
 
-from wagtail_network import services, visibility
+from wagtail_network import graph, services, visibility
 from wagtail_network.models import Block, Connection, ConnectionState
 
 from ..base.context import viewer_of
 from ..base.fields import PkNode, visible_fk
 
 if TYPE_CHECKING:
+    from ..companies.types import CompanyType
     from ..members.types import MemberType
 
 MemberRef = Annotated["MemberType", strawberry.lazy("graphql_schema.members.types")]
+CompanyRef = Annotated["CompanyType", strawberry.lazy("graphql_schema.companies.types")]
+
+
+@strawberry.enum(
+    name="SuggestionReasonKind", description="What a suggested member shares with you."
+)
+class SuggestionReasonKindEnum(enum.Enum):
+    MUTUAL_CONNECTIONS = strawberry.enum_value(
+        "mutual_connections", description="Connections you both have (`count`)."
+    )
+    COMPANY = strawberry.enum_value(
+        "company", description="A company you both work or worked at (`company`)."
+    )
+    SKILLS = strawberry.enum_value("skills", description="Skills you both list (`count`).")
+    INTERESTS = strawberry.enum_value("interests", description="Interests you both list (`count`).")
+    INDUSTRY = strawberry.enum_value("industry", description="The same industry.")
+    LOCATION = strawberry.enum_value("location", description="The same city and country.")
+    OPEN_TO = strawberry.enum_value(
+        "open_to", description="Open to the same things (`count`: how many)."
+    )
+
+
+@strawberry.type(
+    name="SuggestionReason",
+    description="Why a member is suggested to you, from what you may see of both profiles.",
+)
+class SuggestionReasonType:
+    kind: SuggestionReasonKindEnum = strawberry.field(description="What you share.")
+    count: int | None = strawberry.field(
+        description="How many (mutual connections, shared skills or interests, open-to "
+        "choices); null for the other kinds."
+    )
+    label: str = strawberry.field(
+        description='Ready to show, translated: "12 mutual connections", "Both worked at '
+        'Acme", "Shares 3 skills".'
+    )
+    company: CompanyRef | None = strawberry.field(
+        description="The shared company (kind COMPANY), as you may see it."
+    )
+
+    @classmethod
+    def of(cls, reason: graph.SuggestionReason) -> SuggestionReasonType:
+        return cls(
+            kind=SuggestionReasonKindEnum(reason.kind),
+            count=reason.count,
+            label=reason.label,
+            company=reason.company,  # type: ignore[arg-type]
+        )
 
 
 @strawberry.enum(

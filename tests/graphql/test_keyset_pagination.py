@@ -102,6 +102,8 @@ class KeysetPaginationTests(TestCase):
     @classmethod
     def member(cls, title: str, **kwargs: Any) -> MemberPage:
         slug = title.lower().replace(" ", "-")
+        # With an account: profiles without one are never suggested.
+        kwargs.setdefault("user", UserFactory(username=f"u-{slug}"))
         return MemberPageFactory(parent=cls.directory, title=title, slug=slug, **kwargs)
 
     def gql(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:

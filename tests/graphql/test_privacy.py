@@ -29,6 +29,7 @@ from wagtail_network.models import (
     MemberPage,
     Recommendation,
     Report,
+    SuggestionDismissal,
 )
 from wagtail_network.signals import member_account_deleted
 
@@ -48,6 +49,8 @@ def populate(n) -> None:
     services.follow_company(n.u_alice, n.acme.pk)
     services.report_content(n.u_alice, member=n.eve.pk, reason="spam", details="Alice says spam")
     services.update_my_profile(n.u_alice, headline="Revised headline")
+    services.dismiss_suggestion(n.u_alice, n.eve.pk)
+    services.dismiss_suggestion(n.u_eve, n.alice.pk)
 
 
 def download(url: str, client: Client, **headers):
@@ -91,6 +94,9 @@ class Export(TestCase):
         assert data["follows"][0]["company"]["name"] == "Acme"
         assert data["blocks"][0]["member"]["name"] == "Dave"
         assert data["reports_made"][0]["target"]["name"] == "Eve"
+        # Her own dismissals only: that Eve dismissed her is Eve's data.
+        assert [d["member"]["name"] for d in data["dismissed_suggestions"]] == ["Eve"]
+        assert data["dismissed_suggestions"][0]["since"]
 
     def test_export_never_discloses_an_ignore_to_the_inviter(self):
         services.ignore_connection(self.n.u_eve, self.n.alice.pk)
@@ -240,6 +246,8 @@ class Delete(TestCase):
         assert not Recommendation.objects.filter(member=me).exists()
         assert not Follow.objects.filter(member=me).exists()
         assert not Block.objects.filter(blocker=me).exists()
+        assert not SuggestionDismissal.objects.filter(member=me).exists()
+        assert not SuggestionDismissal.objects.filter(dismissed=me).exists()
         # The report stays for moderators, without who made it or their words.
         report = Report.objects.get()
         assert report.reporter is None and report.details == ""

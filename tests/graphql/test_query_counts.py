@@ -159,7 +159,8 @@ query($first: Int!) {
 
 SUGGESTIONS = """
 query($first: Int!) {
-  viewer { suggestions(first: $first) { totalCount edges { node { id name degree } } } }
+  viewer { suggestions(first: $first) { totalCount edges { node { id name degree
+    suggestionReasons { kind count label company { name } } } } } }
 }
 """
 
@@ -218,6 +219,9 @@ class QueryCountTests(TestCase):
                 slug=f"member-{i:03d}",
                 photo=photo if i % 3 == 0 else None,
                 open_to_mentoring=bool(i % 2),
+                # An account: profiles without one are never suggested (nobody
+                # could answer an invitation), and these are the suggestions.
+                user=UserFactory(username=f"member-{i:03d}"),
             )
             # The through table directly: a revision + publish per member would
             # cost seconds and test nothing here.

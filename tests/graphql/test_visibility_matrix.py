@@ -461,7 +461,9 @@ class NetworkVisibilityMatrixTests(MatrixBase):
     def test_suggestions_exclude_connections_invitations_blocks_and_hidden_members(self):
         query = "{ viewer { suggestions { edges { node { slug } } } } }"
         expected = {
-            "carol": ["bob"],  # via alice
+            # bob via alice (a mutual connection ranks first); dave and eve share
+            # carol's city, and nothing excludes them.
+            "carol": ["bob", "dave", "eve"],
             "dave": [],  # via bob: alice (invited dave) and eve (invited by dave)
             "eve": [],  # via bob: alice (blocked eve) and dave (invited eve)
             "bob": [],  # carol (connections only) is hidden from bob

@@ -134,6 +134,36 @@ def test_invitation_cap_holds_under_concurrent_invitations(alice, make_member, s
     assert Connection.objects.count() == 1
 
 
+def test_invitation_rate_limit_holds_under_concurrent_invitations(alice, make_member, settings):
+    settings.WAGTAIL_NETWORK = {"RATE_LIMITS": {"invitations": {"count": 1, "window": 3600}}}
+    targets = [make_member(), make_member(), make_member()]
+    results = run_together(
+        *[(lambda t=t: services.request_connection(fresh(alice.user), t.pk)) for t in targets]
+    )
+    created = [r for r in results if isinstance(r, Connection)]
+    refused = [r for r in results if not isinstance(r, Connection)]
+    assert len(created) == 1
+    assert all(getattr(r, "code", None) == "RATE_LIMITED" for r in refused)
+    assert Connection.objects.count() == 1
+
+
+def test_report_rate_limit_holds_under_concurrent_reports(alice, make_member, settings):
+    from wagtail_network.models import Report
+
+    settings.WAGTAIL_NETWORK = {"RATE_LIMITS": {"reports": {"count": 1, "window": 3600}}}
+    targets = [make_member(), make_member(), make_member()]
+    results = run_together(
+        *[
+            (lambda t=t: services.report_content(fresh(alice.user), member=t.pk, reason="spam"))
+            for t in targets
+        ]
+    )
+    refused = [r for r in results if not isinstance(r, Report)]
+    assert len(refused) == 2
+    assert all(getattr(r, "code", None) == "RATE_LIMITED" for r in refused)
+    assert Report.objects.count() == 1
+
+
 def test_concurrent_joins_get_distinct_pages(directories):
     from tests.factories import UserFactory
     from wagtail_network.models import MemberPage

@@ -10,6 +10,7 @@ from .network import (
     Follow,
     Recommendation,
     Report,
+    SuggestionDismissal,
 )
 from .pages import (
     CompanyIndexPage,
@@ -48,4 +49,5 @@ __all__ = [
     "Recommendation",
     "Report",
     "Skill",
+    "SuggestionDismissal",
 ]

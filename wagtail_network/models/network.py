@@ -1,5 +1,5 @@
 """Relations between members and companies: connections, follows, blocks,
-endorsements, recommendations, reports and company relationships.
+dismissed suggestions, endorsements, recommendations, reports and company relationships.
 
 Every rule that a database constraint can hold is held by one, so that a race
 between two requests can never leave two live rows where the product allows one.
@@ -218,6 +218,46 @@ class Block(models.Model):
         return gettext("%(blocker)s blocked %(blocked)s") % {
             "blocker": self.blocker,
             "blocked": self.blocked,
+        }
+
+
+class SuggestionDismissal(models.Model):
+    """A suggestion the member dismissed ("people you may know"): the dismissed
+    member is never suggested to them again. Only ever seen by the dismisser; it
+    tells the dismissed member nothing."""
+
+    member = models.ForeignKey(
+        MEMBER,
+        verbose_name=_("dismissed by"),
+        on_delete=models.CASCADE,
+        related_name="suggestion_dismissals",
+    )
+    dismissed = models.ForeignKey(
+        MEMBER,
+        verbose_name=_("dismissed member"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("dismissed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("dismissed suggestion")
+        verbose_name_plural = _("dismissed suggestions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "dismissed"], name="wn_one_dismissal_per_pair"
+            ),
+            models.CheckConstraint(
+                condition=~Q(member=F("dismissed")), name="wn_dismissal_no_self"
+            ),
+        ]
+        # Erasing an account deletes the rows naming it on either side.
+        indexes = [models.Index(fields=["dismissed"], name="wn_dismissal_dismissed")]
+
+    def __str__(self) -> str:
+        return gettext("%(member)s dismissed the suggestion %(dismissed)s") % {
+            "member": self.member,
+            "dismissed": self.dismissed,
         }
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
+from datetime import timedelta
 from typing import Any
 
 from django.db import IntegrityError, models, transaction
@@ -17,6 +18,7 @@ from wagtail.log_actions import log
 from wagtail.log_actions import registry as log_registry
 
 from .. import limits, log_actions, visibility
+from ..conf import rate_limit
 from ..errors import ErrorCode, NetworkError
 from ..models import (
     LIVE_CONNECTION_STATES,
@@ -26,6 +28,7 @@ from ..models import (
     ConnectionEdge,
     ConnectionEvent,
     MemberPage,
+    Report,
     Skill,
 )
 from ..viewer import Viewer, user_of
@@ -192,6 +195,49 @@ def _event(connection: Connection, actor: MemberPage | None, at=None) -> None:
         state=connection.state,
         at=at or timezone.now(),
     )
+
+
+#: The audit-log actions that send a recommendation to its recipient: a new one
+#: and a rewrite (which asks the recipient again).
+RECOMMENDATION_SENT_ACTIONS = (
+    "wagtail_network.recommendation.write",
+    "wagtail_network.recommendation.update",
+)
+
+
+def _actions_in_window(kind: str, me: MemberPage, user: Any, since: Any) -> int:
+    """How many actions of ``kind`` the member took since ``since``, counted from
+    rows their own later actions cannot remove: every invitation is a Connection
+    row that stays (withdrawn, ignored, removed, ended by a block) and is only
+    deleted with an erased account; every report stays for the moderators;
+    recommendations can go (deleted by a block, rewritten in place), so they are
+    counted from the audit log, which keeps every write and rewrite."""
+    if kind == "invitations":
+        return Connection.objects.filter(requester_id=me.pk, created_at__gte=since).count()
+    if kind == "reports":
+        return Report.objects.filter(reporter_id=me.pk, created_at__gte=since).count()
+    from wagtail.models import ModelLogEntry
+
+    return ModelLogEntry.objects.filter(
+        user_id=user_of(user).pk, action__in=RECOMMENDATION_SENT_ACTIONS, timestamp__gte=since
+    ).count()
+
+
+def _check_rate_limit(user: Any, me: MemberPage, kind: str) -> None:
+    """``RATE_LIMITED`` when the member has already taken ``WAGTAIL_NETWORK
+    ["RATE_LIMITS"][kind]["count"]`` actions of ``kind`` in its window.
+
+    Call it inside the write's transaction, after the member's row is locked
+    (:func:`_lock_members`): every limited action locks the actor's row, so two
+    requests by one member count one after the other and cannot both pass on
+    the last free slot.
+    """
+    limit = rate_limit(kind)
+    if limit is None:
+        return
+    since = timezone.now() - timedelta(seconds=int(limit["window"]))
+    if _actions_in_window(kind, me, user, since) >= int(limit["count"]):
+        raise _error(ErrorCode.RATE_LIMITED)
 
 
 #: The lists :func:`recorded_changes` collects into, innermost last.

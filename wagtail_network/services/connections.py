@@ -23,6 +23,7 @@ from ..viewer import Viewer
 from .base import (
     _actor,
     _changed,
+    _check_rate_limit,
     _error,
     _event,
     _is_blocked_either_way,
@@ -129,7 +130,9 @@ def request_connection(user: Any, member: Any, message: str = "") -> Connection:
     connection. Errors: ``SELF_ACTION``, ``NOT_FOUND`` (invisible, missing or
     blocked either way), ``VALIDATION`` (``message`` longer than 500 characters),
     ``ALREADY_CONNECTED``, ``ALREADY_INVITED``, ``COOLDOWN``,
-    ``INVITATION_CAP_REACHED``.
+    ``INVITATION_CAP_REACHED``, ``RATE_LIMITED`` (``RATE_LIMITS["invitations"]``
+    invitations sent in the window already, withdrawn ones included; accepting a
+    crossing invitation is never limited).
     """
     viewer = Viewer.of(user)
     me = _actor(viewer)
@@ -182,6 +185,7 @@ def _request_connection_locked(
 
     if in_cooldown(me.pk, target.pk):
         raise _error(ErrorCode.COOLDOWN)
+    _check_rate_limit(viewer, me, "invitations")
     if invitation_cap_reached(me.pk):
         raise _error(ErrorCode.INVITATION_CAP_REACHED)
 

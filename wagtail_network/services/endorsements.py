@@ -24,6 +24,7 @@ from ..models import (
 from ..viewer import Viewer
 from .base import (
     _actor,
+    _check_rate_limit,
     _connected,
     _delete_logged,
     _error,
@@ -227,7 +228,9 @@ def write_recommendation(user: Any, member: Any, relationship: str, text: str) -
     relationship while it waits for the recipient changes nothing and logs
     nothing). Errors: ``SELF_ACTION``, ``NOT_FOUND``, ``NOT_CONNECTED``,
     ``VALIDATION`` (``relationship``, ``text``), ``ALREADY_EXISTS`` (a published
-    one: the recipient must hide it, or the author ask a moderator).
+    one: the recipient must hide it, or the author ask a moderator),
+    ``RATE_LIMITED`` (``RATE_LIMITS["recommendations"]`` sent in the window
+    already: new ones and rewrites, whatever became of them since).
     """
     viewer = Viewer.of(user)
     me = _actor(viewer)
@@ -248,6 +251,10 @@ def write_recommendation(user: Any, member: Any, relationship: str, text: str) -
         _lock_members(me.pk, target.pk)
         if not _connected(me.pk, target.pk):
             raise _error(ErrorCode.NOT_CONNECTED)
+        if not Recommendation.objects.filter(author_id=me.pk, member_id=target.pk).exists():
+            # A new one: counted before anything is written (a rewrite is
+            # counted below, once it is known to change something).
+            _check_rate_limit(viewer, me, "recommendations")
         now = timezone.now()
         rec, created = _get_or_create(
             Recommendation,
@@ -266,6 +273,7 @@ def write_recommendation(user: Any, member: Any, relationship: str, text: str) -
             ):
                 # The same recommendation, still waiting: nothing to write or log.
                 return rec
+            _check_rate_limit(viewer, me, "recommendations")
             rec.relationship = relationship
             rec.text = text
             rec.state = RecommendationState.PENDING_RECIPIENT

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from .. import limits
 from ..conf import get_setting
@@ -30,12 +31,14 @@ from ..models import (
 )
 from ..viewer import Viewer, user_of
 from .base import (
+    _actor,
     _changed,
     _error,
     _lock_members,
     _log,
     _pk,
     _require_user,
+    _visible_company,
 )
 
 PROFILE_TEXT_FIELDS = (
@@ -294,17 +297,23 @@ def _positions(page: MemberPage, rows: list[dict]) -> list[Position]:
         if unknown:
             raise _error(ErrorCode.VALIDATION, _("Unknown field."), field=f"positions.{i}")
         values = {k: v for k, v in row.items() if k in POSITION_FIELDS}
+        old = existing.get(_pk(row["id"])) if row.get("id") not in (None, "") else None
         if values.get("company") not in (None, ""):
             company = values["company"]
             pk = _pk(company, f"positions.{i}.company")
-            # Any live company may be claimed; drafts only by those who see them.
-            found = CompanyPage.objects.live().filter(pk=pk).first()
+            # Any live company may be claimed. A position kept at the company it
+            # already names stays even when that company has since been
+            # unpublished: the member claims nothing new, and re-sending the list
+            # (or claiming elsewhere, :func:`claim_position`) must not fail on it.
+            companies = CompanyPage.objects.all()
+            if old is None or old.company_id != pk:
+                companies = companies.live()
+            found = companies.filter(pk=pk).first()
             if found is None:
                 raise _error(ErrorCode.NOT_FOUND, field=f"positions.{i}.company")
             values["company"] = found
         else:
             values["company"] = None
-        old = existing.get(_pk(row["id"])) if row.get("id") not in (None, "") else None
         position = Position(**values)
         if old is not None:
             position.pk = old.pk
@@ -415,6 +424,72 @@ def update_my_profile(user: Any, /, **fields: Any) -> MemberPage:
             page = _edit_profile(user, member, fields)
     _changed(viewer)
     return MemberPage.objects.get(pk=page.pk)
+
+
+def _position_row(position: Position) -> dict[str, Any]:
+    """A position of a profile (revision) as :func:`_positions` takes it back: the
+    same row, so that re-sending it keeps its confirmation."""
+    row: dict[str, Any] = {name: getattr(position, name) for name in POSITION_FIELDS}
+    row["company"] = position.company_id
+    if position.pk is not None:
+        row["id"] = position.pk
+    return row
+
+
+def claim_position(user: Any, company: Any, title: str = "") -> Position:
+    """The one-click "I work here": a current position at ``company`` (instance or
+    id), unconfirmed until one of the company's admins confirms it
+    (:func:`~wagtail_network.services.confirm_position`).
+
+    The claim is an edit of the member's own profile through the same path as
+    :func:`update_my_profile` with ``positions`` (the member's positions, as the
+    latest revision holds them, plus the new one): the same validation, the same
+    revision, publication and audit entry. ``title`` is the job title; left empty
+    it reads "Employee" (in the member's language at the time; they can change it
+    in their profile). The profile must be published: a claim reaches the
+    company's admins, whom a draft profile does not reach yet (and whose
+    positions are not rows anyone could confirm).
+
+    Errors: ``UNAUTHENTICATED``, ``NO_PROFILE`` (none, or not published),
+    ``NOT_FOUND`` (``company``: missing, not visible or not live),
+    ``ALREADY_EXISTS`` (a current position at the company is already listed),
+    ``VALIDATION`` (``title``: too long, control characters; ``positions``: the
+    profile already lists the most positions allowed).
+    """
+    viewer = Viewer.of(user)
+    me = _actor(viewer)
+    target = _visible_company(viewer, company)
+    if not target.live:
+        raise _error(ErrorCode.NOT_FOUND, field="company")
+    title = limits.check_text(title, Position._meta.get_field("title").max_length, "title")
+    if not title:
+        title = pgettext("job title", "Employee")
+    with transaction.atomic():
+        # Held until the edit below is saved: two claims at once cannot both
+        # find "no current position here" (the edit takes the same lock again).
+        _lock_members(me.pk)
+        page = MemberPage.objects.get(pk=me.pk).get_latest_revision_as_object()
+        held = list(page.positions.all())
+        if any(p.company_id == target.pk and p.is_current for p in held):
+            raise _error(ErrorCode.ALREADY_EXISTS, field="company")
+        rows = [_position_row(p) for p in held]
+        rows.append({"company": target.pk, "title": title, "is_current": True})
+        fields = {"positions": rows}
+        try:
+            check_input_limits(fields, PROFILE_TEXT_LIMITS, PROFILE_LIST_LIMITS)
+            _edit_profile(viewer, me, fields)
+        except NetworkError as exc:
+            # Name the claim's own input, not the row of the list it was built into.
+            prefix = f"positions.{len(rows) - 1}."
+            if exc.field and exc.field.startswith(prefix):
+                exc.field = exc.field[len(prefix) :]
+            raise
+    _changed(viewer)
+    return (
+        Position.objects.filter(member_id=me.pk, company_id=target.pk, is_current=True)
+        .order_by("-pk")
+        .first()
+    )
 
 
 def save_member_profile(editor: Any, member: Any = None, /, **fields: Any) -> MemberPage:

@@ -1,4 +1,4 @@
-"""Blocks between members and follows of companies."""
+"""Blocks between members, dismissed suggestions and follows of companies."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from ..models import (
     Follow,
     MemberPage,
     Recommendation,
+    SuggestionDismissal,
 )
 from ..viewer import Viewer
 from .base import (
@@ -116,6 +117,41 @@ def blocked_members(user: Any):
     return MemberPage.objects.filter(
         pk__in=Block.objects.filter(blocker_id=me).values("blocked_id")
     )
+
+
+def dismiss_suggestion(user: Any, member: Any) -> SuggestionDismissal:
+    """Never suggest ``member`` to the actor again ("people you may know" → Dismiss).
+
+    Idempotent: a second dismissal returns the first. Any member the actor sees may
+    be dismissed, suggested right now or not (a stale page must not fail). The
+    dismissed member is told nothing; the row is in the actor's data export and is
+    erased with either account.
+
+    Errors: ``UNAUTHENTICATED``, ``NO_PROFILE``, ``SELF_ACTION``, ``NOT_FOUND``
+    (missing, or not visible to the actor).
+    """
+    viewer = Viewer.of(user)
+    # A draft profile gets suggestions too (viewer_member covers drafts).
+    me = _actor(viewer, live=False)
+    other_pk = _other_member_pk(me, member)
+    existing = SuggestionDismissal.objects.filter(member_id=me.pk, dismissed_id=other_pk).first()
+    if existing is not None:
+        return existing
+    target = _visible_member(viewer, other_pk)
+    with transaction.atomic():
+        dismissal, created = _get_or_create(
+            SuggestionDismissal, member_id=me.pk, dismissed_id=target.pk
+        )
+        if created:
+            _log(
+                dismissal,
+                "wagtail_network.suggestion.dismiss",
+                viewer,
+                member=me.pk,
+                dismissed=target.pk,
+            )
+    _changed(viewer)
+    return dismissal
 
 
 def follow_company(user: Any, company: Any) -> Follow:

@@ -18,7 +18,9 @@ from ..models import (
 from ..viewer import Viewer
 from .base import (
     _actor,
+    _check_rate_limit,
     _error,
+    _lock_members,
     _log,
     _pk,
     _require_choice,
@@ -47,7 +49,8 @@ def report_content(
     The target must be visible to the reporter. Reporting the same target again
     while the first report is open returns that report. Errors: ``VALIDATION``
     (not exactly one target; ``reason``; ``details`` too long), ``NOT_FOUND``,
-    ``SELF_ACTION`` (reporting one's own profile).
+    ``SELF_ACTION`` (reporting one's own profile), ``RATE_LIMITED`` (the
+    ``RATE_LIMITS["reports"]`` of the last window made already).
     """
     viewer = Viewer.of(user)
     me = _actor(viewer, live=False)
@@ -82,11 +85,15 @@ def report_content(
         target = _visible_recommendation(viewer, value)
     field = f"target_{kind}"
     with transaction.atomic():
+        # One report at a time per reporter: the rate limit below counts what
+        # the previous one wrote, and a double submit finds the first report.
+        _lock_members(me.pk)
         existing = Report.objects.filter(
             reporter_id=me.pk, state=ReportState.OPEN, **{field: target}
         ).first()
         if existing is not None:
             return existing
+        _check_rate_limit(viewer, me, "reports")
         report = Report.objects.create(
             reporter=me, reason=reason, details=details, **{field: target}
         )

@@ -64,14 +64,20 @@
         target.focus({ preventScroll: !!control });
     });
 
-    // A failed request (network error, 4xx/5xx) swaps nothing: reload the page the
-    // normal way by submitting the form without htmx, so the member sees the answer.
+    // An answer htmx does not swap (a 4xx/5xx status): show it the way the browser
+    // would have without JavaScript. If the action ran and its redirect led to an
+    // error page, load that page (posting again would repeat the action); if the
+    // endpoint itself refused (say, an expired CSRF token), post the form natively.
     document.addEventListener("htmx:responseError", function (event) {
-        var elt = event.detail && event.detail.elt;
+        var detail = event.detail || {};
+        var xhr = detail.xhr;
+        var form = detail.elt;
         pending = null;
-        if (elt && elt.tagName === "FORM" && elt.getAttribute("action")) {
-            elt.removeAttribute("hx-post");
-            elt.submit();
+        var action = form && form.getAttribute ? form.getAttribute("action") : null;
+        if (xhr && xhr.responseURL && action && xhr.responseURL.indexOf(action) === -1) {
+            window.location.assign(xhr.responseURL);
+        } else if (form && form.tagName === "FORM" && action) {
+            form.submit(); // a native submission: htmx does not intercept it
         }
     });
 })();

@@ -30,7 +30,7 @@ from example_site.demo.images import COLLECTION_NAME
 from example_site.demo.management.commands.load_demo_network import default_site_url
 from example_site.home.models import HomePage
 from tests.graphql.conftest import post_graphql
-from wagtail_network import visibility
+from wagtail_network import graph, visibility
 from wagtail_network.models import (
     Block,
     CompanyIndexPage,
@@ -598,6 +598,18 @@ class LivedInNetworkChecks:
         self.assertTrue(colleagues.exists())
         visible = visibility.members_visible_to(self.users["anna"])
         self.assertTrue(visible.filter(pk__in=colleagues.values("pk")).exists())
+
+    def test_people_you_may_know_give_varied_reasons(self):
+        """The demo members' suggestions (as My network lists them) are not all about
+        mutual connections: a company, shared skills, an industry or a city too."""
+        kinds = set()
+        for name in ("anna", "bram"):
+            found = graph.suggestions(self.users[name])
+            self.assertTrue(found, name)
+            kinds |= {reason.kind for s in found for reason in s.reasons}
+        self.assertTrue({"mutual_connections", "company", "skills", "industry"} <= kinds, kinds)
+        anna_kinds = {r.kind for s in graph.suggestions(self.users["anna"]) for r in s.reasons}
+        self.assertIn("company", anna_kinds)
 
     def test_the_logins_say_what_waits_for_each_demo_member(self):
         for name, member in self.demo_members().items():

@@ -50,8 +50,9 @@ def test_every_moment_falls_in_the_window_ending_now() -> None:
     assert all(NOW - dt.timedelta(days=183) <= m <= NOW for m in moments)
 
 
-def test_at_the_default_size_the_demo_members_meet_a_former_colleague_with_no_mutual() -> None:
-    """The "both worked at" suggestion stands on its own: nobody in common."""
+def test_the_demo_members_have_a_former_colleague_who_knows_the_same_people() -> None:
+    """A suggestion near the top of People you may know gives a company as a reason:
+    someone unconnected who worked at the demo member's company, with people in common."""
     network = plan_network(members=420, companies=48, seed=2026, now=NOW)
     neighbours: dict[int, set[int]] = {}
     for c in network.connections:
@@ -63,7 +64,7 @@ def test_at_the_default_size_the_demo_members_meet_a_former_colleague_with_no_mu
     for member, colleague in network.former_colleagues:
         current = next(p for p in network.members[member].positions if p.is_current)
         assert colleague not in neighbours.get(member, set())
-        assert not neighbours.get(member, set()) & neighbours.get(colleague, set())
+        assert neighbours.get(member, set()) & neighbours.get(colleague, set())
         assert any(
             p.company == current.company and not p.is_current
             for p in network.members[colleague].positions

@@ -518,10 +518,11 @@ def plan_former_colleagues(
     blocks: list[BlockPlan],
 ) -> list[tuple[int, int]]:
     """For each demo member working at a company page, one member they may know
-    through that company: no relation between them, no connection in common (or the
-    fewest, in a small network), and a past position there shown to members. "People
-    you may know" then has a suggestion whose reason is the company ("Both worked at
-    …"), not mutual connections. Returns ``(demo member, former colleague)`` pairs.
+    through that company as well: no relation between them, many connections in
+    common, and a past position there shown to members. "People you may know" then
+    has, near its top, a suggestion whose reasons include the company ("Both worked
+    at …") besides mutual connections, skills, industry or city. Returns ``(demo
+    member, former colleague)`` pairs.
 
     Planned last, so that the draws before it (the rest of the network) stay the same.
     """
@@ -552,11 +553,11 @@ def plan_former_colleagues(
         ]
         if not candidates:
             continue
-        # Someone with no connection in common, when the network is large enough to
-        # have one; else the fewest.
+        # Among those with the most connections in common (former colleagues know the
+        # same people), so that the suggestion is near the top of People you may know,
+        # with "Both worked at …" beside its mutual connections.
         mutual = {i: len(neighbours[i] & neighbours[index]) for i in candidates}
-        fewest = min(mutual.values())
-        candidates = [i for i in candidates if mutual[i] == fewest]
+        candidates = sorted(candidates, key=lambda i: (-mutual[i], i))[:3]
         chosen = rng.choice(candidates)
         colleague = members[chosen]
         earliest = min(p.start_date for p in colleague.positions) if colleague.positions else None

@@ -17,7 +17,7 @@ from django.db import transaction
 from wagtail.models import Page
 
 from example_site.demo import roles, write
-from wagtail_network import services, visibility
+from wagtail_network import graph, services, visibility
 from wagtail_network.admin import policies
 from wagtail_network.models import (
     Block,
@@ -294,6 +294,7 @@ class Waiting:
     follows: list[str]
     claims: list[str]
     blocked: list[str]
+    suggestions: list[str]
 
     def headline(self) -> str:
         parts = [_count(len(self.received), "invitation")]
@@ -313,6 +314,8 @@ class Waiting:
             f"{_count(self.connections, 'connection')}, {_count(self.endorsements, 'endorsement')} "
             f"received, follows {_names(self.follows) or 'no company'}",
         ]
+        if self.suggestions:
+            lines.append(f"people you may know: {'; '.join(self.suggestions)}: connect or dismiss")
         if self.claims:
             lines.append(f"waits for a company admin to confirm: {_names(self.claims)}")
         if self.blocked:
@@ -351,6 +354,11 @@ def member_waiting(user) -> Waiting | None:
             for p in member.positions.filter(
                 company__isnull=False, is_current=True, verified_at__isnull=True
             ).select_related("company")
+        ],
+        # The first three, as My network lists them, with their reasons.
+        suggestions=[
+            f"{s.member.title} ({', '.join(r.label for r in s.reasons)})"
+            for s in graph.suggestions(user, limit=3)
         ],
         blocked=list(
             Block.objects.filter(blocker=member)

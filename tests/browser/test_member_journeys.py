@@ -102,8 +102,11 @@ def test_a_member_invites_with_a_note_and_the_other_accepts_in_my_network(journe
     expect(invitations).to_contain_text(anna.title)
     expect(invitations).to_contain_text(note)
     expect(b.locator("#suggestions")).not_to_contain_text(anna.title)
+    # The navigation's count says one thing waits, and goes when it is answered.
+    expect(b.locator("#wn-nav-count")).to_contain_text("1")
     journey.act(b, button(invitations, journey, "Accept", anna.title))
     expect(b.locator("#connections")).to_contain_text(anna.title)
+    expect(b.locator("#wn-nav-count")).to_be_hidden()
     expect(b.locator("#wn-messages")).to_contain_text(anna.title)
     invitation.refresh_from_db()
     assert invitation.state == ConnectionState.ACCEPTED
@@ -136,6 +139,14 @@ def test_connections_endorse_each_other_and_a_recommendation_is_accepted_in_my_n
         button(a.locator("#wn-profile"), journey, "Withdraw endorsement", "Python")
     ).to_be_visible()
     assert Endorsement.objects.filter(endorser=anna, member=bram, skill=net.python).exists()
+    # The count and who endorsed update with the button.
+    python = a.locator(".wn-skill", has_text="Python")
+    expect(python).to_contain_text(anna.title)
+    with translation.override(journey.setup.language):
+        one = translation.ngettext("%(counter)s endorsement", "%(counter)s endorsements", 1) % {
+            "counter": 1
+        }
+    expect(python).to_contain_text(one)
 
     b = journey.open(bram.user)
     journey.visit(b, member_url(anna))

@@ -22,7 +22,6 @@ from django.core.paginator import Paginator
 from django.db.models import OuterRef, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
 from . import graph, services, visibility
@@ -246,48 +245,10 @@ def blocked(viewer: Viewer) -> QuerySet:
     return _with_photo(services.blocked_members(viewer)).order_by("title", "pk")
 
 
-@dataclass(frozen=True)
-class _Reason:
-    kind: str
-    count: int | None
-    label: str
-    company: Any = None
-
-
-@dataclass
-class _Suggestion:
-    member: MemberPage
-    mutual_count: int
-    reasons: list[_Reason]
-
-
-def suggestions(viewer: Viewer, limit: int = SUGGESTION_LIMIT) -> list[Any]:
-    """People the member may know, each with its reasons (``graph.suggestions``)."""
-    build = getattr(graph, "suggestions", None)
-    if build is not None:
-        return list(build(viewer, limit=limit))
-    # graph.suggestions (issue 10's services work) not merged yet: the 2nd-degree
-    # suggestions with their mutual-connections reason, in the same shape.
-    members = _with_photo(graph.suggested_members(viewer, limit=limit))
-    return [
-        _Suggestion(
-            member=member,
-            mutual_count=member.mutual_count,
-            reasons=[
-                _Reason(
-                    "mutual_connections",
-                    member.mutual_count,
-                    ngettext(
-                        "%(count)d mutual connection",
-                        "%(count)d mutual connections",
-                        member.mutual_count,
-                    )
-                    % {"count": member.mutual_count},
-                )
-            ],
-        )
-        for member in members
-    ]
+def suggestions(viewer: Viewer, limit: int = SUGGESTION_LIMIT) -> list[graph.Suggestion]:
+    """People the member may know, each with its reasons (photos and renditions
+    prefetched by :func:`wagtail_network.graph.suggestions`)."""
+    return graph.suggestions(viewer, limit=limit)
 
 
 # --------------------------------------------------------------------------

@@ -190,6 +190,15 @@ class Sections(MyNetworkScenario):
         assert "Heidi Person" in suggestions
         assert "1 mutual connection" in suggestions
 
+    def test_suggestions_say_what_the_member_shares(self):
+        self.alice.skills.add(self.python)
+        self.alice.save()
+        self.victor.skills.add(self.python)
+        self.victor.save()
+        suggestions = section(self.page(), "suggestions")
+        assert "Victor Person" in suggestions
+        assert "Shares 1 skill" in suggestions
+
     def test_a_hidden_profile_is_never_suggested(self):
         assert "Ivan Person" not in self.page()
 
@@ -384,13 +393,16 @@ class ConstantQueries(TestCase):
         cls.skill = SkillFactory(name="Python")
         cls.user = UserFactory(username="viewer")
         cls.me = MemberPageFactory(parent=cls.directory, user=cls.user, photo=cls.image, **NOWHERE)
-        cls.friend = MemberPageFactory(parent=cls.directory, photo=cls.image, **NOWHERE)
+        cls.friend = MemberPageFactory(
+            parent=cls.directory, photo=cls.image, user=UserFactory(), **NOWHERE
+        )
         connect(cls.me, cls.friend)
 
     def add_rows(self, count: int) -> None:
         """``count`` more of everything each section lists, all with photos."""
+        # With accounts: graph.suggestions leaves out profiles without one.
         new = lambda: MemberPageFactory(  # noqa: E731
-            parent=self.directory, photo=self.image, **NOWHERE
+            parent=self.directory, photo=self.image, user=UserFactory(), **NOWHERE
         )
         for _ in range(count):
             invite(new(), self.me, message="Hello")
@@ -531,6 +543,13 @@ class EachActionFromMyNetwork(MyNetworkScenario):
         assert "Heidi Person" not in section(html, "suggestions")
         sent = section(html, "invitations").split('id="invitations-sent-heading"')[1]
         assert "Heidi Person" in sent and "Frank told me about you" in sent
+
+    def test_a_dismissed_suggestion_stays_gone_after_a_reload(self):
+        html = self.click("dismiss", member=self.heidi.pk)
+        assert "Heidi Person" not in section(html, "suggestions")
+        client = Client()
+        client.force_login(self.u_alice)
+        assert "Heidi Person" not in section(client.get(URL).content.decode(), "suggestions")
 
     def test_accepting_a_recommendation_answers_it_and_lowers_the_count(self):
         waiting = Recommendation.objects.get(author=self.frank)

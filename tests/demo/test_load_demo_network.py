@@ -611,6 +611,22 @@ class LivedInNetworkChecks:
         anna_kinds = {r.kind for s in graph.suggestions(self.users["anna"]) for r in s.reasons}
         self.assertIn("company", anna_kinds)
 
+    def test_my_network_shows_anna_her_invitations_notes_and_a_company_reason(self):
+        self.client.force_login(self.users["anna"])
+        response = self.client.get(reverse("wagtail_network:my_network"))
+        self.assertEqual(response.status_code, 200)
+        page = response.content.decode()
+        for invitation in Connection.objects.filter(
+            recipient=self.anna, state=ConnectionState.PENDING
+        ).select_related("requester"):
+            self.assertIn(invitation.requester.title, page)
+        self.assertIn("wn-mn-reason--company", page)
+        waiting = Recommendation.objects.filter(
+            member=self.anna, state=RecommendationState.PENDING_RECIPIENT
+        ).select_related("author")
+        for recommendation in waiting:
+            self.assertIn(recommendation.author.title, page)
+
     def test_the_logins_say_what_waits_for_each_demo_member(self):
         for name, member in self.demo_members().items():
             with self.subTest(member=name):

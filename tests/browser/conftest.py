@@ -107,3 +107,30 @@ def site(live_server, django_db_serialized_rollback, language):
     network.url = live_server.url
     network.language = language
     return network
+
+
+@pytest.fixture
+def journey(request, live_server, django_db_serialized_rollback, browser) -> Iterator:
+    """A member journey (issue 10) in the setup it is parametrized with
+    (``tests.browser.members.SETUPS``, passed indirectly): its browsers, closed
+    afterwards. The test builds its network with ``journey.build(...)``."""
+    from tests.browser.members import Journey
+
+    journey = Journey(setup=request.param, browser=browser, url=live_server.url)
+    yield journey
+    journey.close()
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """The axe-core figures of the member journeys: screens checked, nodes per impact."""
+    from tests.browser.members import AXE_FIGURES
+
+    if AXE_FIGURES["screens"]:
+        figures = ", ".join(
+            f"{impact} {AXE_FIGURES[impact]}"
+            for impact in ("critical", "serious", "moderate", "minor")
+        )
+        terminalreporter.write_line(
+            f"axe-core on the member's pages: {AXE_FIGURES['screens']} screens checked; "
+            f"violating nodes: {figures}"
+        )

@@ -30,7 +30,7 @@ from example_site.demo.images import COLLECTION_NAME
 from example_site.demo.management.commands.load_demo_network import default_site_url
 from example_site.home.models import HomePage
 from tests.graphql.conftest import post_graphql
-from wagtail_network import visibility
+from wagtail_network import graph, visibility
 from wagtail_network.models import (
     Block,
     CompanyIndexPage,
@@ -534,10 +534,130 @@ class SiteOriginChecks:
         self.assertEqual(Site.objects.get(is_default_site=True).root_url, site.root_url)
 
 
+class LivedInNetworkChecks:
+    """What the demo members find in My network (issue 10): something to answer,
+    something to withdraw, people to meet for more than one reason."""
+
+    def demo_members(self):
+        return {"anna": self.anna, "bram": self.bram}
+
+    def test_demo_members_have_invitations_waiting_both_ways_each_with_a_note(self):
+        for name, member in self.demo_members().items():
+            with self.subTest(member=name):
+                received = Connection.objects.filter(
+                    recipient=member, state=ConnectionState.PENDING
+                )
+                sent = Connection.objects.filter(requester=member, state=ConnectionState.PENDING)
+                self.assertGreaterEqual(received.count(), 2)
+                self.assertGreaterEqual(sent.count(), 1)
+                self.assertEqual(
+                    [c.pk for c in received | sent if not c.message.strip()],
+                    [],
+                    "an invitation of a demo member without a note",
+                )
+
+    def test_each_demo_member_has_a_recommendation_from_a_connection_waiting_for_them(self):
+        edges = set(ConnectionEdge.objects.values_list("member_id", "other_id"))
+        for name, member in self.demo_members().items():
+            with self.subTest(member=name):
+                waiting = Recommendation.objects.filter(
+                    member=member, state=RecommendationState.PENDING_RECIPIENT
+                )
+                self.assertTrue(waiting.exists())
+                for recommendation in waiting:
+                    self.assertIsNone(recommendation.responded_at)
+                    self.assertIn((member.pk, recommendation.author_id), edges)
+
+    def test_demo_members_have_endorsements_to_hide_and_follow_a_company(self):
+        for name, member in self.demo_members().items():
+            with self.subTest(member=name):
+                self.assertTrue(Endorsement.objects.filter(member=member).exists())
+                self.assertTrue(Follow.objects.filter(member=member).exists())
+
+    def test_a_demo_member_has_someone_to_meet_through_a_company_they_worked_at(self):
+        """A suggestion that is not (only) about mutual connections: a former colleague
+        at Anna's current company, unrelated to her, whose positions members see."""
+        company = self.anna.positions.get(is_current=True).company
+        self.assertIsNotNone(company)
+        related = Connection.objects.filter(
+            Q(member_low=self.anna) | Q(member_high=self.anna)
+        ).values_list("member_low_id", "member_high_id")
+        related_ids = {pk for pair in related for pk in pair}
+        colleagues = (
+            MemberPage.objects.live()
+            .filter(
+                positions__company=company,
+                positions__is_current=False,
+                positions_visibility="public",
+            )
+            .exclude(pk=self.anna.pk)
+            .exclude(pk__in=related_ids)
+            .exclude(pk__in=Block.objects.filter(blocker=self.anna).values("blocked_id"))
+            .exclude(pk__in=Block.objects.filter(blocked=self.anna).values("blocker_id"))
+        )
+        self.assertTrue(colleagues.exists())
+        visible = visibility.members_visible_to(self.users["anna"])
+        self.assertTrue(visible.filter(pk__in=colleagues.values("pk")).exists())
+
+    def test_people_you_may_know_give_varied_reasons(self):
+        """The demo members' suggestions (as My network lists them) are not all about
+        mutual connections: a company, shared skills, an industry or a city too."""
+        kinds = set()
+        for name in ("anna", "bram"):
+            found = graph.suggestions(self.users[name])
+            self.assertTrue(found, name)
+            kinds |= {reason.kind for s in found for reason in s.reasons}
+        self.assertTrue({"mutual_connections", "company", "skills", "industry"} <= kinds, kinds)
+        anna_kinds = {r.kind for s in graph.suggestions(self.users["anna"]) for r in s.reasons}
+        self.assertIn("company", anna_kinds)
+
+    def test_my_network_shows_anna_her_invitations_notes_and_a_company_reason(self):
+        self.client.force_login(self.users["anna"])
+        response = self.client.get(reverse("wagtail_network:my_network"))
+        self.assertEqual(response.status_code, 200)
+        page = response.content.decode()
+        for invitation in Connection.objects.filter(
+            recipient=self.anna, state=ConnectionState.PENDING
+        ).select_related("requester"):
+            self.assertIn(invitation.requester.title, page)
+        self.assertIn("wn-mn-reason--company", page)
+        waiting = Recommendation.objects.filter(
+            member=self.anna, state=RecommendationState.PENDING_RECIPIENT
+        ).select_related("author")
+        for recommendation in waiting:
+            self.assertIn(recommendation.author.title, page)
+
+    def test_the_logins_say_what_waits_for_each_demo_member(self):
+        for name, member in self.demo_members().items():
+            with self.subTest(member=name):
+                received = Connection.objects.filter(
+                    recipient=member, state=ConnectionState.PENDING
+                ).select_related("requester")
+                waiting = Recommendation.objects.filter(
+                    member=member, state=RecommendationState.PENDING_RECIPIENT
+                ).count()
+                recommendations = f"{waiting} recommendation{'s' if waiting > 1 else ''}"
+                self.assertRegex(
+                    self.output,
+                    rf"\n  {re.escape(roles.login_of(name))} .*{re.escape(member.title)}: "
+                    rf"{received.count()} invitations and {recommendations} waiting",
+                )
+                # The details name who invited them, so a tester knows whom to look for.
+                details = self.output.split("What waits for the demo members", 1)[1]
+                for invitation in received[:3]:
+                    self.assertIn(invitation.requester.title, details)
+        self.assertRegex(
+            self.output,
+            rf"{re.escape(roles.login_of('companyadmin'))}: \d+ positions? to confirm in the "
+            rf"admin \(Positions to confirm\), among them {re.escape(self.anna.title)} at ",
+        )
+
+
 class LoadDemoNetworkTests(
     StructureChecks,
     NetworkInvariantChecks,
     RoleChecks,
+    LivedInNetworkChecks,
     RerunChecks,
     SiteOriginChecks,
     LoadedDemoNetwork,

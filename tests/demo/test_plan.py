@@ -48,3 +48,24 @@ def test_every_moment_falls_in_the_window_ending_now() -> None:
     moments += [e.created_at for e in network.endorsements]
     moments += [f.created_at for f in network.follows]
     assert all(NOW - dt.timedelta(days=183) <= m <= NOW for m in moments)
+
+
+def test_the_demo_members_have_a_former_colleague_who_knows_the_same_people() -> None:
+    """A suggestion near the top of People you may know gives a company as a reason:
+    someone unconnected who worked at the demo member's company, with people in common."""
+    network = plan_network(members=420, companies=48, seed=2026, now=NOW)
+    neighbours: dict[int, set[int]] = {}
+    for c in network.connections:
+        if c.state == "accepted":
+            neighbours.setdefault(c.requester, set()).add(c.recipient)
+            neighbours.setdefault(c.recipient, set()).add(c.requester)
+    roles = {network.members[member].role for member, _ in network.former_colleagues}
+    assert roles == {"anna", "bram"}
+    for member, colleague in network.former_colleagues:
+        current = next(p for p in network.members[member].positions if p.is_current)
+        assert colleague not in neighbours.get(member, set())
+        assert neighbours.get(member, set()) & neighbours.get(colleague, set())
+        assert any(
+            p.company == current.company and not p.is_current
+            for p in network.members[colleague].positions
+        )

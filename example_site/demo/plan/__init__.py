@@ -71,6 +71,9 @@ def plan_network(
     follows = network.plan_follows(chance, member_plans, company_plans)
     company_relationships = network.plan_company_relationships(chance, company_plans)
     reports = network.plan_reports(chance, member_plans, endorsements, recommendations)
+    former_colleagues = network.plan_former_colleagues(
+        chance, member_plans, company_plans, connections, blocks
+    )
     return DemoPlan(
         companies=company_plans,
         members=member_plans,
@@ -82,6 +85,7 @@ def plan_network(
         follows=follows,
         company_relationships=company_relationships,
         reports=reports,
+        former_colleagues=former_colleagues,
     )
 
 

@@ -20,6 +20,8 @@ from typing import Any
 from wagtail_network.models import (
     CompanyRelationshipKind,
     ConnectionState,
+    FieldVisibility,
+    ProfileVisibility,
     RecommendationRelationship,
     RecommendationState,
     ReportReason,
@@ -36,6 +38,7 @@ from .records import (
     EndorsementPlan,
     FollowPlan,
     MemberPlan,
+    PositionPlan,
     RecommendationPlan,
     ReportPlan,
 )
@@ -202,9 +205,12 @@ def plan_connections(
             invite["recipient"],
             invite["created_at"],
         )
-        message = rng.choice(data.INVITATION_MESSAGES).format(
-            first=members[recipient].first_name, skill="Wagtail"
-        )
+        # The demo members' invitations always carry a note (My network shows it);
+        # one draw either way, so the rest of the network stays the same.
+        notes = data.INVITATION_MESSAGES
+        if members[requester].role or members[recipient].role:
+            notes = [note for note in notes if note]
+        message = rng.choice(notes).format(first=members[recipient].first_name, skill="Wagtail")
         connections.append(
             ConnectionPlan(
                 requester,
@@ -316,9 +322,33 @@ def plan_endorsements_and_recommendations(
                 recommendations[(endorser, member)] = _recommendation(
                     chance, endorser, member, target, connection, skill_names
                 )
-    # Anna has one recommendation waiting for her answer.
-    waiting = [r for (_author, m), r in recommendations.items() if m == anna]
-    if waiting:
+    # Anna and Bram each have a recommendation waiting for their answer (Bram's from
+    # his first connection other than Anna, written when chance gave him none).
+    for role_member in (anna, bram):
+        if role_member is None:
+            continue
+        waiting = [r for (_author, m), r in recommendations.items() if m == role_member]
+        if not waiting:
+            connection = next(
+                (
+                    c
+                    for c in accepted
+                    if role_member in (c.requester, c.recipient)
+                    and (bram if role_member == anna else anna) not in (c.requester, c.recipient)
+                ),
+                None,
+            )
+            if connection is None:
+                continue
+            author = (
+                connection.recipient
+                if connection.requester == role_member
+                else connection.requester
+            )
+            recommendations[(author, role_member)] = _recommendation(
+                chance, author, role_member, members[role_member], connection, skill_names
+            )
+            waiting = [recommendations[(author, role_member)]]
         waiting[-1].state = RecommendationState.PENDING_RECIPIENT
         waiting[-1].responded_at = None
     return list(endorsements.values()), list(recommendations.values())
@@ -478,3 +508,73 @@ def plan_reports(
             )
         )
     return reports
+
+
+def plan_former_colleagues(
+    chance: Chance,
+    members: list[MemberPlan],
+    companies: list[CompanyPlan],
+    connections: list[ConnectionPlan],
+    blocks: list[BlockPlan],
+) -> list[tuple[int, int]]:
+    """For each demo member working at a company page, one member they may know
+    through that company as well: no relation between them, many connections in
+    common, and a past position there shown to members. "People you may know" then
+    has, near its top, a suggestion whose reasons include the company ("Both worked
+    at …") besides mutual connections, skills, industry or city. Returns ``(demo
+    member, former colleague)`` pairs.
+
+    Planned last, so that the draws before it (the rest of the network) stay the same.
+    """
+    rng = chance.rng
+    neighbours: dict[int, set[int]] = {i: set() for i in range(len(members))}
+    related: set[tuple[int, int]] = set()
+    for c in connections:
+        if c.state == ConnectionState.ACCEPTED:
+            neighbours[c.requester].add(c.recipient)
+            neighbours[c.recipient].add(c.requester)
+        related.add((min(c.requester, c.recipient), max(c.requester, c.recipient)))
+    related.update((min(b.blocker, b.blocked), max(b.blocker, b.blocked)) for b in blocks)
+    pairs = []
+    for index, member in enumerate(members):
+        current = next((p for p in member.positions if p.is_current), None)
+        if not member.role or current is None or current.company is None:
+            continue
+        candidates = [
+            i
+            for i, m in enumerate(members)
+            if m.live
+            and not m.role
+            and m.own_account
+            and i != index
+            and i not in neighbours[index]
+            and (min(index, i), max(index, i)) not in related
+            and all(p.company != current.company for p in m.positions)
+        ]
+        if not candidates:
+            continue
+        # Among those with the most connections in common (former colleagues know the
+        # same people), so that the suggestion is near the top of People you may know,
+        # with "Both worked at …" beside its mutual connections.
+        mutual = {i: len(neighbours[i] & neighbours[index]) for i in candidates}
+        candidates = sorted(candidates, key=lambda i: (-mutual[i], i))[:3]
+        chosen = rng.choice(candidates)
+        colleague = members[chosen]
+        earliest = min(p.start_date for p in colleague.positions) if colleague.positions else None
+        end = (earliest or chance.now.date()) - timedelta(days=rng.randint(30, 400))
+        colleague.positions.append(
+            PositionPlan(
+                company=current.company,
+                company_name="",
+                title=rng.choice(data.INDUSTRIES[companies[current.company].industry_index].titles),
+                start_date=end - timedelta(days=rng.randint(365, 365 * 4)),
+                end_date=end,
+                is_current=False,
+            )
+        )
+        # A reason is only given from what the viewer may see.
+        colleague.page["positions_visibility"] = FieldVisibility.PUBLIC
+        if colleague.page["profile_visibility"] == ProfileVisibility.CONNECTIONS:
+            colleague.page["profile_visibility"] = ProfileVisibility.MEMBERS
+        pairs.append((index, chosen))
+    return pairs

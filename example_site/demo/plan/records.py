@@ -178,3 +178,5 @@ class DemoPlan:
     follows: list[FollowPlan]
     company_relationships: list[CompanyRelationshipPlan]
     reports: list[ReportPlan]
+    #: (demo member, member they may know only through a company), by index
+    former_colleagues: list[tuple[int, int]] = field(default_factory=list)

@@ -9,21 +9,25 @@ from __future__ import annotations
 
 import os
 import time
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
-from django.db.models import Q
 from wagtail.models import Page
 
 from example_site.demo import roles, write
-from wagtail_network import visibility
+from wagtail_network import graph, services, visibility
+from wagtail_network.admin import policies
 from wagtail_network.models import (
+    Block,
     CompanyIndexPage,
     CompanyPage,
     Connection,
+    ConnectionEdge,
     ConnectionState,
     Endorsement,
+    Follow,
     MemberIndexPage,
     MemberPage,
     Recommendation,
@@ -224,28 +228,141 @@ class Command(BaseCommand):
             "  Every other member with a site account signs in on /accounts/login/ as "
             f"{roles.login_of('<profile slug>')} with the same password."
         )
+        self._print_waiting(users)
 
     @staticmethod
     def _member_summary(user) -> str:
-        member = MemberPage.objects.filter(user=user).first() if user else None
-        if member is None:
+        """One line for the logins table: what waits for the member in My network."""
+        waiting = member_waiting(user)
+        if waiting is None:
             return "no profile yet"
-        connections = Connection.objects.filter(
-            Q(member_low=member) | Q(member_high=member), state=ConnectionState.ACCEPTED
-        ).count()
-        # An ignored invitation still reads as pending to its sender, not to its recipient.
-        received = Connection.objects.filter(
-            recipient=member, state=ConnectionState.PENDING
-        ).count()
-        sent = Connection.objects.filter(
-            requester=member, state__in=[ConnectionState.PENDING, ConnectionState.IGNORED]
-        ).count()
-        endorsements = Endorsement.objects.filter(member=member).count()
-        waiting = Recommendation.objects.filter(
-            member=member, state=RecommendationState.PENDING_RECIPIENT
-        ).count()
-        return (
-            f"{member.title} ({member.url_path.rstrip('/').rsplit('/', 1)[-1]}), "
-            f"{connections} connections, {received} invitations received, {sent} sent, "
-            f"{endorsements} endorsements, {waiting} recommendation(s) to answer"
-        )
+        return f"{waiting.member.title}: {waiting.headline()}"
+
+    def _print_waiting(self, users: dict) -> None:
+        """Who has what waiting, by name, so that a tester knows where to look."""
+        self.stdout.write("")
+        self.stdout.write(self.style.MIGRATE_HEADING("What waits for the demo members"))
+        for name in ("anna", "bram"):
+            waiting = member_waiting(users.get(name))
+            if waiting is None:
+                continue
+            self.stdout.write(f"  {roles.login_of(name)} ({waiting.member.title}):")
+            for line in waiting.details():
+                self.stdout.write(f"    - {line}")
+        company_admin = users.get("companyadmin")
+        if company_admin is not None:
+            claims = list(
+                policies.positions_to_review(company_admin)
+                .filter(verified_at__isnull=True, is_current=True)
+                .select_related("member", "company")
+                .order_by("company__title", "member__title")
+            )
+            anna = (
+                MemberPage.objects.filter(user=users.get("anna")).first()
+                if users.get("anna")
+                else None
+            )
+            named = [c for c in claims if anna is not None and c.member_id == anna.pk][:1]
+            example = (
+                f", among them {named[0].member.title} at {named[0].company.title}" if named else ""
+            )
+            self.stdout.write(
+                f"  {roles.login_of('companyadmin')}: {_count(len(claims), 'position')} to "
+                f"confirm in the admin (Positions to confirm){example}."
+            )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _names(members: list[str], limit: int = 3) -> str:
+    shown = ", ".join(members[:limit])
+    return shown + (f" and {len(members) - limit} more" if len(members) > limit else "")
+
+
+@dataclass
+class Waiting:
+    """What a demo member finds in My network, read through the service layer."""
+
+    member: MemberPage
+    connections: int
+    received: list[Connection]
+    sent: list[Connection]
+    recommendations: list[Recommendation]
+    endorsements: int
+    follows: list[str]
+    claims: list[str]
+    blocked: list[str]
+    suggestions: list[str]
+
+    def headline(self) -> str:
+        parts = [_count(len(self.received), "invitation")]
+        if self.recommendations:
+            parts.append(_count(len(self.recommendations), "recommendation"))
+        return " and ".join(parts) + " waiting in My network (/network/)"
+
+    def details(self) -> list[str]:
+        noted = sum(1 for c in self.received if c.message)
+        lines = [
+            f"{_count(len(self.received), 'invitation')} received, {noted} with a note, from "
+            f"{_names([c.requester.title for c in self.received])}: accept or ignore",
+            f"{_count(len(self.recommendations), 'recommendation')} to answer, from "
+            f"{_names([r.author.title for r in self.recommendations])}: accept or hide",
+            f"{_count(len(self.sent), 'invitation')} sent, to "
+            f"{_names([c.recipient.title for c in self.sent])}: withdraw",
+            f"{_count(self.connections, 'connection')}, {_count(self.endorsements, 'endorsement')} "
+            f"received, follows {_names(self.follows) or 'no company'}",
+        ]
+        if self.suggestions:
+            lines.append(f"people you may know: {'; '.join(self.suggestions)}: connect or dismiss")
+        if self.claims:
+            lines.append(f"waits for a company admin to confirm: {_names(self.claims)}")
+        if self.blocked:
+            lines.append(f"has blocked {_names(self.blocked)}: unblock")
+        return lines
+
+
+def member_waiting(user) -> Waiting | None:
+    """What waits for ``user``'s member profile, or None when they have none."""
+    member = MemberPage.objects.filter(user=user).first() if user else None
+    if member is None:
+        return None
+    received = list(
+        services.invitations_received(user).select_related("requester").order_by("-created_at")
+    )
+    sent = list(services.invitations_sent(user).select_related("recipient").order_by("-created_at"))
+    recommendations = list(
+        Recommendation.objects.filter(member=member, state=RecommendationState.PENDING_RECIPIENT)
+        .select_related("author")
+        .order_by("-created_at")
+    )
+    return Waiting(
+        member=member,
+        connections=ConnectionEdge.objects.filter(member=member).count(),
+        received=received,
+        sent=sent,
+        recommendations=recommendations,
+        endorsements=Endorsement.objects.filter(member=member).count(),
+        follows=list(
+            Follow.objects.filter(member=member)
+            .order_by("company__title")
+            .values_list("company__title", flat=True)
+        ),
+        claims=[
+            f"{p.title} at {p.company.title}"
+            for p in member.positions.filter(
+                company__isnull=False, is_current=True, verified_at__isnull=True
+            ).select_related("company")
+        ],
+        # The first three, as My network lists them, with their reasons.
+        suggestions=[
+            f"{s.member.title} ({', '.join(r.label for r in s.reasons)})"
+            for s in graph.suggestions(user, limit=3)
+        ],
+        blocked=list(
+            Block.objects.filter(blocker=member)
+            .order_by("blocked__title")
+            .values_list("blocked__title", flat=True)
+        ),
+    )

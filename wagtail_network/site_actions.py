@@ -320,6 +320,13 @@ def act(request: HttpRequest, action: str) -> HttpResponse:
         # An htmx request would swap the login form into the region: load it instead.
         return HttpResponseClientRedirect(login.url) if htmx else login
     viewer = Viewer.for_request(request)
+    repeated = sorted(name for name, values in request.POST.lists() if len(values) > 1)
+    if repeated:
+        # Every field names one thing: ``member=1&member=2`` is ambiguous, and taking
+        # either value would act on something the member may not have meant.
+        error = NetworkError(ErrorCode.VALIDATION, _("Give each field once."), field=repeated[0])
+        messages.error(request, error.message)
+        return _see_other(back)
     try:
         message = handler(viewer, request.POST)
     except NetworkError as exc:

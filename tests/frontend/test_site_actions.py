@@ -199,6 +199,18 @@ class ConnectionActionTests(ActionTestCase):
                 self.assert_refused("connect", self.u_frank, "Not found.", member=value)
                 self.assert_refused("accept", self.u_frank, "Not found.", member=value)
 
+    def test_a_field_given_twice_is_refused_and_nothing_is_written(self):
+        # member=a&member=b would otherwise act on whichever value the parser kept.
+        for action in ("connect", "block", "report"):
+            with self.subTest(action=action):
+                self.assert_refused(
+                    action,
+                    self.u_frank,
+                    "Give each field once.",
+                    member=[self.dave.pk, self.alice.pk],
+                    reason="spam",
+                )
+
     def test_missing_member_field_is_refused_as_not_found(self):
         self.as_user(self.u_frank)
         before = self.snapshot()

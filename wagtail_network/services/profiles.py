@@ -271,6 +271,9 @@ def _children(model: type[models.Model], rows: list[dict], field: str) -> list:
         if unknown:
             raise _error(ErrorCode.VALIDATION, _("Unknown field."), field=f"{field}.{i}")
         obj = model(**{k: v for k, v in row.items() if k in allowed})
+        # The order the member gave is the order shown (Orderable sorts by it; left
+        # unset, rows come back in whatever order the database picks).
+        obj.sort_order = i
         try:
             obj.full_clean(
                 exclude=["member", "sort_order"], validate_unique=False, validate_constraints=False
@@ -315,6 +318,7 @@ def _positions(page: MemberPage, rows: list[dict]) -> list[Position]:
         else:
             values["company"] = None
         position = Position(**values)
+        position.sort_order = i
         if old is not None:
             position.pk = old.pk
             if (

@@ -273,7 +273,8 @@ def _unfollow(viewer: Viewer, post: Any) -> str:
 
 def _claim(viewer: Viewer, post: Any) -> str:
     position = services.claim_position(viewer, post.get("company"), post.get("title", ""))
-    name = position.company.title if position is not None else _company_name(post.get("company"))
+    company = position.company if position is not None else None
+    name = company.title if company is not None else _company_name(post.get("company"))
     return _("Position at %(name)s claimed; it waits for the company's confirmation.") % {
         "name": name
     }
@@ -442,7 +443,7 @@ def member_actions(
         if rec is not None:
             # The author is told the state, never that the recipient hid it (as
             # GraphQL's Recommendation.isHidden): a hidden one still reads published.
-            actions.recommendation_state = RecommendationState(rec.state).label
+            actions.recommendation_state = str(RecommendationState(rec.state).label)
     elif status == ConnectionStatus.PENDING_SENT:
         actions.withdraw = True
     elif status in (ConnectionStatus.PENDING_RECEIVED, ConnectionStatus.IGNORED):

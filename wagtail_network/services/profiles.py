@@ -270,7 +270,7 @@ def _children(model: type[models.Model], rows: list[dict], field: str) -> list:
         unknown = set(row) - set(allowed) - {"id"}
         if unknown:
             raise _error(ErrorCode.VALIDATION, _("Unknown field."), field=f"{field}.{i}")
-        obj = model(**{k: v for k, v in row.items() if k in allowed})
+        obj: Any = model(**{k: v for k, v in row.items() if k in allowed})
         # The order the member gave is the order shown (Orderable sorts by it; left
         # unset, rows come back in whatever order the database picks).
         obj.sort_order = i

@@ -120,16 +120,19 @@ def _live_endorsements(user: Any) -> QuerySet:
 
 
 @dataclass
-class Listing:
-    """One page of a directory listing, with what the template needs to page through it."""
+class PageListing:
+    """One page of a list, with what ``includes/pagination.html`` needs to page through it
+    (the directories and My network's connections)."""
 
     page: PaginatorPage
-    total: int
-    ordering: str
 
     @property
     def items(self) -> list[Any]:
         return list(self.page.object_list)
+
+    @property
+    def total(self) -> int:
+        return self.page.paginator.count
 
     @property
     def page_range(self) -> list[int | str]:
@@ -141,6 +144,13 @@ class Listing:
     @property
     def ellipsis(self) -> str:
         return str(self.page.paginator.ELLIPSIS)
+
+
+@dataclass
+class Listing(PageListing):
+    """One page of a directory listing, in the order it was sorted by."""
+
+    ordering: str
 
 
 def _filter(
@@ -166,7 +176,7 @@ def _paginate(request: HttpRequest, filterset: DirectoryFilterSet, prepare: Any)
     page = paginator.get_page(request.GET.get("page"))
     page.object_list = list(prepare(page.object_list))
     ordering = _PAGE_ORDERS.get(filterset.ordering, ORDER_NAME)
-    return Listing(page=page, total=paginator.count, ordering=ordering)
+    return Listing(page=page, ordering=ordering)
 
 
 def _echo(filterset: DirectoryFilterSet, *names: str) -> dict[str, str]:

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -25,6 +24,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from . import graph, services, visibility
+from .directory import PageListing
 from .models import (
     Connection,
     ConnectionState,
@@ -257,29 +257,10 @@ def suggestions(viewer: Viewer, limit: int = SUGGESTION_LIMIT) -> list[graph.Sug
 
 
 @dataclass
-class ConnectionsListing:
-    """One page of the connections list, shaped for ``includes/pagination.html``."""
+class ConnectionsListing(PageListing):
+    """One page of the connections list, with the search it answers."""
 
-    page: PaginatorPage
     query: str
-
-    @property
-    def items(self) -> list[MemberPage]:
-        return list(self.page.object_list)
-
-    @property
-    def total(self) -> int:
-        return self.page.paginator.count
-
-    @property
-    def page_range(self) -> list[int | str]:
-        return list(
-            self.page.paginator.get_elided_page_range(self.page.number, on_each_side=2, on_ends=1)
-        )
-
-    @property
-    def ellipsis(self) -> str:
-        return str(self.page.paginator.ELLIPSIS)
 
 
 def _connections_listing(

@@ -7,6 +7,7 @@ import datetime
 from django import template
 from django.contrib.messages import get_messages
 from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
 from django.utils import dateformat, formats, timezone
 from django.utils.translation import get_language
 
@@ -194,8 +195,6 @@ def my_network_link(context: template.Context) -> dict:
     signed_in = bool(user is not None and user.is_authenticated)
     url = ""
     if signed_in:
-        from django.urls import NoReverseMatch, reverse
-
         try:
             url = reverse("wagtail_network:my_network")
         except NoReverseMatch:  # the host has not included wagtail_network.urls

@@ -42,7 +42,7 @@ from .models import (
     Recommendation,
     RecommendationState,
 )
-from .viewer import Viewer
+from .viewer import ASSUMED_CONNECTIONS, Viewer
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -205,7 +205,16 @@ def _connected_q(who: Any, prefix: str = "") -> Q:
     me = viewer_member_id(viewer)
     if me is None:
         return _NOTHING
-    return Q(**{f"{prefix}pk__in": ConnectionEdge.objects.filter(member_id=me).values("other_id")})
+    q = Q(**{f"{prefix}pk__in": ConnectionEdge.objects.filter(member_id=me).values("other_id")})
+    assumed = assumed_connection_ids(viewer)
+    return q | Q(**{f"{prefix}pk__in": sorted(assumed)}) if assumed else q
+
+
+def assumed_connection_ids(who: Any) -> frozenset[int]:
+    """Members a stand-in viewer counts as connected to
+    (:meth:`~wagtail_network.viewer.Viewer.stand_in`); empty for every real viewer,
+    whose connections are only ever read from the connection table."""
+    return Viewer.of(who).fact(ASSUMED_CONNECTIONS, frozenset)
 
 
 def _self_q(who: Any, prefix: str = "") -> Q:
@@ -368,6 +377,8 @@ def is_connected(who: Any, member: MemberPage | int) -> bool:
     member_id = member if isinstance(member, int) else member.pk
     if me is None or me == member_id:
         return False
+    if member_id in assumed_connection_ids(viewer):
+        return True
     connected: dict[int, bool] = viewer.fact("connected", dict)
     if member_id not in connected:
         connected[member_id] = ConnectionEdge.objects.filter(
@@ -555,6 +566,7 @@ def recommendations_visible_to(who: Any, queryset: QuerySet | None = None) -> Qu
 __all__ = [
     "ProfileVisibility",
     "administered_companies",
+    "assumed_connection_ids",
     "blocked_member_ids",
     "can_edit_company",
     "can_moderate",

@@ -30,6 +30,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from . import graph, visibility
@@ -461,6 +462,18 @@ def _attach_endorsements(user: Any, page: MemberPage, skills: list[Skill]) -> No
     skills.sort(key=lambda skill: (-skill.endorsement_count, skill.name))
 
 
+def _self_links() -> dict[str, Any] | None:
+    """The member's own links on their profile: the editor and "view as …"
+    (none where the host did not include the app's URLs)."""
+    # Imported here: the editor's module builds on this one's page context.
+    from .profile_editor import view_as_links
+
+    try:
+        return {"edit_url": reverse("wagtail_network:edit_profile"), "view_as": view_as_links()}
+    except NoReverseMatch:
+        return None
+
+
 def member_page_context(request: HttpRequest, page: MemberPage) -> dict[str, Any]:
     """Context of a member profile, holding only what the viewer may see, and what
     the signed-in viewer may do about this member (``actions``)."""
@@ -527,6 +540,7 @@ def member_page_context(request: HttpRequest, page: MemberPage) -> dict[str, Any
 
     return {
         "is_self": is_self,
+        "self_links": _self_links() if is_self else None,
         "actions": actions,
         "sign_in_url": sign_in_url(request),
         "connected": connected,

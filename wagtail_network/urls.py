@@ -6,13 +6,22 @@ its own URL module, ``graphql_schema.urls``, included next to this one.
 
 from django.urls import path
 
-from . import my_network, site_actions, views
+from . import my_network, profile_editor, site_actions, views
 
 app_name = "wagtail_network"
 
 urlpatterns: list = [
     # The member's network: invitations, connections, suggestions, follows, blocks.
     path("network/", my_network.my_network, name="my_network"),
+    # Joining the network and editing one's own profile (wagtail_network.profile_editor).
+    path("network/profile/", profile_editor.edit_profile, name="edit_profile"),
+    path("network/profile/row/<slug:kind>/", profile_editor.profile_row, name="profile_row"),
+    path(
+        "network/profile/view-as/<slug:audience>/",
+        profile_editor.view_profile_as,
+        name="view_profile_as",
+    ),
+    path("network/skills/", profile_editor.skill_options, name="skill_options"),
     # The member's own account: API tokens, data export, deletion.
     path("network/account/", views.account, name="account"),
     path(

@@ -1,4 +1,4 @@
-""""View my profile as …" (/network/profile/view-as/<audience>/): the member's saved
+""" "View my profile as …" (/network/profile/view-as/<audience>/): the member's saved
 profile through a stand-in viewer (``Viewer.stand_in``) and the same visibility rules
 as the real page. A stand-in never sees more than a real viewer of its kind, and with
 nothing else between them (no invitation, no shared group) exactly as much."""

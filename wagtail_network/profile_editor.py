@@ -198,6 +198,10 @@ def editor_context(
     """What ``wagtail_network/profile_editor.html`` shows."""
     _prepare_fields(forms, show_errors)
     rows = {kind: _rows(forms, kind) for kind in ROW_KINDS}
+    about = forms.groups["about"]
+    # A change binds only the fields it sent: an empty "add a skill" is not sent, so
+    # the field comes from an unbound form of the group when the bound one lacks it.
+    skill_add = about["add_skills"] if "add_skills" in about.fields else type(about)()["add_skills"]
     return {
         "member": member,
         "joining": member is None,
@@ -208,6 +212,7 @@ def editor_context(
         "errors": _error_summary(forms) if show_errors else [],
         "show_errors": show_errors,
         "skill_chips": _skill_chips(forms),
+        "skill_add": skill_add,
         "rows": rows,
         "totals": {kind: len(kind_rows) for kind, kind_rows in rows.items()},
         "view_as": view_as_links(),

@@ -138,8 +138,9 @@
         }
     });
 
-    // A row added by htmx: make its remove button work and put the focus in it.
-    document.addEventListener("htmx:afterSwap", function (event) {
+    // A row added by htmx: make its remove button work and put the focus in it
+    // (after settling, so after network.js has put it on the updated region).
+    document.addEventListener("htmx:afterSettle", function (event) {
         var target = event.detail && event.detail.target;
         if (!target || !target.matches || !target.matches(".wn-rows__list")) {
             return;

@@ -38,6 +38,7 @@ from .profile_forms import (
     ROW_FORMS,
     ProfileForms,
     ProfileInvalid,
+    RowForm,
     company_choices,
     fields_from_post,
 )
@@ -113,9 +114,9 @@ def _all_forms(forms: ProfileForms) -> list[BaseForm]:
     return found
 
 
-def _error_summary(forms: ProfileForms) -> list[dict[str, str]]:
+def _error_summary(forms: ProfileForms) -> list[dict[str, Any]]:
     """Every error of a bound bundle, each linking to its field (``#`` + the field's id)."""
-    summary: list[dict[str, str]] = []
+    summary: list[dict[str, Any]] = []
     for form in _all_forms(forms):
         if not form.is_bound:
             continue
@@ -141,9 +142,10 @@ def _prepare_fields(forms: ProfileForms, show_errors: bool) -> None:
     (``aria-describedby``, ``aria-invalid``), so a screen reader reads them with
     the field; show a visibility the site locked as a disabled field."""
     visibility_form = forms.groups.get("visibility")
-    for name in getattr(visibility_form, "locked", {}):
-        # Disabled: the browser does not post it, so the service keeps the site's value.
-        visibility_form.fields[name].disabled = True
+    if visibility_form is not None:
+        for name in getattr(visibility_form, "locked", {}):
+            # Disabled: the browser does not post it, so the service keeps the site's value.
+            visibility_form.fields[name].disabled = True
     for form in _all_forms(forms):
         for name, field in form.fields.items():
             bound = form[name]
@@ -226,7 +228,7 @@ def _editor_response(request: HttpRequest, context: dict[str, Any], status: int 
     return _no_store(response)
 
 
-def _empty_row(kind: str, index: int) -> BaseForm:
+def _empty_row(kind: str, index: int) -> RowForm:
     """An empty row form of list ``kind`` at ``index`` (prefix ``<kind>-<index>``)."""
     form_class = ROW_FORMS[kind]
     kwargs: dict[str, Any] = {"companies": company_choices()} if kind == "positions" else {}
@@ -286,7 +288,7 @@ def edit_profile(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(reverse("wagtail_network:edit_profile"), status=303)
 
 
-def _unplaced(error: NetworkError) -> dict[str, str]:
+def _unplaced(error: NetworkError) -> dict[str, Any]:
     return {"id": "", "label": "", "message": error.message}
 
 

@@ -132,6 +132,14 @@ def _check_settings_dict():
                 )
             )
     errors.extend(_check_rate_limits(raw.get("RATE_LIMITS", {})))
+    if raw.get("NEW_SKILLS", "suggest") not in ("suggest", "create"):
+        errors.append(
+            checks.Error(
+                'WAGTAIL_NETWORK[\'NEW_SKILLS\'] is "suggest" or "create".',
+                hint="What a skill a member names that the vocabulary does not hold becomes.",
+                id="wagtail_network.E017",
+            )
+        )
     return errors
 
 

@@ -38,6 +38,10 @@ class NetworkSettings(TypedDict, total=False):
     #: profiles are placed: members joining the network, and the admin's CSV import.
     #: ``None``: the first live MemberIndexPage.
     MEMBER_DIRECTORY: str | int | None
+    #: What a skill a member names that the vocabulary does not hold becomes:
+    #: "suggest" (a suggestion editors accept or reject in the admin; the member's
+    #: profile lists it once accepted) or "create" (a new skill, listed at once).
+    NEW_SKILLS: Literal["suggest", "create"]
     #: Profile visibility given to new profiles: "public", "members" or "connections".
     DEFAULT_PROFILE_VISIBILITY: str
     #: Per sensitive field ("email", "phone", "connections", "positions") the default
@@ -97,6 +101,7 @@ DEFAULTS: NetworkSettings = {
     "RECOMMENDATION_MODERATION": False,
     "NEW_PROFILES_LIVE": True,
     "MEMBER_DIRECTORY": None,
+    "NEW_SKILLS": "suggest",
     "DEFAULT_PROFILE_VISIBILITY": "public",
     "DEFAULT_FIELD_VISIBILITY": {
         "email": "members",

@@ -77,7 +77,9 @@ def perform(info: Info, payload: Callable[..., P], action: Callable[[Any], P], *
         with transaction.atomic():
             result = action(user)
     except NetworkError as exc:
-        return payload(errors=[MutationError.from_exception(exc)])
+        # A profile change reports every invalid field at once (ProfileInvalid).
+        errors = getattr(exc, "errors", None) or [exc]
+        return payload(errors=[MutationError.from_exception(error) for error in errors])
     finally:
         # What the request's viewer looked up (connections, blocks, profile) may
         # have changed: the payload's nested fields must see the new state.

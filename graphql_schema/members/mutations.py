@@ -119,6 +119,12 @@ class UpdateMyProfileInput:
         description="Global IDs of the skills you list (replaces the list). "
         + limit_items(limits.ID_LIST_MAX_ITEMS),
     )
+    new_skills: list[str] | None = strawberry.field(
+        default=UNSET,
+        description="Skills to add to your list by name. A name the vocabulary does not hold "
+        "is created, or suggested to the editors and listed once they accept it (the site's "
+        "setting NEW_SKILLS). " + limit_items(limits.ID_LIST_MAX_ITEMS, limits.TAG_MAX_LENGTH),
+    )
     interests: list[str] | None = strawberry.field(
         default=UNSET,
         description="Interests. " + limit_items(limits.TAG_MAX_ITEMS, limits.TAG_MAX_LENGTH),
@@ -185,6 +191,7 @@ PROFILE_SCALARS = {
 #: Most items of each list input (:mod:`wagtail_network.limits`).
 LIST_LIMITS = {
     "skill_ids": limits.ID_LIST_MAX_ITEMS,
+    "new_skills": limits.ID_LIST_MAX_ITEMS,
     "interests": limits.TAG_MAX_ITEMS,
     "open_to": limits.FILTER_MAX_ITEMS,
     "positions": limits.POSITIONS_MAX_ITEMS,
@@ -221,6 +228,10 @@ def profile_fields(input: UpdateMyProfileInput) -> dict[str, Any]:
             decode_id(value, "Skill", f"skillIds.{i}")
             for i, value in enumerate(input.skill_ids or [])
         ]
+    if is_set(input.new_skills):
+        fields["add_skills"] = check_texts(
+            input.new_skills or [], limits.ID_LIST_MAX_ITEMS, limits.TAG_MAX_LENGTH, "newSkills"
+        )
     if is_set(input.open_to):
         fields["open_to"] = [enum_value(v) for v in input.open_to or []]
     if is_set(input.positions):

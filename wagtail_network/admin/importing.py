@@ -59,6 +59,7 @@ from ..models import (
     MemberPage,
     Skill,
 )
+from ..profile_forms import ProfileForms
 from ..viewer import Viewer
 from .screens import NetworkScreenView, NetworkScreenViewSet
 
@@ -269,9 +270,19 @@ def parse_text(kind: str, text: str) -> tuple[list[ParsedRow], list[RowError]]:
                     elif term not in chosen:
                         chosen.append(term)
                 values["skills"] = chosen
-        for name in ("title", "tagline", "headline", "city", "country"):
-            if len(values.get(name) or "") > 200:
-                error(line, name, _("At most 200 characters."))
+        if kind == COMPANIES:
+            for name in ("title", "tagline", "city", "country"):
+                if len(values.get(name) or "") > 200:
+                    error(line, name, _("At most 200 characters."))
+        else:
+            # The profile's own field-group forms, as every profile write uses
+            # (services.save_member_profile validates with them again on confirm).
+            reported = {e.column for e in errors if e.row == line}
+            for found in ProfileForms.for_fields(values).errors():
+                column = SERVICE_FIELD_COLUMNS[MEMBERS].get(found.field or "", found.field or "")
+                if column not in reported:
+                    reported.add(column)
+                    error(line, column, found.message)
         rows.append(ParsedRow(line=line, key=key, values=values))
     if not rows and not errors:
         raise ImportFileError(gettext("The file has a header but no rows."))

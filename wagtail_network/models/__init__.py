@@ -24,7 +24,7 @@ from .pages import (
     Position,
 )
 from .search import ProfileSearchEntry
-from .vocab import Industry, Skill
+from .vocab import Industry, Skill, SkillSuggestion
 
 __all__ = [
     "Block",
@@ -49,5 +49,6 @@ __all__ = [
     "Recommendation",
     "Report",
     "Skill",
+    "SkillSuggestion",
     "SuggestionDismissal",
 ]

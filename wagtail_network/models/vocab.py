@@ -43,3 +43,31 @@ class Industry(VocabularyTerm):
     class Meta(VocabularyTerm.Meta):
         verbose_name = _("industry")
         verbose_name_plural = _("industries")
+
+
+class SkillSuggestion(models.Model):
+    """A skill a member listed that the vocabulary does not hold yet, waiting for
+    an editor (setting ``NEW_SKILLS = "suggest"``): accepted, it becomes a skill
+    on the member's profile; rejected, it goes."""
+
+    name = models.CharField(_("name"), max_length=100)
+    member = models.ForeignKey(
+        "wagtail_network.MemberPage",
+        verbose_name=_("member"),
+        on_delete=models.CASCADE,
+        related_name="skill_suggestions",
+    )
+    created_at = models.DateTimeField(_("suggested at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("skill suggestion")
+        verbose_name_plural = _("skill suggestions")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                "member", models.functions.Lower("name"), name="wn_skill_suggestion_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -35,6 +35,7 @@ The rules and error codes are documented in ``docs/concepts/connections.md``.
 
 from __future__ import annotations
 
+from ..profile_forms import ProfileInvalid
 from .base import recorded_changes
 from .companies import (
     COMPANY_FIELDS,
@@ -162,6 +163,7 @@ __all__ = [
     "resolve_report",
     "respond_to_recommendation",
     "revoke_company_admin",
+    "ProfileInvalid",
     "save_member_profile",
     "set_endorsement_hidden",
     "unblock_member",

@@ -15,17 +15,15 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from .. import limits
+from .. import limits, profile_forms
 from ..conf import get_setting
 from ..errors import ErrorCode, NetworkError
 from ..models import (
     CompanyPage,
     Education,
-    Industry,
     MemberIndexPage,
     MemberLink,
     MemberPage,
-    OpenTo,
     Position,
     Skill,
 )
@@ -62,7 +60,7 @@ PROFILE_FIELDS = frozenset(
     PROFILE_TEXT_FIELDS
     + PROFILE_BOOL_FIELDS
     + PROFILE_VISIBILITY_FIELDS
-    + ("name", "bio", "industry", "skills", "interests", "open_to", "positions")
+    + ("name", "bio", "industry", "skills", "add_skills", "interests", "open_to", "positions")
     + ("education", "links")
 )
 
@@ -82,6 +80,7 @@ PROFILE_TEXT_LIMITS = {
 #: Most items of each list field.
 PROFILE_LIST_LIMITS = {
     "skills": limits.ID_LIST_MAX_ITEMS,
+    "add_skills": limits.ID_LIST_MAX_ITEMS,
     "interests": limits.TAG_MAX_ITEMS,
     "open_to": limits.FILTER_MAX_ITEMS,
     "positions": limits.POSITIONS_MAX_ITEMS,
@@ -147,6 +146,7 @@ def _only_known(fields: dict[str, Any], known: frozenset[str]) -> None:
 
 
 def _resolve_vocab(model: type[models.Model], value: Any, field: str):
+    """A vocabulary term by instance, id or slug (a company's industry)."""
     if value in (None, ""):
         return None
     if isinstance(value, model):
@@ -199,87 +199,103 @@ def _unique_slug(parent, base: str) -> str:
     return slug
 
 
-def _check_locks(fields: dict[str, Any], current: MemberPage | None) -> None:
-    """A visibility the site locked cannot be chosen differently."""
-    locked_profile = get_setting("LOCKED_PROFILE_VISIBILITY")
-    if (
-        locked_profile
-        and "profile_visibility" in fields
-        and fields["profile_visibility"] != locked_profile
-    ):
-        raise _error(
-            ErrorCode.VALIDATION,
-            _("The site decides who can see profiles."),
-            field="profile_visibility",
-        )
-    locks = get_setting("LOCKED_FIELD_VISIBILITY") or {}
-    for name, audience in locks.items():
-        key = f"{name}_visibility"
-        if key in fields and fields[key] != audience:
-            raise _error(
-                ErrorCode.VALIDATION,
-                _("The site decides who can see this."),
-                field=key,
-            )
-
-
-def _apply_profile_fields(page: MemberPage, fields: dict[str, Any]) -> None:
+def _apply_profile_fields(page: MemberPage, fields: dict[str, Any]) -> list[str]:
+    """Set the cleaned values (:func:`wagtail_network.profile_forms.clean_profile`)
+    on ``page``. Returns the names of new skills to suggest to the editors once
+    the page is saved (setting ``NEW_SKILLS``)."""
+    suggested: list[str] = []
     for name, value in fields.items():
-        if name in ("title", "name"):
+        if name == "name":
             page.title = (value or "").strip()
             # The name is now one the member (or an editor) gave, not a placeholder
             # put in by repair_profile_names.
             page.name_needs_review = False
         elif name in PROFILE_TEXT_FIELDS:
             setattr(page, name, (value or "").strip())
-        elif name in PROFILE_BOOL_FIELDS:
-            setattr(page, name, bool(value))
         elif name in PROFILE_VISIBILITY_FIELDS:
             setattr(page, name, value)
         elif name == "bio":
             page.bio = plain_text_to_rich_text(value)
         elif name == "industry":
-            page.industry = _resolve_vocab(Industry, value, "industry")
-        elif name == "skills":
-            page.skills = [_resolve_vocab(Skill, v, "skills") for v in (value or [])]
+            page.industry = value
+        elif name in ("skills", "add_skills"):
+            listed = list(page.skills.all()) if name == "add_skills" else []
+            listed += [s for s in value.skills if s not in listed]
+            suggested += _new_skills(value.new_names, listed)
+            page.skills = listed
         elif name == "interests":
-            page.interests.set([str(v).strip() for v in (value or []) if str(v).strip()])
+            page.interests.set(value)
         elif name == "open_to":
-            values = set(value or [])
-            unknown = values - set(OpenTo.values)
-            if unknown:
-                raise _error(ErrorCode.VALIDATION, _("Unknown choice."), field="open_to")
             for choice, attr in MemberPage.OPEN_TO_FIELDS.items():
-                setattr(page, attr, choice in values)
+                setattr(page, attr, choice in value)
         elif name == "positions":
-            page.positions = _positions(page, value or [])
+            page.positions = _positions(page, value)
         elif name == "education":
-            page.education = _children(Education, value or [], "education")
+            page.education = _children(Education, value)
         elif name == "links":
-            page.links = _children(MemberLink, value or [], "links")
+            page.links = _children(MemberLink, value)
+    return suggested
 
 
-def _children(model: type[models.Model], rows: list[dict], field: str) -> list:
-    allowed_fields: dict[type[models.Model], tuple[str, ...]] = {
-        Education: ("school", "degree", "field_of_study", "start_year", "end_year"),
-        MemberLink: ("label", "url"),
+def _new_skills(names: list[str], listed: list[Skill]) -> list[str]:
+    """Skills the vocabulary does not hold: created and added to ``listed``
+    (``NEW_SKILLS = "create"``), or returned to be suggested to the editors."""
+    if not names:
+        return []
+    if get_setting("NEW_SKILLS") != "create":
+        return names
+    for name in names:
+        skill = Skill.objects.filter(name__iexact=name).first()
+        if skill is None:
+            slug = slugify(name, allow_unicode=True)[:100] or "skill"
+            base, n = slug, 1
+            while Skill.objects.filter(slug=slug).exists():
+                n += 1
+                slug = f"{base[:95]}-{n}"
+            skill = Skill.objects.create(name=name, slug=slug)
+        if skill not in listed:
+            listed.append(skill)
+    return []
+
+
+def _suggest_skills(page: MemberPage, names: list[str]) -> None:
+    """Record skills the member named for the editors to accept or reject."""
+    if not names:
+        return
+    from ..models import SkillSuggestion
+
+    waiting = {
+        n.casefold()
+        for n in SkillSuggestion.objects.filter(member=page).values_list("name", flat=True)
     }
-    allowed = allowed_fields[model]
+    SkillSuggestion.objects.bulk_create(
+        [SkillSuggestion(member=page, name=n) for n in names if n.casefold() not in waiting]
+    )
+
+
+def _clean(fields: dict[str, Any], *, joining: bool) -> dict[str, Any]:
+    """``fields`` validated once, by the field groups' forms; errors named for the
+    caller's own field names (``title`` when the caller said ``title``)."""
+    try:
+        cleaned = profile_forms.clean_profile(fields, joining=joining)
+    except profile_forms.ProfileInvalid as exc:
+        if "title" in fields and "name" not in fields:
+            for error in exc.errors:
+                if error.field == "name":
+                    error.field = "title"
+            if exc.field == "name":
+                exc.field = "title"
+        raise
+    return cleaned
+
+
+def _children(model: type[models.Model], rows: list[dict]) -> list:
     result = []
     for i, row in enumerate(rows):
-        unknown = set(row) - set(allowed) - {"id"}
-        if unknown:
-            raise _error(ErrorCode.VALIDATION, _("Unknown field."), field=f"{field}.{i}")
-        obj: Any = model(**{k: v for k, v in row.items() if k in allowed})
+        obj: Any = model(**{k: v for k, v in row.items() if k != "id"})
         # The order the member gave is the order shown (Orderable sorts by it; left
         # unset, rows come back in whatever order the database picks).
         obj.sort_order = i
-        try:
-            obj.full_clean(
-                exclude=["member", "sort_order"], validate_unique=False, validate_constraints=False
-            )
-        except ValidationError as exc:
-            raise _validation_from(exc, prefix=f"{field}.{i}.") from None
         result.append(obj)
     return result
 
@@ -288,7 +304,8 @@ POSITION_FIELDS = ("company", "company_name", "title", "start_date", "end_date",
 
 
 def _positions(page: MemberPage, rows: list[dict]) -> list[Position]:
-    """The member's positions, replaced by ``rows``.
+    """The member's positions, replaced by ``rows`` (cleaned by
+    :class:`~wagtail_network.profile_forms.PositionForm`).
 
     A row with the ``id`` of an existing position keeps its confirmation unless
     the company, title or start date changed: a company admin confirmed those.
@@ -296,14 +313,10 @@ def _positions(page: MemberPage, rows: list[dict]) -> list[Position]:
     existing = {p.pk: p for p in Position.objects.filter(member_id=page.pk)} if page.pk else {}
     result = []
     for i, row in enumerate(rows):
-        unknown = set(row) - set(POSITION_FIELDS) - {"id"}
-        if unknown:
-            raise _error(ErrorCode.VALIDATION, _("Unknown field."), field=f"positions.{i}")
         values = {k: v for k, v in row.items() if k in POSITION_FIELDS}
-        old = existing.get(_pk(row["id"])) if row.get("id") not in (None, "") else None
+        old = existing.get(row["id"]) if row.get("id") else None
         if values.get("company") not in (None, ""):
-            company = values["company"]
-            pk = _pk(company, f"positions.{i}.company")
+            pk = _pk(values["company"], f"positions.{i}.company")
             # Any live company may be claimed. A position kept at the company it
             # already names stays even when that company has since been
             # unpublished: the member claims nothing new, and re-sending the list
@@ -328,24 +341,6 @@ def _positions(page: MemberPage, rows: list[dict]) -> list[Position]:
             ):
                 position.verified_at = old.verified_at
                 position.verified_by_id = old.verified_by_id
-        if not position.company and not (position.company_name or "").strip():
-            raise _error(
-                ErrorCode.VALIDATION,
-                _("Choose a company or type its name."),
-                field=f"positions.{i}.company_name",
-            )
-        try:
-            position.full_clean(
-                exclude=["member", "sort_order"], validate_unique=False, validate_constraints=False
-            )
-        except ValidationError as exc:
-            raise _validation_from(exc, prefix=f"positions.{i}.") from None
-        if position.start_date and position.end_date and position.end_date < position.start_date:
-            raise _error(
-                ErrorCode.VALIDATION,
-                _("A position ends after it starts."),
-                field=f"positions.{i}.end_date",
-            )
         result.append(position)
     return result
 
@@ -383,7 +378,8 @@ def _save_and_publish(page, user: Any, publish: bool, log_action: bool | str = T
 
 @contextmanager
 def _title_as_name(fields: dict[str, Any]):
-    """Report errors about the page title under ``name`` when the caller said ``name``."""
+    """Report errors about the page title under ``name`` when the caller said
+    ``name`` (a company's fields)."""
     try:
         yield
     except NetworkError as exc:
@@ -410,8 +406,9 @@ def update_my_profile(user: Any, /, **fields: Any) -> MemberPage:
     _require_user(viewer)
     _only_known(fields, PROFILE_FIELDS)
     check_input_limits(fields, PROFILE_TEXT_LIMITS, PROFILE_LIST_LIMITS)
-    _check_locks(fields, None)
-    with _title_as_name(fields), transaction.atomic():
+    joining = not MemberPage.objects.filter(user_id=user.pk).exists()
+    cleaned = _clean(fields, joining=joining)
+    with transaction.atomic():
         # One profile per user even when two requests join at once: the second
         # waits for the first and then edits the profile it created.
         # (The user model from settings, not type(user): request.user is a lazy proxy.)
@@ -423,9 +420,9 @@ def update_my_profile(user: Any, /, **fields: Any) -> MemberPage:
         )
         member = MemberPage.objects.filter(user_id=user.pk).first()
         if member is None:
-            page = _create_profile(user, fields)
+            page = _create_profile(user, cleaned)
         else:
-            page = _edit_profile(user, member, fields)
+            page = _edit_profile(user, member, cleaned)
     _changed(viewer)
     return MemberPage.objects.get(pk=page.pk)
 
@@ -481,7 +478,7 @@ def claim_position(user: Any, company: Any, title: str = "") -> Position:
         fields = {"positions": rows}
         try:
             check_input_limits(fields, PROFILE_TEXT_LIMITS, PROFILE_LIST_LIMITS)
-            _edit_profile(viewer, me, fields)
+            _edit_profile(viewer, me, _clean(fields, joining=False))
         except NetworkError as exc:
             # Name the claim's own input, not the row of the list it was built into.
             prefix = f"positions.{len(rows) - 1}."
@@ -515,13 +512,13 @@ def save_member_profile(editor: Any, member: Any = None, /, **fields: Any) -> Me
     _require_user(viewer)
     _only_known(fields, PROFILE_FIELDS)
     check_input_limits(fields, PROFILE_TEXT_LIMITS, PROFILE_LIST_LIMITS)
-    _check_locks(fields, None)
-    with _title_as_name(fields), transaction.atomic():
+    cleaned = _clean(fields, joining=member is None)
+    with transaction.atomic():
         if member is None:
             perms = _member_directory().permissions_for_user(viewer.user)
             if not (perms.can_add_subpage() and perms.can_publish_subpage()):
                 raise _error(ErrorCode.PERMISSION_DENIED)
-            page = _create_profile(viewer, fields, as_editor=True)
+            page = _create_profile(viewer, cleaned, as_editor=True)
         else:
             current = MemberPage.objects.filter(pk=_pk(member, "member")).first()
             if current is None:
@@ -529,7 +526,7 @@ def save_member_profile(editor: Any, member: Any = None, /, **fields: Any) -> Me
             perms = current.permissions_for_user(viewer.user)
             if not perms.can_edit() or (current.live and not perms.can_publish()):
                 raise _error(ErrorCode.PERMISSION_DENIED)
-            page = _edit_profile(viewer, current, fields, as_editor=True)
+            page = _edit_profile(viewer, current, cleaned, as_editor=True)
     _changed(viewer)
     return MemberPage.objects.get(pk=page.pk)
 
@@ -546,7 +543,7 @@ def _create_profile(user: Any, fields: dict[str, Any], *, as_editor: bool = Fals
     # (two concurrent add_child calls would compute the same path).
     list(Page.objects.select_for_update().filter(pk=directory.pk).values_list("pk", flat=True))
     directory = MemberIndexPage.objects.get(pk=directory.pk)
-    title = (fields.get("title") or fields.get("name") or "").strip()
+    title = (fields.get("name") or "").strip()
     account = None if as_editor else viewer.user
     if not title:
         # The name is shown to everyone who may see the profile: it is asked for, never
@@ -565,12 +562,13 @@ def _create_profile(user: Any, fields: dict[str, Any], *, as_editor: bool = Fals
     account_email = getattr(account, get_user_model().get_email_field_name(), None) or ""
     if "contact_email" not in fields and account_email:
         page.contact_email = account_email
-    _apply_profile_fields(page, fields)
+    suggested = _apply_profile_fields(page, fields)
     page.slug = _unique_slug(directory, page.title)
     try:
         directory.add_child(instance=page)
     except ValidationError as exc:
         raise _validation_from(exc) from None
+    _suggest_skills(page, suggested)
     if as_editor:
         # As Wagtail's admin does for an editor's new page: the creation (logged by
         # add_child, with the owner) and the publication, no separate edit entry.
@@ -590,7 +588,8 @@ def _edit_profile(
     page = current.get_latest_revision_as_object()
     _carry_verifications(page)
     before = page.serializable_data()
-    _apply_profile_fields(page, fields)
+    suggested = _apply_profile_fields(page, fields)
+    _suggest_skills(current, suggested)
     # The page's own URL identity is not the member's to change here.
     page.slug = current.slug
     if not as_editor:

@@ -36,8 +36,8 @@ from .htmx import htmx_of
 from .models import MemberPage, Skill
 from .profile_forms import (
     ROW_FORMS,
+    AboutForm,
     ProfileForms,
-    ProfileInvalid,
     RowForm,
     company_choices,
     fields_from_post,
@@ -261,19 +261,9 @@ def edit_profile(request: HttpRequest) -> HttpResponse:
         return _edit_lists(request, member, add, remove_skill)
 
     try:
-        saved = services.update_my_profile(viewer, **fields_from_post(request.POST, request.FILES))
-    except ProfileInvalid as exc:
-        forms = (exc.forms or ProfileForms.for_member(member)).complete(member)
-        context = editor_context(member, forms, show_errors=True)
-        if exc.forms is None:
-            context["errors"] = [_unplaced(error) for error in exc.errors]
-        return _editor_response(request, context, status=400)
-    except NetworkError as exc:
-        # An error no field holds (say, no member directory to join yet).
-        forms = _posted_forms(member, request.POST, request.FILES)
-        context = editor_context(member, forms, show_errors=False)
-        context.update(show_errors=True, errors=[_unplaced(exc)])
-        return _editor_response(request, context, status=400)
+        saved = services.update_my_profile(viewer, **_service_fields(request.POST, request.FILES))
+    except NetworkError as exc:  # ProfileInvalid (every field error) or another refusal
+        return _invalid_response(request, member, exc)
 
     if member is None:
         if saved.live:
@@ -288,8 +278,42 @@ def edit_profile(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(reverse("wagtail_network:edit_profile"), status=303)
 
 
+def _service_fields(data: QueryDict, files: Any) -> dict[str, Any]:
+    """The POST as the service's fields: :func:`fields_from_post`, with the page's
+    one-line lists (comma-separated interests, one skill to add) as the lists the
+    service takes, parsed by the group form's own field."""
+    fields = fields_from_post(data, files)
+    if isinstance(fields.get("interests"), str):
+        fields["interests"] = AboutForm.base_fields["interests"].to_python(fields["interests"])
+    if isinstance(fields.get("add_skills"), str):
+        fields["add_skills"] = [fields["add_skills"]]
+    return fields
+
+
+def _invalid_response(
+    request: HttpRequest, member: MemberPage | None, exc: NetworkError
+) -> HttpResponse:
+    """The page again, as posted, with every error next to its field; nothing saved.
+
+    The forms are bound to the POST itself (the text typed, not the service's
+    parsed lists) and validated by the same group forms the service used, so each
+    error lands on its field; an error no page field holds is listed on its own.
+    """
+    fields = fields_from_post(request.POST, request.FILES)
+    forms = ProfileForms.for_fields(fields, joining=member is None).complete(member)
+    placed = forms.errors()
+    context = editor_context(member, forms, show_errors=True)
+    if not placed:
+        context["errors"] = [_unplaced(e) for e in getattr(exc, "errors", None) or [exc]]
+    return _editor_response(request, context, status=400)
+
+
 def _unplaced(error: NetworkError) -> dict[str, Any]:
-    return {"id": "", "label": "", "message": error.message}
+    """An error for the summary, linked to its field when the page has one."""
+    field_id = ""
+    if error.field:
+        field_id = "id_" + error.field.replace(".", "-")
+    return {"id": field_id, "label": "", "message": error.message}
 
 
 def _edit_lists(

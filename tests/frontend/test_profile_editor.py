@@ -201,6 +201,16 @@ class JoinTests(EditorTestCase):
         self.assertContains(response, 'value="Gardener"', status_code=400)
 
 
+class NoDirectoryTests(TestCase):
+    def test_joining_without_a_member_directory_is_a_clear_error(self):
+        user = UserFactory(username="lonely")
+        self.client.force_login(user)
+        html = self.client.get(URL).content.decode()
+        response = self.client.post(URL, form_data(html, name="Lonely"))
+        self.assertContains(response, "no member directory", status_code=400)
+        self.assertFalse(MemberPage.objects.filter(user=user).exists())
+
+
 class EditTests(EditorTestCase):
     def test_edit_page_shows_every_group_with_visibility_beside_it(self):
         html = self.client.get(URL).content.decode()
@@ -267,6 +277,11 @@ class EditTests(EditorTestCase):
         self.assertIn('value="Changed"', html)  # the rest of the input is kept
         self.assertEqual(revisions_of(self.member), before)
         self.assertEqual(self.fresh().headline, "Professional")
+
+    def test_an_error_keeps_the_interests_as_typed(self):
+        response = self.save(interests="sailing, chess", contact_email="not an address")
+        self.assertContains(response, 'value="sailing, chess"', status_code=400)
+        self.assertFalse(self.fresh().interests.exists())
 
     def test_a_row_error_links_to_the_rows_field(self):
         response = self.save(positions__0__title="", positions__0__company_name="Old Co")

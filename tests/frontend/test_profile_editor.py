@@ -278,6 +278,30 @@ class EditTests(EditorTestCase):
         self.assertEqual(revisions_of(self.member), before)
         self.assertEqual(self.fresh().headline, "Professional")
 
+    def test_hostile_input_is_a_clear_error_never_a_500(self):
+        before = revisions_of(self.member)
+        cases = [
+            {"positions__TOTAL_FORMS": "abc"},
+            {"positions__0__company": "not-a-company"},
+            {"positions__0__company": "999999"},
+            {"industry": "no-such-industry"},
+            {"open_to": ["bogus"]},
+            {"skills": ["999999"]},
+            {"profile_visibility": "everyone-and-their-dog"},
+            {"headline": "x" * 5000},
+            {"positions__0__start_date": "2024-13-45"},
+        ]
+        for changes in cases:
+            with self.subTest(changes):
+                response = self.save(**changes)
+                self.assertIn(response.status_code, (303, 400))
+        # Only the harmless ones (an unreadable row count reads as no rows) may save.
+        self.assertLessEqual(revisions_of(self.member), before + 1)
+        data = self.editor_data()
+        data["add"] = ["photos"]
+        data["remove_skill"] = ["<script>"]
+        self.assertEqual(self.client.post(URL, data).status_code, 200)
+
     def test_an_error_keeps_the_interests_as_typed(self):
         response = self.save(interests="sailing, chess", contact_email="not an address")
         self.assertContains(response, 'value="sailing, chess"', status_code=400)

@@ -15,7 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from .. import limits
+from .. import limits, photos
 from ..conf import get_setting
 from ..errors import ErrorCode, NetworkError
 from ..models import (
@@ -64,6 +64,9 @@ PROFILE_FIELDS = frozenset(
     + PROFILE_VISIBILITY_FIELDS
     + ("name", "bio", "industry", "skills", "interests", "open_to", "positions")
     + ("education", "links")
+    # Profile photo (wagtail_network.photos): an UploadedFile or None to remove it;
+    # the focal point an (x, y) pair of fractions or None.
+    + ("photo", "photo_focal_point")
 )
 
 #: Longest value of each text field, in characters (:mod:`wagtail_network.limits`).
@@ -257,6 +260,32 @@ def _apply_profile_fields(page: MemberPage, fields: dict[str, Any]) -> None:
             page.education = _children(Education, value or [], "education")
         elif name == "links":
             page.links = _children(MemberLink, value or [], "links")
+        # --- profile photo (wagtail_network.photos) ---------------------------
+        elif name == "photo":
+            _apply_photo(page, value, fields.get("photo_focal_point"))
+        elif name == "photo_focal_point" and "photo" not in fields:
+            # Alone: move the focal point of the current photo, if it is the
+            # member's own upload (an editor's library image is not theirs to crop).
+            current = page.photo if page.photo_id else None
+            if photos.is_plugin_photo(current):
+                photos.set_focal_point(current, *(value or (None, None)))
+
+
+def _apply_photo(page: MemberPage, upload: Any, focal_point: Any) -> None:
+    """A new photo (checked, stored in the plugin's collection) or none, in place of
+    the current one, which is deleted once the change commits (if it was the
+    plugin's and nothing else uses it)."""
+    replaced = page.photo if page.photo_id else None
+    if upload is None:
+        page.photo = None
+    else:
+        cleaned = photos.clean_photo(upload)
+        page.photo = photos.store_photo(
+            page.user or page.owner, cleaned, title=page.title, focal_point=focal_point
+        )
+    if replaced is not None:
+        photos.discard_photo(replaced)
+        # --- end of profile photo ---------------------------------------------
 
 
 def _children(model: type[models.Model], rows: list[dict], field: str) -> list:

@@ -24,7 +24,8 @@ SPEC = "fill-64x64"
 
 
 def png_upload(
-    name: str = "Dave Portrait.png", size: tuple[int, int] = (300, 240)
+    name: str = "Dave Portrait.png",
+    size: tuple[int, int] = (300, 240),  # fill does not upscale: the lg avatar is 240 px
 ) -> SimpleUploadedFile:
     """A real PNG made by Pillow, as an upload."""
     buffer = io.BytesIO()
@@ -145,7 +146,7 @@ class MemberPhotoServingTests(NetworkScenario):
         expected = member_photo_url(self.dave, "fill-256x256")
         self.assertIn(expected, sources)
         self.assertNotIn("/media/", " ".join(sources))
-        self.assertRegex(html, r'<img [^>]*height="256"[^>]*width="256"')
+        self.assertRegex(html, r'<img [^>]*height="240"[^>]*width="240"')
         # …and the same URL fetched anonymously is refused.
         self.assertEqual(self.fetch(expected).status_code, 404)
 

@@ -86,7 +86,8 @@ def test_rendition_url_is_absolute_beside_its_relative_url(network) -> None:
 @override_settings(WAGTAIL_NETWORK=BUDGET, MEDIA_URL="https://cdn.example.net/media/")
 def test_rendition_url_keeps_an_absolute_media_url(network) -> None:
     body = post_graphql(
-        '{ member(slug: "alice") { photo { url } } company(slug: "initech") { logo { url relativeUrl } } }'
+        '{ member(slug: "alice") { photo { url } } '
+        'company(slug: "initech") { logo { url relativeUrl } } }'
     )
 
     logo = body["data"]["company"]["logo"]

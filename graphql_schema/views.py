@@ -283,15 +283,15 @@ class NetworkGraphQLView(GraphQLView):
         parser fails with a server error on a map that points into a string, say)."""
         operations: Any = self.parse_json(request.post_data.get("operations", "{}"))
         files_map = self.parse_json(request.post_data.get("map", "{}"))
-        if not isinstance(operations, dict | list):
-            raise HTTPException(400, _("The multipart operations must be a JSON object."))
-        if not isinstance(files_map, dict) or not all(
-            isinstance(paths, list) and all(isinstance(path, str) for path in paths)
-            for paths in files_map.values()
-        ):
-            raise HTTPException(
-                400, _("The multipart map must be a JSON object of lists of paths.")
+        mismatch = _("The multipart map does not match its operations and files.")
+        if not isinstance(operations, dict | list) or not (
+            isinstance(files_map, dict)
+            and all(
+                isinstance(paths, list) and all(isinstance(path, str) for path in paths)
+                for paths in files_map.values()
             )
+        ):
+            raise HTTPException(400, mismatch)
         try:
             # A batch's operations are a list: strawberry's annotation says dict, its
             # code walks lists as well.
@@ -301,7 +301,7 @@ class NetworkGraphQLView(GraphQLView):
                 request.files,
             )
         except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
-            raise HTTPException(400, _("The multipart map does not match its files.")) from exc
+            raise HTTPException(400, mismatch) from exc
 
     def process_result(self, request: HttpRequest, result: Any) -> Any:
         if result.errors:

@@ -33,7 +33,6 @@ from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
-from wagtail.images import get_image_model
 
 from . import privacy, visibility
 from .errors import NetworkError
@@ -206,11 +205,12 @@ def member_photo(
     member = (
         visibility.members_visible_to(viewer, request=request)
         .filter(pk=member_id, photo_id=image_id)
+        .select_related("photo")
         .first()
     )
-    image = get_image_model().objects.filter(pk=image_id).first() if member else None
-    if member is None or image is None:
+    if member is None or member.photo is None:
         raise Http404
+    image = member.photo
     try:
         rendition = image.get_rendition(spec)
     except SourceImageIOError:

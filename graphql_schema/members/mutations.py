@@ -277,6 +277,10 @@ def profile_fields(input: UpdateMyProfileInput) -> dict[str, Any]:
             }
             for e in input.education or []
         ]
+    if is_set(input.links):
+        fields["links"] = [{"label": link.label, "url": link.url} for link in input.links or []]
+    # Last, so that the service stores a new photo's file only after every other
+    # field was applied (a file written before a refusal would outlive the rollback).
     if is_set(input.photo):
         fields["photo"] = input.photo
     if is_set(input.photo_focal_point):
@@ -291,8 +295,6 @@ def profile_fields(input: UpdateMyProfileInput) -> dict[str, Any]:
                         field=f"photoFocalPoint.{name}",
                     )
         fields["photo_focal_point"] = (point.x, point.y) if point is not None else None
-    if is_set(input.links):
-        fields["links"] = [{"label": link.label, "url": link.url} for link in input.links or []]
     return fields
 
 

@@ -214,3 +214,17 @@ class PhotoUpload(TestCase):
         assert client.get(photo["relativeUrl"]).status_code == 200
         assert Client().get(photo["relativeUrl"]).status_code == 404
         assert Client().get(photo["url"]).status_code == 404
+
+    def test_a_photo_sent_as_json_text_is_a_validation_error_not_a_crash(self):
+        client = Client()
+        client.force_login(self.n.u_alice)
+        for value in ("abc", {"name": "x.png"}, 12):
+            with self.subTest(value=value):
+                response = client.post(
+                    "/graphql/",
+                    data=json.dumps({"query": UPLOAD, "variables": {"input": {"photo": value}}}),
+                    content_type="application/json",
+                )
+                assert response.status_code == 200, response.content
+                errors = json.loads(response.content)["data"]["updateMyProfile"]["errors"]
+                assert [(e["code"], e["field"]) for e in errors] == [("VALIDATION", "photo")]

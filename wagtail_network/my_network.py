@@ -241,8 +241,9 @@ def companies_followed(viewer: Viewer, me: MemberPage) -> QuerySet:
 
 
 def blocked(viewer: Viewer) -> QuerySet:
-    """Members the member blocked (the one place the blocker still sees them)."""
-    return _with_photo(services.blocked_members(viewer)).order_by("title", "pk")
+    """Members the member blocked (the one place the blocker still sees them), by
+    name and initials only: their photos' checked URLs would refuse the blocker."""
+    return services.blocked_members(viewer).order_by("title", "pk")
 
 
 def suggestions(viewer: Viewer, limit: int = SUGGESTION_LIMIT) -> list[graph.Suggestion]:

@@ -40,22 +40,57 @@ def page_query(context: template.Context, page_number: int) -> str:
     return "?" + params.urlencode()
 
 
+#: The rendition spec of each avatar size (all in ``RENDITION_SPECS``).
+AVATAR_SPECS = {"sm": "fill-64x64", "md": "fill-128x128", "lg": "fill-256x256"}
+
+
 @register.inclusion_tag("wagtail_network/includes/avatar.html")
 def avatar(image, name: str, size: str = "md", alt: str = "") -> dict:
-    """A square photo or logo rendition, or the name's initials when there is none.
+    """A square logo (or other image) rendition, or the name's initials when there is
+    none. Member photos use :func:`member_avatar` (their checked URL) instead.
 
     ``size`` is ``sm`` (64 px), ``md`` (128 px) or ``lg`` (256 px). The rendition
     specs are in ``WAGTAIL_NETWORK["RENDITION_SPECS"]`` so the API and the pages share
     the same generated files.
     """
-    specs = {"sm": "fill-64x64", "md": "fill-128x128", "lg": "fill-256x256"}
     return {
         "image": image,
         "name": name,
         "size": size,
-        "spec": specs.get(size, specs["md"]),
+        "spec": AVATAR_SPECS.get(size, AVATAR_SPECS["md"]),
         "alt": alt,
     }
+
+
+@register.inclusion_tag("wagtail_network/includes/avatar.html")
+def member_avatar(member, size: str = "md", alt: str = "") -> dict:
+    """A member's photo, or their initials when there is none: like :func:`avatar`,
+    but the picture's address is the checked one
+    (:func:`wagtail_network.photos.member_photo_url`), which serves it only to
+    viewers who may see the profile, never the rendition file's public address.
+
+    ``{% member_avatar member "sm" %}``. The rendition is looked up (and made on
+    first use) here as ``{% image %}`` would, from prefetched renditions when the
+    page prefetched them, so the ``<img>`` keeps its width and height.
+    """
+    from wagtail.images.models import SourceImageIOError
+
+    from ..photos import member_photo_url
+
+    spec = AVATAR_SPECS.get(size, AVATAR_SPECS["md"])
+    context = {"image": None, "name": getattr(member, "title", ""), "size": size, "alt": alt}
+    image = getattr(member, "photo", None) if getattr(member, "photo_id", None) else None
+    if image is None:
+        return context
+    try:
+        rendition = image.get_rendition(spec)
+    except SourceImageIOError:
+        # The original is missing from storage: the initials, not a broken picture.
+        return context
+    context.update(
+        url=member_photo_url(member, spec), width=rendition.width, height=rendition.height
+    )
+    return context
 
 
 @register.filter

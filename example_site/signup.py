@@ -10,7 +10,7 @@ login then is that address; the plugin never shows usernames), on a model that
 signs in by e-mail the address is the login itself.
 
 Deliberately simple, as fits a demo: no e-mail confirmation and no rate limit
-(docs/how-to/join-the-network.md says what a real site adds).
+(docs/how-to/sign-up.md says what a real site adds).
 """
 
 from __future__ import annotations

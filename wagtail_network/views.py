@@ -42,6 +42,8 @@ from .sites import absolute_url
 #: The GraphQL endpoint's URL name: found by name (its path is the host's to choose,
 #: ``WAGTAIL_NETWORK["GRAPHQL_PATH"]``), never imported from the API package.
 GRAPHQL_URL_NAME = "graphql_schema:graphql"
+#: The page where a user joins the network (creates a profile) or edits their own.
+EDIT_PROFILE_URL_NAME = "wagtail_network:edit_profile"
 
 
 class CreateTokenForm(forms.Form):
@@ -74,6 +76,16 @@ def graphql_endpoint_url(request: HttpRequest | None = None) -> str | None:
         return None
 
 
+def edit_profile_url() -> str:
+    """Where a signed-in user joins the network or edits their own profile, or
+    ``""`` where the host's URLs do not include that page: the navigation, the
+    account page and My network then leave the link out instead of failing."""
+    try:
+        return reverse(EDIT_PROFILE_URL_NAME)
+    except NoReverseMatch:
+        return ""
+
+
 def _no_store(response: HttpResponse) -> HttpResponse:
     # Token secrets and personal data must not linger in shared or browser caches.
     add_never_cache_headers(response)
@@ -84,7 +96,8 @@ def _no_store(response: HttpResponse) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def account(request: HttpRequest) -> HttpResponse:
-    """The member's account page: personal API tokens, data export, deletion."""
+    """The member's account page: joining the network (or links to one's profile),
+    personal API tokens, data export, deletion."""
     user = request.user
     new_token = None
     token_form = CreateTokenForm()
@@ -133,6 +146,7 @@ def account(request: HttpRequest) -> HttpResponse:
 
     context: dict[str, Any] = {
         "member": visibility.viewer_member(user),
+        "edit_profile_url": edit_profile_url(),
         "tokens": tokens.active_tokens(user),
         "new_token": new_token,
         "token_form": token_form,

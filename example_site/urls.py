@@ -9,6 +9,7 @@ from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from example_site import signup
 from wagtail_network.api import NetworkPagesAPIViewSet
 
 # Wagtail's page API, with member and company pages obeying the network's rules
@@ -29,6 +30,8 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # A newcomer's way in: a site account, then the network's join page.
+    path("accounts/signup/", signup.signup, name="signup"),
     # The language switcher in the footer posts here.
     path("i18n/", include("django.conf.urls.i18n")),
     # The plugin's two URL modules (the member's account views; the GraphQL

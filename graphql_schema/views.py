@@ -29,6 +29,8 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import DisallowedHost, RequestDataTooBig, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.http.multipartparser import MultiPartParserError
+from django.http.request import UnreadablePostError
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.shortcuts import render
 from django.utils.decorators import method_decorator
@@ -39,6 +41,7 @@ from graphql.error import GraphQLError
 
 # HTTPException: whatever strawberry's Django view raises for transport errors.
 from strawberry.django.views import GraphQLView, HTTPException
+from strawberry.file_uploads.utils import replace_placeholders_with_files
 
 from wagtail_network.busy import CODE_BUSY, busy_json_response, is_database_busy, retry_after
 from wagtail_network.conf import get_setting
@@ -216,6 +219,30 @@ def graphiql_allowed(request: HttpRequest) -> bool:
     return bool(settings.DEBUG or (user is not None and user.is_active and user.is_staff))
 
 
+def max_upload_body() -> int | None:
+    """The largest multipart body the endpoint reads, in bytes: one image of
+    ``WAGTAILIMAGES_MAX_UPLOAD_SIZE`` plus the form's other parts (at most
+    ``DATA_UPLOAD_MAX_MEMORY_SIZE``); ``None`` when either limit is switched off."""
+    image_limit = getattr(settings, "WAGTAILIMAGES_MAX_UPLOAD_SIZE", 10 * 1024 * 1024)
+    data_limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    if image_limit is None or data_limit is None:
+        return None
+    return int(image_limit) + int(data_limit)
+
+
+def _check_upload_size(request: HttpRequest) -> None:
+    """Refuse (413) a multipart body larger than :func:`max_upload_body` before
+    reading it: Django spools uploaded files to disk whatever their size, and a
+    file over the image limit would only be refused after it was all received."""
+    limit = max_upload_body()
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        raise HTTPException(400, _("The request is malformed.")) from None
+    if limit is not None and length > limit:
+        raise RequestDataTooBig(_("The request body is larger than this site accepts."))
+
+
 @method_decorator(csrf_exempt, name="dispatch")
 class NetworkGraphQLView(GraphQLView):
     """strawberry's Django view with the network's authentication rules.
@@ -232,6 +259,10 @@ class NetworkGraphQLView(GraphQLView):
         # A host site passes its merged schema either way: as_view(schema=...) or a
         # ``schema`` class attribute on a subclass; else the plugin's own schema.
         kwargs.setdefault("schema", type(self).schema or get_schema())
+        # Uploads (a member's photo) come as GraphQL multipart requests. A multipart
+        # form post is exactly what CSRF guards against: one riding on a session is
+        # refused without a CSRF token below, like any unreadable body.
+        kwargs.setdefault("multipart_uploads_enabled", True)
         super().__init__(**kwargs)
         # Django builds one view instance per request: the decoded body is kept here
         # so that it is parsed once, not once by us and again by strawberry.
@@ -245,6 +276,32 @@ class NetworkGraphQLView(GraphQLView):
         if self._body is not None and data is self._body:
             return self._decoded_body
         return _decode_json(data)
+
+    def parse_multipart(self, request: Any) -> dict[str, str]:
+        """A GraphQL multipart request (``operations``, ``map`` and the files), refused
+        as a client error when its parts do not fit together (strawberry's own
+        parser fails with a server error on a map that points into a string, say)."""
+        operations: Any = self.parse_json(request.post_data.get("operations", "{}"))
+        files_map = self.parse_json(request.post_data.get("map", "{}"))
+        mismatch = _("The multipart map does not match its operations and files.")
+        if not isinstance(operations, dict | list) or not (
+            isinstance(files_map, dict)
+            and all(
+                isinstance(paths, list) and all(isinstance(path, str) for path in paths)
+                for paths in files_map.values()
+            )
+        ):
+            raise HTTPException(400, mismatch)
+        try:
+            # A batch's operations are a list: strawberry's annotation says dict, its
+            # code walks lists as well.
+            return replace_placeholders_with_files(
+                operations,  # type: ignore[arg-type]
+                files_map,
+                request.files,
+            )
+        except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
+            raise HTTPException(400, mismatch) from exc
 
     def process_result(self, request: HttpRequest, result: Any) -> Any:
         if result.errors:
@@ -276,6 +333,8 @@ class NetworkGraphQLView(GraphQLView):
             response = _error_response(
                 413, "PAYLOAD_TOO_LARGE", _("The request body is larger than this site accepts.")
             )
+        except (MultiPartParserError, UnreadablePostError):
+            response = _error_response(400, "BAD_REQUEST", _("The request is malformed."))
         except SuspiciousOperation:
             # Too many fields, a malformed multipart body, a host header Django refuses.
             response = _error_response(400, "BAD_REQUEST", _("The request is malformed."))
@@ -304,6 +363,8 @@ class NetworkGraphQLView(GraphQLView):
             raise HTTPException(405, _("The GraphQL endpoint answers GET and POST requests."))
 
         payload: Any = None
+        if request.method == "POST" and (request.content_type or "") == "multipart/form-data":
+            _check_upload_size(request)
         if request.method == "POST" and (request.content_type or "") == "application/json":
             # May raise RequestDataTooBig (DATA_UPLOAD_MAX_MEMORY_SIZE): answered 413.
             self._body = request.body

@@ -37,7 +37,7 @@ from .models import (
 )
 from .sql import count_subquery
 from .viewer import Viewer
-from .views import _no_store
+from .views import _no_store, edit_profile_url
 
 #: Connections per page of the connections list.
 CONNECTIONS_PAGE_SIZE = 20
@@ -52,7 +52,7 @@ QUERY_MAX_LENGTH = 200
 #: The sections, in page order; each is a ``<section id="…">`` and an htmx region.
 SECTIONS = ("invitations", "waiting", "suggestions", "connections", "following", "blocked")
 
-#: Where a request keeps its waiting count (:func:`waiting_count_for_request`).
+#: Where a request keeps its navigation state (:func:`nav_state_for_request`).
 REQUEST_COUNT_ATTRIBUTE = "_wagtail_network_waiting_count"
 
 
@@ -76,23 +76,38 @@ def _waiting_recommendations_filter() -> dict[str, Any]:
     }
 
 
-def waiting_count(user: Any) -> int:
-    """What waits for the member's answer: invitations still pending (not ignored)
-    plus recommendations waiting for them (not hidden), each from a published
-    profile.
+@dataclass(frozen=True)
+class NavState:
+    """What the navigation shows a signed-in user: "My network" with what waits for
+    them, or "Join the network" when they have no member profile yet."""
+
+    #: The user has a member profile (live or waiting for an editor).
+    has_profile: bool
+    #: Invitations and recommendations waiting for the member's answer.
+    waiting: int
+
+
+NO_PROFILE = NavState(has_profile=False, waiting=0)
+
+
+def nav_state(user: Any) -> NavState:
+    """Whether the user has a member profile, and what waits for their answer:
+    invitations still pending (not ignored) plus recommendations waiting for them
+    (not hidden), each from a published profile.
 
     One SQL statement (the member row with two correlated counts), none for an
-    anonymous visitor; a signed-in user without a profile reads 0 from that same
-    statement. The rows counted are the ones My network lists under
-    "Invitations received" and "Waiting for your answer"; the page applies the
-    full visibility rules on top, which one statement without the viewer's facts
-    cannot: in rare cases (an inviter's profile moved into a private section of the
-    site; a recommendation whose author's profile the member can no longer see,
-    say after the connection was removed) the count is higher than the lists.
+    anonymous visitor; a signed-in user without a profile gets no row from that
+    same statement, so the navigation learns "no profile" for free. The rows
+    counted are the ones My network lists under "Invitations received" and
+    "Waiting for your answer"; the page applies the full visibility rules on top,
+    which one statement without the viewer's facts cannot: in rare cases (an
+    inviter's profile moved into a private section of the site; a recommendation
+    whose author's profile the member can no longer see, say after the connection
+    was removed) the count is higher than the lists.
     """
     viewer = Viewer.of(user)
     if not viewer.is_authenticated:
-        return 0
+        return NO_PROFILE
     invitations = Connection.objects.filter(
         recipient_id=OuterRef("pk"), **_waiting_invitations_filter()
     )
@@ -109,25 +124,38 @@ def waiting_count(user: Any) -> int:
         .order_by()[:1]
     )
     for invitations_count, recommendations_count in row:
-        return int(invitations_count) + int(recommendations_count)
-    return 0
+        return NavState(
+            has_profile=True, waiting=int(invitations_count) + int(recommendations_count)
+        )
+    return NO_PROFILE
 
 
-def waiting_count_for_request(request: HttpRequest | None, user: Any = None) -> int:
-    """:func:`waiting_count` for the request's user, computed once per request
-    (a template placing the count twice, or a host's header and the page itself,
-    costs one query). Kept with the user's pk: a login or logout during the
-    request computes it again."""
+def waiting_count(user: Any) -> int:
+    """What waits for the member's answer (:func:`nav_state`); 0 without a profile."""
+    return nav_state(user).waiting
+
+
+def nav_state_for_request(request: HttpRequest | None, user: Any = None) -> NavState:
+    """:func:`nav_state` for the request's user, computed once per request (a
+    template placing the count twice, or a host's header and the page itself, costs
+    one query). Kept with the user's pk: a login or logout during the request
+    computes it again."""
     if request is None:
-        return waiting_count(user)
+        return nav_state(user)
     who = getattr(request, "user", None) if user is None else user
     key = getattr(who, "pk", None) if who is not None and who.is_authenticated else None
     cached = getattr(request, REQUEST_COUNT_ATTRIBUTE, None)
     if cached is not None and cached[0] == key:
         return cached[1]
-    value = waiting_count(Viewer.for_request(request) if user is None else user) if key else 0
+    value = nav_state(Viewer.for_request(request) if user is None else user) if key else NO_PROFILE
     setattr(request, REQUEST_COUNT_ATTRIBUTE, (key, value))
     return value
+
+
+def waiting_count_for_request(request: HttpRequest | None, user: Any = None) -> int:
+    """:func:`waiting_count` for the request's user, once per request
+    (:func:`nav_state_for_request`)."""
+    return nav_state_for_request(request, user).waiting
 
 
 # --------------------------------------------------------------------------
@@ -241,8 +269,9 @@ def companies_followed(viewer: Viewer, me: MemberPage) -> QuerySet:
 
 
 def blocked(viewer: Viewer) -> QuerySet:
-    """Members the member blocked (the one place the blocker still sees them)."""
-    return _with_photo(services.blocked_members(viewer)).order_by("title", "pk")
+    """Members the member blocked (the one place the blocker still sees them), by
+    name and initials only: their photos' checked URLs would refuse the blocker."""
+    return services.blocked_members(viewer).order_by("title", "pk")
 
 
 def suggestions(viewer: Viewer, limit: int = SUGGESTION_LIMIT) -> list[graph.Suggestion]:
@@ -284,6 +313,8 @@ def my_network_context(request: HttpRequest) -> dict[str, Any]:
         "message_max_length": services.MESSAGE_MAX_LENGTH,
     }
     if me is None:
+        # The page then says how to join: the link to the page that creates a profile.
+        context["edit_profile_url"] = edit_profile_url()
         return context
     received = _limited(invitations_received(viewer))
     sent = _limited(invitations_sent(viewer))

@@ -47,6 +47,7 @@ from .models import (
     Report,
     SuggestionDismissal,
 )
+from .photos import member_photo_url
 from .signals import member_account_deleted
 from .sites import absolute_url
 from .sql import chunks
@@ -103,7 +104,13 @@ def _profile(member: MemberPage) -> dict[str, Any]:
     data["skills"] = list(member.skills.values_list("name", flat=True))
     data["interests"] = list(member.interests.names())
     data["photo"] = (
-        {"id": member.photo_id, "title": member.photo.title, "file": member.photo.file.name}
+        {
+            "id": member.photo_id,
+            "title": member.photo.title,
+            "file": member.photo.file.name,
+            # The checked address (wagtail_network.photos): the one the site shows.
+            "url": absolute_url(member_photo_url(member, "fill-256x256") or ""),
+        }
         if member.photo is not None
         else None
     )

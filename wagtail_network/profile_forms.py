@@ -372,6 +372,17 @@ class PhotoForm(ProfileGroupForm):
         widget=forms.RadioSelect,
     )
 
+    def clean_photo(self) -> Any:
+        upload = self.cleaned_data.get("photo")
+        if not upload:
+            return None
+        from . import photos
+
+        try:
+            return photos.clean_photo(upload)
+        except NetworkError as exc:
+            raise ValidationError(exc.message, code="invalid_image") from None
+
 
 # --------------------------------------------------------------------------
 # Rows: positions, education, links
@@ -545,6 +556,8 @@ class ProfileForms:
         self.groups = groups
         self.rows = rows
         self.fields = fields or {}
+        #: Errors of service fields no form holds (a photo's focal point).
+        self.extra_errors: list[NetworkError] = []
 
     # ------------------------------------------------------------ binding
 
@@ -563,8 +576,20 @@ class ProfileForms:
             for attr, value in flags.items():
                 (chosen.add if value else chosen.discard)(OPEN_TO_FLAGS[attr])
             data["open_to"] = sorted(chosen)
+        focal_error = None
         if "photo_focal_point" in data:
-            data.pop("photo_focal_point")
+            point = data.pop("photo_focal_point")
+            if point is not None and not (
+                isinstance(point, (list, tuple))
+                and len(point) == 2
+                and all(
+                    isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v <= 1
+                    for v in point
+                )
+            ):
+                focal_error = NetworkError(
+                    ErrorCode.VALIDATION, _("Give a number from 0 to 1."), field="photo_focal_point"
+                )
         photo_files = {"photo": data.pop("photo")} if data.get("photo") else {}
         if "photo" in data:
             data.pop("photo")
@@ -603,7 +628,10 @@ class ProfileForms:
                 prefix = f"{kind}-{i}"
                 bound.append(row_class(data=_row_data(prefix, row), prefix=prefix, **kwargs))
             rows[kind] = bound
-        return cls(groups, rows, fields=fields)
+        bundle = cls(groups, rows, fields=fields)
+        if focal_error is not None:
+            bundle.extra_errors.append(focal_error)
+        return bundle
 
     @classmethod
     def for_member(cls, member: MemberPage | None) -> ProfileForms:
@@ -649,7 +677,7 @@ class ProfileForms:
 
     def errors(self) -> list[NetworkError]:
         """Every error, with the service's field names (``positions.0.title``)."""
-        found: list[NetworkError] = []
+        found: list[NetworkError] = list(self.extra_errors)
         for form in self.groups.values():
             found.extend(_form_errors(form))
         for kind, row_forms in self.rows.items():
@@ -675,9 +703,13 @@ class ProfileForms:
                     row.pop("id", None)
                 rows.append(row)
             cleaned[kind] = rows
-        for name in ("photo", "photo_focal_point"):
-            if name in self.fields:
-                cleaned[name] = self.fields[name]
+        if "photo" in self.fields:
+            # The checked upload (PhotoForm), or None: remove the photo.
+            cleaned["photo"] = cleaned.get("photo") if self.fields["photo"] else None
+        else:
+            cleaned.pop("photo", None)
+        if "photo_focal_point" in self.fields:
+            cleaned["photo_focal_point"] = self.fields["photo_focal_point"]
         cleaned.pop("remove_photo", None)
         cleaned.pop("focus", None)
         return cleaned

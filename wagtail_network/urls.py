@@ -37,4 +37,11 @@ urlpatterns: list = [
         site_actions.mutual_connections,
         name="mutual_connections",
     ),
+    # A member's photo, served only to viewers who may see the profile
+    # (wagtail_network.photos, docs/concepts/profile-photos.md).
+    path(
+        "network/photo/<int:member_id>/<int:image_id>/<str:spec>/",
+        views.member_photo,
+        name="member_photo",
+    ),
 ]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import secrets
 import zlib
 from collections.abc import Iterable
 
@@ -159,7 +160,9 @@ class PictureBook:
             colours = PALETTE[_stable_index(text, len(PALETTE))]
             self._pending[key] = (
                 f"Portrait {text}",
-                f"demo-portrait-{text.lower()}.png",
+                # A random name, as wagtail_network.photos.store_photo gives uploads: a
+                # member photo's file path must not be derivable from the member.
+                f"{secrets.token_urlsafe(18)}.png",
                 draw_picture(text, style, colours),
             )
         return key

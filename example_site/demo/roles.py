@@ -10,6 +10,7 @@
 | companyadmin  | group "Company admins" (admin access only) plus guardian object       |
 |               | grants ``change_companypage`` on one or two companies                 |
 | anna, bram    | plain users linked to member pages; sign in on /accounts/login/       |
+| newcomer      | a plain user with no member page yet: tries "Join the network"        |
 
 The groups and their model permissions are the plugin's
 (``wagtail_network.services.roles.ROLE_PERMISSIONS``); the demo adds the page and
@@ -36,7 +37,7 @@ DEMO_EMAIL_DOMAIN = "demo.example"
 
 #: Names of the role accounts the demo creates (and ``--reset`` removes); each signs
 #: in as :func:`login_of` its name.
-ROLE_USERNAMES = ("admin", "editor", "moderator", "companyadmin", "anna", "bram")
+ROLE_USERNAMES = ("admin", "editor", "moderator", "companyadmin", "anna", "bram", "newcomer")
 
 #: Where each role signs in and what it can do, for the table the command prints.
 ROLE_TABLE = [
@@ -46,6 +47,7 @@ ROLE_TABLE = [
     ("companyadmin", "/admin/", "edit only {companies}; confirm who works there"),
     ("anna", "/accounts/login/", "member: {anna_summary}"),
     ("bram", "/accounts/login/", "member: {bram_summary}"),
+    ("newcomer", "/accounts/login/", "{newcomer_summary}"),
 ]
 
 
@@ -57,6 +59,7 @@ class RoleAccounts:
     companyadmin: object
     anna: object
     bram: object
+    newcomer: object
 
 
 def _permissions(codenames: Iterable[str]) -> list[Permission]:
@@ -147,6 +150,8 @@ def ensure_role_users(
         "companyadmin": {"first_name": "Cas", "last_name": "Bedrijfsbeheerder"},
         "anna": {"first_name": "Anna", "last_name": "Visser"},
         "bram": {"first_name": "Bram", "last_name": "de Jong"},
+        # No member page is ever planned for this account: it joins from the site.
+        "newcomer": {"first_name": "Noor", "last_name": "Nieuwkomer"},
     }
     accounts = {}
     for username in ROLE_USERNAMES:

@@ -41,13 +41,18 @@ class RenditionType:
     url: str = strawberry.field(
         description=(
             "Absolute URL of the rendition file, on the site's origin (its Wagtail Site "
-            "record), or the media storage's own URL when that is absolute already (a CDN)."
+            "record), or the media storage's own URL when that is absolute already (a CDN). "
+            "For a member photo: the checked photo address on the site's origin, which "
+            "answers 404 to viewers who may not see the profile (send the session cookie "
+            "or the bearer token when fetching it)."
         )
     )
     relative_url: str = strawberry.field(
         description=(
             "The URL as the media storage gives it: a path on the site (/media/…), or "
-            "the same absolute URL as url when media is served from another origin."
+            "the same absolute URL as url when media is served from another origin. "
+            "A member photo's URL is instead the site's checked photo address "
+            "(/network/photo/…), served only to viewers who may see the profile."
         )
     )
     width: int = strawberry.field(description="Width in pixels.")
@@ -75,9 +80,15 @@ def image_prefetch(field: str) -> Prefetch:
     return Prefetch(field, queryset=get_image_model().objects.prefetch_renditions())
 
 
-def rendition_of(info: Info, image: Any, spec: str) -> RenditionType | None:
+def rendition_of(
+    info: Info, image: Any, spec: str, *, served_at: str | None = None
+) -> RenditionType | None:
     """The rendition of ``image`` for an allowed ``spec`` (generated once, then reused),
-    with its URL made absolute on the site's origin."""
+    with its URL made absolute on the site's origin.
+
+    ``served_at``: the address to give instead of the rendition file's own, for
+    images that are served through a checked view (member photos:
+    :func:`wagtail_network.photos.member_photo_url`)."""
     check_spec(spec)
     if image is None:
         return None
@@ -95,9 +106,10 @@ def rendition_of(info: Info, image: Any, spec: str) -> RenditionType | None:
             raise
         logger.info("Rendition %s of image %s skipped: database busy", spec, image.pk)
         return None
+    url = served_at or rendition.url
     return RenditionType(
-        url=absolute_url(rendition.url, request_of(info)),
-        relative_url=rendition.url,
+        url=absolute_url(url, request_of(info)),
+        relative_url=url,
         width=rendition.width,
         height=rendition.height,
         alt=rendition.alt,

@@ -6,6 +6,8 @@ from datetime import date
 from typing import Any
 
 import strawberry
+from django.utils.translation import gettext as _
+from strawberry.file_uploads import Upload
 
 from wagtail_network import limits, services
 from wagtail_network.errors import ErrorCode, NetworkError
@@ -74,6 +76,15 @@ class LinkInput:
     url: str = strawberry.field(
         description="URL (http or https). " + limit_text(limits.URL_MAX_LENGTH)
     )
+
+
+@strawberry.input(
+    description="The centre of the part of a photo to keep when it is cropped to a square, "
+    "as fractions of its width and height."
+)
+class FocalPointInput:
+    x: float = strawberry.field(description="From the left edge: 0 (left) to 1 (right).")
+    y: float = strawberry.field(description="From the top edge: 0 (top) to 1 (bottom).")
 
 
 @strawberry.input(
@@ -162,6 +173,19 @@ class UpdateMyProfileInput:
     links: list[LinkInput] | None = strawberry.field(
         default=UNSET,
         description="Your links (replaces the list). " + limit_items(limits.LINKS_MAX_ITEMS),
+    )
+    photo: Upload | None = strawberry.field(
+        default=UNSET,
+        description="Your profile photo, sent as a GraphQL multipart request (the file's "
+        "part named in the request's map); null removes it. An image in one of the site's "
+        "formats (WAGTAILIMAGES_EXTENSIONS, not SVG) and within its size limits "
+        "(WAGTAILIMAGES_MAX_UPLOAD_SIZE, WAGTAILIMAGES_MAX_IMAGE_PIXELS); otherwise the "
+        "error VALIDATION with the field photo.",
+    )
+    photo_focal_point: FocalPointInput | None = strawberry.field(
+        default=UNSET,
+        description="Where to centre the square crops of your photo (with a new photo, or "
+        "alone to move the focal point of your current one); null centres them.",
     )
 
 
@@ -266,6 +290,22 @@ def profile_fields(input: UpdateMyProfileInput) -> dict[str, Any]:
         ]
     if is_set(input.links):
         fields["links"] = [{"label": link.label, "url": link.url} for link in input.links or []]
+    # Last, so that the service stores a new photo's file only after every other
+    # field was applied (a file written before a refusal would outlive the rollback).
+    if is_set(input.photo):
+        fields["photo"] = input.photo
+    if is_set(input.photo_focal_point):
+        point = input.photo_focal_point
+        if point is not None:
+            for name in ("x", "y"):
+                value = getattr(point, name)
+                if not 0 <= value <= 1:
+                    raise NetworkError(
+                        ErrorCode.VALIDATION,
+                        _("Give a number from 0 to 1."),
+                        field=f"photoFocalPoint.{name}",
+                    )
+        fields["photo_focal_point"] = (point.x, point.y) if point is not None else None
     return fields
 
 
@@ -275,7 +315,8 @@ class MemberMutations:
         UpdateMyProfileInput,
         UpdateMyProfilePayload,
         "Create your member profile (joining the network) or change it. Each "
-        "change is a revision of your profile page. Errors: VALIDATION (with the field), "
+        "change is a revision of your profile page. A photo is sent as a GraphQL multipart "
+        "request (docs/reference). Errors: VALIDATION (with the field), "
         "NOT_FOUND (an unknown company/skill/industry id), UNAUTHENTICATED.",
     )
     @staticmethod

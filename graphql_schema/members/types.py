@@ -38,6 +38,7 @@ from wagtail_network.models import (
     Recommendation,
     Skill,
 )
+from wagtail_network.photos import member_photo_url
 
 from ..base.connection import NetworkConnection, capped, network_connection
 from ..base.context import page_url, viewer_of
@@ -47,6 +48,7 @@ from ..base.images import (
     DEFAULT_SPEC,
     SPEC_DESCRIPTION,
     RenditionType,
+    check_spec,
     image_prefetch,
     rendition_of,
 )
@@ -347,14 +349,23 @@ class MemberType(PkNode):
     @strawberry_django.field(
         only=["photo"],
         prefetch_related=[lambda info: image_prefetch("photo")],
-        description="The profile photo in one size. " + SPEC_DESCRIPTION,
+        description="The profile photo in one size, at its checked address (served only "
+        "to viewers who may see the profile). " + SPEC_DESCRIPTION,
     )
     def photo(
         self,
         info: Info,
         spec: Annotated[str, strawberry.argument(description=SPEC_DESCRIPTION)] = DEFAULT_SPEC,
     ) -> RenditionType | None:
-        return rendition_of(info, self.photo, spec)  # type: ignore[attr-defined]
+        # The checked address, never the rendition file's public one: the file is
+        # served by wagtail_network.views.member_photo to who may see the profile.
+        check_spec(spec)
+        return rendition_of(
+            info,
+            self.photo,  # type: ignore[attr-defined]
+            spec,
+            served_at=member_photo_url(self, spec),
+        )
 
     @strawberry_django.field(
         annotate={

@@ -345,6 +345,17 @@ class RoleChecks:
         self.assertRegex(self.output, rf"{anna} +\S+ +/accounts/login/")
         self.assertRegex(self.output, rf"{companyadmin} +\S+ +/admin/")
 
+    def test_a_newcomer_has_an_account_but_no_profile_and_is_told_to_join(self):
+        newcomer = self.users["newcomer"]
+        self.assertFalse(MemberPage.objects.filter(user=newcomer).exists())
+        self.assertTrue(newcomer.check_password(PASSWORD))
+        self.assertFalse(newcomer.is_staff or newcomer.is_superuser)
+        self.assertRegex(
+            self.output,
+            rf"\n  {re.escape(roles.login_of('newcomer'))} +{PASSWORD} +/accounts/login/ +"
+            r"site account only \(no profile yet: try Join the network\)",
+        )
+
     def test_admin_is_a_superuser(self):
         admin = self.users["admin"]
         self.assertTrue(admin.is_superuser and admin.is_staff)

@@ -8,8 +8,10 @@ import re
 
 import pytest
 from django.test import Client, TestCase, override_settings
+from django.urls import reverse
 from django.utils import timezone
 
+from tests.factories import MemberIndexPageFactory, MemberPageFactory, UserFactory, site_root
 from tests.graphql.mutation_support import build_net
 from wagtail_network.services import tokens
 
@@ -120,3 +122,49 @@ def test_the_visitors_format_locale_shares_the_pages_language(rf, header, expect
     request = rf.get("/", headers={"Accept-Language": header})
     with translation.override("en"):
         assert visitor_format_locale(request) == expected
+
+
+@override_settings(ROOT_URLCONF="tests.urlconfs.join_page")
+class ProfileLinks(TestCase):
+    """The account page offers "Join the network" to a user without a profile and
+    the links to edit and view one's profile to a member."""
+
+    @classmethod
+    def setUpTestData(cls):
+        directory = MemberIndexPageFactory(parent=site_root())
+        cls.newcomer = UserFactory(username="newcomer")
+        cls.u_member = UserFactory(username="member")
+        cls.member = MemberPageFactory(parent=directory, user=cls.u_member, title="Mia Member")
+        cls.u_draft = UserFactory(username="drafted")
+        MemberPageFactory(parent=directory, user=cls.u_draft, live=False)
+
+    def _page(self, user) -> str:
+        return _signed_in(user).get("/network/account/").content.decode()
+
+    def _join_url(self) -> str:
+        return reverse("wagtail_network:edit_profile")
+
+    def test_a_user_without_a_profile_is_invited_to_join_the_network(self):
+        html = self._page(self.newcomer)
+        section = html.split('aria-labelledby="wn-join-heading"', 1)[1].split("</section>", 1)[0]
+        assert "Join the network</h2>" in section
+        assert f'<a href="{self._join_url()}" class="wn-button">Join the network</a>' in section
+        assert "Edit your profile" not in html
+
+    def test_a_member_gets_links_to_edit_and_view_their_profile(self):
+        html = self._page(self.u_member)
+        assert f'<a href="{self._join_url()}" class="wn-button">Edit your profile</a>' in html
+        assert f'href="{self.member.url}" class="wn-button wn-button--secondary">View your' in html
+        assert 'id="wn-join-heading"' not in html
+
+    def test_an_unpublished_profile_can_be_edited_but_not_viewed_yet(self):
+        html = self._page(self.u_draft)
+        assert "Edit your profile" in html
+        assert "View your profile" not in html
+        assert 'id="wn-join-heading"' not in html
+
+    @override_settings(ROOT_URLCONF="tests.urlconfs.no_join_page")
+    def test_without_a_join_page_the_account_page_offers_no_dead_link(self):
+        html = self._page(self.newcomer)
+        assert 'id="wn-join-heading"' not in html
+        assert "You have no member profile yet." in html

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from django.db import connection as db_connection
-from django.test import Client, TestCase
+from django.test import Client, TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from wagtail_factories import ImageFactory
@@ -351,6 +351,15 @@ class Access(TestCase):
         html = response.content.decode()
         assert "Create your profile first" in html
         assert '<section id="invitations"' not in html
+
+    @override_settings(ROOT_URLCONF="tests.urlconfs.join_page")
+    def test_a_user_without_a_profile_is_shown_how_to_join(self):
+        client = Client()
+        client.force_login(self.no_profile)
+        html = client.get(URL).content.decode()
+        empty = html.split('aria-labelledby="wn-mn-no-profile"', 1)[1].split("</section>", 1)[0]
+        join = reverse("wagtail_network:edit_profile")
+        assert f'<a href="{join}" class="wn-mn-button">Join the network</a>' in empty
 
     def test_an_unpublished_profile_sees_its_network_with_a_note(self):
         client = Client()

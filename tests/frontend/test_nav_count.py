@@ -9,7 +9,8 @@ import re
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.template import engines
-from django.test import Client, RequestFactory
+from django.test import Client, RequestFactory, override_settings
+from django.urls import reverse
 
 from tests.factories import MemberIndexPageFactory, MemberPageFactory, UserFactory, site_root
 from tests.frontend.test_my_network import invite, recommend
@@ -127,3 +128,78 @@ def test_the_site_navigation_shows_the_link_to_members_only(network):
     assert html.count('id="wn-nav-count"') == 1
     anonymous = Client().get("/accounts/login/").content.decode()
     assert 'id="wn-nav-count"' not in anonymous
+
+
+# --------------------------------------------------------------------------
+# "Join the network" for a signed-in user without a profile
+# --------------------------------------------------------------------------
+
+JOIN_URLS = "tests.urlconfs.join_page"
+
+
+def _text(html: str) -> str:
+    return re.sub(r"<[^>]+>", "", html)
+
+
+@override_settings(ROOT_URLCONF=JOIN_URLS)
+def test_a_user_without_a_profile_is_offered_join_in_one_query(django_assert_num_queries):
+    user = UserFactory(username="newcomer")
+    request = RequestFactory().get("/")
+    request.user = user
+    with django_assert_num_queries(1):
+        html = render(LINK, user, request)
+        assert render(TWICE, user, request) == "0|0"
+    assert f'href="{reverse("wagtail_network:edit_profile")}"' in html
+    assert _text(html) == "Join the network"
+    # The actions' out-of-band swap still finds its target.
+    assert '<span id="wn-nav-count" class="wn-nav-count" hidden></span>' in html
+
+
+@override_settings(ROOT_URLCONF=JOIN_URLS)
+def test_a_member_with_a_profile_keeps_my_network_in_one_query(network, django_assert_num_queries):
+    request = RequestFactory().get("/")
+    request.user = network.user
+    with django_assert_num_queries(1):
+        html = render(LINK, network.user, request)
+    assert 'href="/network/"' in html
+    assert "Join the network" not in html
+
+
+@override_settings(ROOT_URLCONF=JOIN_URLS)
+def test_an_unpublished_profile_is_a_profile_not_a_reason_to_join():
+    user = UserFactory(username="waiting")
+    MemberPageFactory(parent=MemberIndexPageFactory(parent=site_root()), user=user, live=False)
+    html = render(LINK, user)
+    assert _text(html) == "My network"
+
+
+@override_settings(ROOT_URLCONF=JOIN_URLS)
+def test_visitors_get_neither_link(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert render(LINK, AnonymousUser()) == ""
+
+
+@override_settings(ROOT_URLCONF=JOIN_URLS)
+def test_the_join_link_is_marked_current_on_the_join_page():
+    user = UserFactory(username="joining")
+    request = RequestFactory().get(reverse("wagtail_network:edit_profile"))
+    request.user = user
+    assert 'aria-current="page"' in render(LINK, user, request)
+
+
+@override_settings(ROOT_URLCONF="tests.urlconfs.no_join_page")
+def test_without_a_join_page_a_user_without_a_profile_sees_my_network():
+    # My network's page says how to join; the navigation never fails to render.
+    html = render(LINK, UserFactory(username="nojoin"))
+    assert 'href="/network/"' in html
+    assert _text(html) == "My network"
+
+
+@override_settings(ROOT_URLCONF=JOIN_URLS)
+def test_the_site_navigation_offers_join_to_a_signed_in_user_without_a_profile():
+    client = Client()
+    client.force_login(UserFactory(username="navjoin"))
+    html = client.get("/network/account/").content.decode()
+    nav = html.split('<nav class="site-nav"', 1)[1].split("</nav>", 1)[0]
+    assert "Join the network" in nav
+    assert "My network" not in nav

@@ -74,18 +74,27 @@ def test_rendition_url_is_absolute_beside_its_relative_url(network) -> None:
     )
 
     assert "errors" not in body, body
-    for rendition in (body["data"]["member"]["photo"], body["data"]["company"]["logo"]):
-        assert rendition["relativeUrl"].startswith("/media/images/")
-        assert rendition["url"] == ORIGIN + rendition["relativeUrl"]
+    logo = body["data"]["company"]["logo"]
+    assert logo["relativeUrl"].startswith("/media/images/")
+    assert logo["url"] == ORIGIN + logo["relativeUrl"]
+    # A member photo's address is the checked view's (wagtail_network.photos).
+    photo = body["data"]["member"]["photo"]
+    assert photo["relativeUrl"].startswith("/network/photo/")
+    assert photo["url"] == ORIGIN + photo["relativeUrl"]
 
 
 @override_settings(WAGTAIL_NETWORK=BUDGET, MEDIA_URL="https://cdn.example.net/media/")
 def test_rendition_url_keeps_an_absolute_media_url(network) -> None:
-    body = post_graphql('{ member(slug: "alice") { photo { url relativeUrl } } }')
+    body = post_graphql(
+        '{ member(slug: "alice") { photo { url } } '
+        'company(slug: "initech") { logo { url relativeUrl } } }'
+    )
 
-    photo = body["data"]["member"]["photo"]
-    assert photo["url"].startswith("https://cdn.example.net/media/images/")
-    assert photo["relativeUrl"] == photo["url"]
+    logo = body["data"]["company"]["logo"]
+    assert logo["url"].startswith("https://cdn.example.net/media/images/")
+    assert logo["relativeUrl"] == logo["url"]
+    # Member photos are never handed out at their media address, a CDN's included.
+    assert body["data"]["member"]["photo"]["url"].startswith(f"{ORIGIN}/network/photo/")
 
 
 def test_export_link_uses_the_site_origin_with_or_without_a_request(network, rf) -> None:

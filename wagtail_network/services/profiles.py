@@ -15,7 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from .. import limits, profile_forms
+from .. import limits, photos, profile_forms
 from ..conf import get_setting
 from ..errors import ErrorCode, NetworkError
 from ..models import (
@@ -62,6 +62,9 @@ PROFILE_FIELDS = frozenset(
     + PROFILE_VISIBILITY_FIELDS
     + ("name", "bio", "industry", "skills", "add_skills", "interests", "open_to", "positions")
     + ("education", "links")
+    # Profile photo (wagtail_network.photos): an UploadedFile or None to remove it;
+    # the focal point an (x, y) pair of fractions or None.
+    + ("photo", "photo_focal_point")
 )
 
 #: Longest value of each text field, in characters (:mod:`wagtail_network.limits`).
@@ -234,7 +237,32 @@ def _apply_profile_fields(page: MemberPage, fields: dict[str, Any]) -> list[str]
             page.education = _children(Education, value)
         elif name == "links":
             page.links = _children(MemberLink, value)
+        # --- profile photo (wagtail_network.photos) ---------------------------
+        elif name == "photo":
+            _apply_photo(page, value, fields.get("photo_focal_point"))
+        elif name == "photo_focal_point" and "photo" not in fields:
+            # Alone: move the focal point of the current photo, if it is the
+            # member's own upload (an editor's library image is not theirs to crop).
+            current = page.photo if page.photo_id else None
+            if photos.is_plugin_photo(current):
+                photos.set_focal_point(current, *(value or (None, None)))
     return suggested
+
+
+def _apply_photo(page: MemberPage, upload: Any, focal_point: Any) -> None:
+    """A new photo (checked by :class:`~wagtail_network.profile_forms.PhotoForm`,
+    stored in the plugin's collection) or none, in place of the current one, which
+    is deleted once the change commits (if it was the plugin's and nothing else
+    uses it)."""
+    replaced = page.photo if page.photo_id else None
+    if upload is None:
+        page.photo = None
+    else:
+        page.photo = photos.store_photo(
+            page.user or page.owner, upload, title=page.title, focal_point=focal_point
+        )
+    if replaced is not None:
+        photos.discard_photo(replaced)
 
 
 def _new_skills(names: list[str], listed: list[Skill]) -> list[str]:

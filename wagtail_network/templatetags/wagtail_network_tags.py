@@ -40,22 +40,57 @@ def page_query(context: template.Context, page_number: int) -> str:
     return "?" + params.urlencode()
 
 
+#: The rendition spec of each avatar size (all in ``RENDITION_SPECS``).
+AVATAR_SPECS = {"sm": "fill-64x64", "md": "fill-128x128", "lg": "fill-256x256"}
+
+
 @register.inclusion_tag("wagtail_network/includes/avatar.html")
 def avatar(image, name: str, size: str = "md", alt: str = "") -> dict:
-    """A square photo or logo rendition, or the name's initials when there is none.
+    """A square logo (or other image) rendition, or the name's initials when there is
+    none. Member photos use :func:`member_avatar` (their checked URL) instead.
 
     ``size`` is ``sm`` (64 px), ``md`` (128 px) or ``lg`` (256 px). The rendition
     specs are in ``WAGTAIL_NETWORK["RENDITION_SPECS"]`` so the API and the pages share
     the same generated files.
     """
-    specs = {"sm": "fill-64x64", "md": "fill-128x128", "lg": "fill-256x256"}
     return {
         "image": image,
         "name": name,
         "size": size,
-        "spec": specs.get(size, specs["md"]),
+        "spec": AVATAR_SPECS.get(size, AVATAR_SPECS["md"]),
         "alt": alt,
     }
+
+
+@register.inclusion_tag("wagtail_network/includes/avatar.html")
+def member_avatar(member, size: str = "md", alt: str = "") -> dict:
+    """A member's photo, or their initials when there is none: like :func:`avatar`,
+    but the picture's address is the checked one
+    (:func:`wagtail_network.photos.member_photo_url`), which serves it only to
+    viewers who may see the profile, never the rendition file's public address.
+
+    ``{% member_avatar member "sm" %}``. The rendition is looked up (and made on
+    first use) here as ``{% image %}`` would, from prefetched renditions when the
+    page prefetched them, so the ``<img>`` keeps its width and height.
+    """
+    from wagtail.images.models import SourceImageIOError
+
+    from ..photos import member_photo_url
+
+    spec = AVATAR_SPECS.get(size, AVATAR_SPECS["md"])
+    context = {"image": None, "name": getattr(member, "title", ""), "size": size, "alt": alt}
+    image = getattr(member, "photo", None) if getattr(member, "photo_id", None) else None
+    if image is None:
+        return context
+    try:
+        rendition = image.get_rendition(spec)
+    except SourceImageIOError:
+        # The original is missing from storage: the initials, not a broken picture.
+        return context
+    context.update(
+        url=member_photo_url(member, spec), width=rendition.width, height=rendition.height
+    )
+    return context
 
 
 @register.filter
@@ -162,6 +197,18 @@ def network_date(context: template.Context, value, format_name: str = "SHORT_DAT
 # --------------------------------------------------------------------------
 
 
+def _nav_state(context: template.Context):
+    from ..my_network import NO_PROFILE, nav_state_for_request
+
+    request = context.get("request")
+    if request is None:
+        user = context.get("user")
+        if user is None or not getattr(user, "is_authenticated", False):
+            return NO_PROFILE
+        return nav_state_for_request(None, user)
+    return nav_state_for_request(request)
+
+
 @register.simple_tag(takes_context=True)
 def network_waiting_count(context: template.Context) -> int:
     """How many things wait for the signed-in member's answer: invitations still
@@ -169,39 +216,48 @@ def network_waiting_count(context: template.Context) -> int:
 
     ``{% network_waiting_count as n %}``. One SQL query for a signed-in user, none
     for an anonymous visitor, and one per request however often it is used
-    (kept on the request). See :func:`wagtail_network.my_network.waiting_count`.
+    (kept on the request, shared with ``{% my_network_link %}``). See
+    :func:`wagtail_network.my_network.nav_state`.
     """
-    from ..my_network import waiting_count_for_request
-
-    request = context.get("request")
-    if request is None:
-        user = context.get("user")
-        if user is None or not getattr(user, "is_authenticated", False):
-            return 0
-        return waiting_count_for_request(None, user)
-    return waiting_count_for_request(request)
+    return _nav_state(context).waiting
 
 
 @register.inclusion_tag("wagtail_network/includes/my_network_link.html", takes_context=True)
 def my_network_link(context: template.Context) -> dict:
-    """The "My network" link with the waiting count, for a site's navigation.
+    """The "My network" link with the waiting count, for a site's navigation; for a
+    signed-in user without a member profile, "Join the network" instead, linking to
+    the page that creates one (``wagtail_network:edit_profile``).
 
-    ``{% my_network_link %}``: renders nothing for anonymous visitors. The count's
-    element (``id="wn-nav-count"``) is always there, empty when nothing waits, so
-    that the member's actions can update it in place (htmx out-of-band swap).
+    ``{% my_network_link %}``: renders nothing for anonymous visitors. One SQL query
+    for a signed-in user (the profile and the count come from the same statement).
+    The count's element (``id="wn-nav-count"``) is always there for a signed-in user,
+    empty when nothing waits, so that the member's actions can update it in place
+    (htmx out-of-band swap). Where the host's URLs lack the join page, a user without
+    a profile sees "My network", whose page tells how to join.
     """
+    from ..views import edit_profile_url
+
     request = context.get("request")
     user = getattr(request, "user", None) if request is not None else context.get("user")
     signed_in = bool(user is not None and user.is_authenticated)
     url = ""
+    join = False
+    count = 0
     if signed_in:
         try:
             url = reverse("wagtail_network:my_network")
         except NoReverseMatch:  # the host has not included wagtail_network.urls
             signed_in = False
+    if signed_in:
+        state = _nav_state(context)
+        count = state.waiting
+        join_url = "" if state.has_profile else edit_profile_url()
+        if join_url:
+            join, url = True, join_url
     return {
         "signed_in": signed_in,
+        "join": join,
         "url": url,
         "current": bool(signed_in and request is not None and request.path == url),
-        "count": network_waiting_count(context) if signed_in else 0,
+        "count": count,
     }

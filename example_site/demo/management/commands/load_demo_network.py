@@ -206,6 +206,7 @@ class Command(BaseCommand):
                     companies=companies or "their companies",
                     anna_summary=summaries["anna"],
                     bram_summary=summaries["bram"],
+                    newcomer_summary=self._newcomer_summary(users.get("newcomer")),
                 ),
             )
             for username, where, what in roles.ROLE_TABLE
@@ -237,6 +238,14 @@ class Command(BaseCommand):
         if waiting is None:
             return "no profile yet"
         return f"{waiting.member.title}: {waiting.headline()}"
+
+    @staticmethod
+    def _newcomer_summary(user) -> str:
+        """The newcomer's line: an account without a profile, until they join."""
+        member = MemberPage.objects.filter(user=user).first() if user is not None else None
+        if member is None:
+            return "site account only (no profile yet: try Join the network)"
+        return f"joined the network as {member.title}"
 
     def _print_waiting(self, users: dict) -> None:
         """Who has what waiting, by name, so that a tester knows where to look."""

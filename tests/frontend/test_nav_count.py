@@ -113,6 +113,8 @@ def test_the_count_element_is_there_and_hidden_when_nothing_waits():
 
 def test_the_link_is_marked_current_on_my_network():
     user = UserFactory(username="here")
+    # A member: a user without a profile is shown "Join the network" instead.
+    MemberPageFactory(parent=MemberIndexPageFactory(parent=site_root()), user=user)
     request = RequestFactory().get("/network/")
     request.user = user
     assert 'aria-current="page"' in render(LINK, user, request)

@@ -36,7 +36,6 @@ from .htmx import htmx_of
 from .models import MemberPage, Skill
 from .profile_forms import (
     ROW_FORMS,
-    AboutForm,
     ProfileForms,
     RowForm,
     company_choices,
@@ -261,7 +260,7 @@ def edit_profile(request: HttpRequest) -> HttpResponse:
         return _edit_lists(request, member, add, remove_skill)
 
     try:
-        saved = services.update_my_profile(viewer, **_service_fields(request.POST, request.FILES))
+        saved = services.update_my_profile(viewer, **fields_from_post(request.POST, request.FILES))
     except NetworkError as exc:  # ProfileInvalid (every field error) or another refusal
         return _invalid_response(request, member, exc)
 
@@ -276,18 +275,6 @@ def edit_profile(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(request, _("Your profile is saved."))
     return HttpResponseRedirect(reverse("wagtail_network:edit_profile"), status=303)
-
-
-def _service_fields(data: QueryDict, files: Any) -> dict[str, Any]:
-    """The POST as the service's fields: :func:`fields_from_post`, with the page's
-    one-line lists (comma-separated interests, one skill to add) as the lists the
-    service takes, parsed by the group form's own field."""
-    fields = fields_from_post(data, files)
-    if isinstance(fields.get("interests"), str):
-        fields["interests"] = AboutForm.base_fields["interests"].to_python(fields["interests"])
-    if isinstance(fields.get("add_skills"), str):
-        fields["add_skills"] = [fields["add_skills"]]
-    return fields
 
 
 def _invalid_response(

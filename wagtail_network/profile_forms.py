@@ -154,6 +154,12 @@ class SkillsField(forms.Field):
 class TagListField(forms.CharField):
     """Tags as a list, or as one comma-separated text (the page, a CSV cell)."""
 
+    def prepare_value(self, value: Any) -> Any:
+        # Shown again in a text input as the member typed it: comma-separated.
+        if isinstance(value, (list, tuple)):
+            return ", ".join(str(v) for v in value)
+        return value
+
     def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
         if value in (None, ""):
             return []
@@ -740,16 +746,26 @@ def fields_from_post(data: Any, files: Any = None) -> dict[str, Any]:
                     fields[name] = data.getlist(name)
             elif name in data:
                 fields[name] = data.get(name)
-    if not fields.get("add_skills"):
+    # The page's one-line lists: the interests as typed (comma-separated), one
+    # skill to add; the service takes lists.
+    if isinstance(fields.get("interests"), str):
+        fields["interests"] = AboutForm.base_fields["interests"].to_python(fields["interests"])
+    if fields.get("add_skills"):
+        add = fields["add_skills"]
+        fields["add_skills"] = [add] if isinstance(add, str) else list(add)
+    else:
         fields.pop("add_skills", None)
     for kind, row_class in ROW_FORMS.items():
         total_key = f"{kind}-TOTAL_FORMS"
         if total_key not in data:
             continue
         try:
-            total = min(int(data.get(total_key) or 0), _ROWS_READ_MAX)
-        except ValueError:
-            total = 0
+            total = int(data.get(total_key) or 0)
+        except (TypeError, ValueError):
+            continue  # an unreadable count: the list is left as it is, not emptied
+        if total < 0:
+            continue
+        total = min(total, _ROWS_READ_MAX)
         names = [*row_class.base_fields, "id"]
         rows = []
         for i in range(max(total, 0)):

@@ -125,3 +125,15 @@ def test_education_ending_before_it_starts_is_refused_on_its_field(alice):
         services.update_my_profile(
             alice.user, education=[{"school": "TU", "start_year": 2010, "end_year": 2001}]
         )
+
+
+def test_an_unreadable_row_count_leaves_the_list_alone_instead_of_emptying_it():
+    for count in ("abc", "-1", ""):
+        post = QueryDict(mutable=True)
+        post.update({"name": "Ann", "positions-TOTAL_FORMS": count, "interests": "a, b, a"})
+        fields = profile_forms.fields_from_post(post)
+        if count == "":
+            assert fields["positions"] == []
+        else:
+            assert "positions" not in fields
+        assert fields["interests"] == ["a", "b"]

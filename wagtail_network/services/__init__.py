@@ -109,7 +109,12 @@ from .roles import (
     grant_company_admin,
     revoke_company_admin,
 )
-from .vocabulary import accept_skill_suggestions, merge_terms, reject_skill_suggestions
+from .vocabulary import (
+    accept_skill_suggestions,
+    may_review_skill_suggestions,
+    merge_terms,
+    reject_skill_suggestions,
+)
 
 __all__ = [
     "COMPANY_FIELDS",
@@ -149,6 +154,7 @@ __all__ = [
     "invitation_state_for",
     "invitations_received",
     "invitations_sent",
+    "may_review_skill_suggestions",
     "member_directory",
     "merge_terms",
     "moderate_endorsement",

@@ -141,11 +141,17 @@ def _rewrite_revisions(
         revision.save(update_fields=["content"])
 
 
+def may_review_skill_suggestions(user: Any) -> bool:
+    """Whether ``user`` may list, accept and reject skill suggestions: reviewing
+    them decides what enters the vocabulary, so it takes the right to add skills
+    (editors), whatever else the user may do (company admins and moderators may not)."""
+    viewer = Viewer.of(user)
+    return viewer.is_authenticated and viewer.user.has_perm(_permission(Skill, "add"))
+
+
 def _may_review_suggestions(viewer: Viewer) -> None:
-    """Reviewing suggestions decides what enters the vocabulary: the right to add
-    skills (editors), whatever else the user may do."""
     _require_user(viewer)
-    if not viewer.user.has_perm(_permission(Skill, "add")):
+    if not may_review_skill_suggestions(viewer):
         raise _error(ErrorCode.PERMISSION_DENIED)
 
 
@@ -263,4 +269,9 @@ def reject_skill_suggestions(editor: Any, suggestions: list) -> int:
     return len(rows)
 
 
-__all__ = ["accept_skill_suggestions", "merge_terms", "reject_skill_suggestions"]
+__all__ = [
+    "accept_skill_suggestions",
+    "may_review_skill_suggestions",
+    "merge_terms",
+    "reject_skill_suggestions",
+]

@@ -178,3 +178,18 @@ def test_bad_input_is_a_typed_error(alice):
     with raises(ErrorCode.NOT_FOUND, "skill"):
         services.accept_skill_suggestions(editor, suggestions, skill=987654)
     assert SkillSuggestion.objects.count() == 1 and not Skill.objects.exists()
+
+
+def test_a_members_waiting_suggestions_are_in_their_export_and_go_with_their_erasure(alice, bob):
+    from wagtail_network import privacy
+
+    suggest(alice, "Beekeeping", "Pottery")
+    suggest(bob, "Beekeeping")
+    archive = privacy.export_member_data(alice.user)
+    assert [s["name"] for s in archive["skill_suggestions"]] == ["Beekeeping", "Pottery"]
+    assert archive["skill_suggestions"][0]["suggested_at"]
+    assert [s["name"] for s in privacy.export_member_data(bob.user)["skill_suggestions"]] == [
+        "Beekeeping"
+    ]
+    privacy.erase_member(alice, actor=UserFactory(username="root", is_superuser=True))
+    assert list(SkillSuggestion.objects.values_list("member_id", flat=True)) == [bob.pk]

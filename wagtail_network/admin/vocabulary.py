@@ -244,7 +244,7 @@ class AcceptSuggestionsForm(forms.Form):
 class AcceptSkillSuggestionsBulkAction(SuggestionBulkAction):
     display_name = _("Accept as skills")
     action_type = "accept"
-    aria_label = _("Accept the selected suggestions as skills")
+    aria_label = _("Accept as skills: the selected suggestions")
     question = _(
         "Accept these suggestions? Each name becomes a skill (or the skill you map them to) "
         "on the profile of every member who suggested it."
@@ -277,7 +277,7 @@ class AcceptSkillSuggestionsBulkAction(SuggestionBulkAction):
 class RejectSkillSuggestionsBulkAction(SuggestionBulkAction):
     display_name = _("Reject")
     action_type = "reject"
-    aria_label = _("Reject the selected suggestions")
+    aria_label = _("Reject: the selected suggestions")
     question = _(
         "Reject these suggestions? They are deleted for every member who suggested the "
         "same name; no skill is added."

@@ -139,3 +139,27 @@ class SkillSuggestionActionTests(SkillSuggestionData):
         response = self.client.post(action_url("accept", [self.js]), {"skill": ""}, follow=True)
         self.assertEqual(response.status_code, 200)
         self.assertFalse(Skill.objects.filter(name="JS").exists())
+
+
+class SkillSuggestionDashboardTests(SkillSuggestionData):
+    def figure(self, user) -> str | None:
+        self.login(user)
+        html = self.client.get(reverse("wagtailadmin_home")).content.decode()
+        match = re.search(r'data-figure="skill_suggestions">(.*?)</dd>', html)
+        return match.group(1) if match else None
+
+    def test_dashboard_counts_the_waiting_suggestions_and_links_editors_to_them(self):
+        figure = self.figure(self.editor)
+        self.assertIn(f'href="{reverse(LISTING)}"', figure)
+        self.assertIn(">3<", figure)
+
+    def test_dashboard_shows_moderators_the_figure_without_a_link(self):
+        self.assertEqual(self.figure(self.moderator), "3")
+
+    def test_dashboard_member_figures_are_not_inflated_by_the_suggestions(self):
+        self.login(self.editor)
+        response = self.client.get(reverse("wagtailadmin_home"))
+        panel = next(p for p in response.context["panels"] if p.name == "wagtail_network_summary")
+        context = panel.get_context_data()
+        self.assertEqual(context["figures"]["members"], MemberPage.objects.live().count())
+        self.assertEqual(context["skill_suggestions"], 3)

@@ -128,6 +128,14 @@ ACTIONS: dict[str, tuple[Any, Any]] = {
         _("Merge duplicate terms"),
         _("Duplicate term merged into this one"),
     ),
+    "wagtail_network.skill_suggestion.accept": (
+        _("Accept skill suggestion"),
+        _("Suggested skill accepted and added to the members who suggested it"),
+    ),
+    "wagtail_network.skill_suggestion.reject": (
+        _("Reject skill suggestion"),
+        _("Suggested skill rejected"),
+    ),
     "wagtail_network.company_admin.grant": (
         _("Grant company admin"),
         _("Company admin rights granted"),

@@ -45,6 +45,7 @@ from .models import (
     MemberPage,
     Recommendation,
     Report,
+    SkillSuggestion,
     SuggestionDismissal,
 )
 from .photos import member_photo_url
@@ -321,6 +322,11 @@ def export_member_data(user: Any = None, *, member: MemberPage | None = None) ->
         {"member": _member_ref(d.dismissed_id, names), "since": _iso(d.created_at)}
         for d in SuggestionDismissal.objects.filter(member_id=me).order_by("created_at", "pk")
     ]
+    # Skills the member named that the vocabulary lacks, still waiting for an editor.
+    archive["skill_suggestions"] = [
+        {"name": s.name, "suggested_at": _iso(s.created_at)}
+        for s in SkillSuggestion.objects.filter(member_id=me).order_by("created_at", "pk")
+    ]
     archive["reports_made"] = [
         {
             "target": _report_target(r, names),
@@ -540,6 +546,7 @@ def _erase_member(member: MemberPage, actor: Any) -> dict[str, Any]:
     Follow.objects.filter(member_id=me).delete()
     Block.objects.filter(Q(blocker_id=me) | Q(blocked_id=me)).delete()
     SuggestionDismissal.objects.filter(Q(member_id=me) | Q(dismissed_id=me)).delete()
+    SkillSuggestion.objects.filter(member_id=me).delete()
     # Reports about the member go with them; reports they made stay for the
     # moderators, without the reporter or the free-text details.
     Report.objects.filter(reporter_id=me).update(reporter=None, details="")

@@ -45,6 +45,7 @@ EDITOR_ITEMS = {
     "network-member-profiles",  # creates and edits all company/member pages
     "network-skills",
     "network-industries",
+    "network-skill-suggestions",  # accepts or rejects the skills members suggest
     "network-endorsements",  # edits or removes any endorsement
     "network-recommendations",  # … or recommendation
     "network-reports",  # reads what was reported

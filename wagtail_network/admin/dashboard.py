@@ -18,7 +18,7 @@ from django.utils import timezone
 from wagtail.admin.ui.components import Component
 from wagtail.permissions import policy_registry
 
-from .. import visibility
+from .. import services, visibility
 from ..models import (
     CompanyPage,
     Connection,
@@ -59,6 +59,11 @@ def links_for(user: Any) -> dict[str, str]:
         if not policy.user_has_any_permission(user, LISTING_ACTIONS):
             links[key] = ""
     links["names_to_review"] = needs_review_url() if may_list_profiles(user) else ""
+    links["skill_suggestions"] = (
+        reverse("wagtailsnippets_wagtail_network_skillsuggestion:list")
+        if services.may_review_skill_suggestions(user)
+        else ""
+    )
     try:
         queue = reverse("wagtail_network_moderation:index")
     except NoReverseMatch:  # pragma: no cover - the menu is always registered
@@ -107,10 +112,12 @@ class NetworkSummaryPanel(Component):
             pending=Count("pk", filter=Q(state=RecommendationState.PENDING_MODERATION)),
         )
         open_reports = Report.objects.filter(state=ReportState.OPEN).count()
-        # One query for both: the panel's query count does not grow.
+        # One query for all three: the panel's query count does not grow. The join
+        # to the (few) skill suggestions repeats member rows, hence distinct counts.
         member_counts = MemberPage.objects.aggregate(
-            live=Count("pk", filter=Q(live=True)),
-            names_to_review=Count("pk", filter=Q(name_needs_review=True)),
+            live=Count("pk", filter=Q(live=True), distinct=True),
+            names_to_review=Count("pk", filter=Q(name_needs_review=True), distinct=True),
+            skill_suggestions=Count("skill_suggestions", distinct=True),
         )
         members = member_counts["live"]
         companies = CompanyPage.objects.filter(live=True).count()
@@ -183,6 +190,7 @@ class NetworkSummaryPanel(Component):
                 "label_y": baseline + 14,
             },
             "names_to_review": member_counts["names_to_review"],
+            "skill_suggestions": member_counts["skill_suggestions"],
             "links": links_for(self.request.user),
         }
 

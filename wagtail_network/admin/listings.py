@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
-from wagtail.admin.ui.tables import BooleanColumn, DateColumn, StatusTagColumn
+from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn, StatusTagColumn
 from wagtail.admin.widgets.button import ListingButton
 from wagtail.permissions import policy_registry
 from wagtail.snippets.views import snippets as snippet_views
@@ -92,6 +92,21 @@ class YesNoColumn(BooleanColumn):
         context["value_label"] = (
             "" if value is None else self.true_label if value else self.false_label
         )
+        return context
+
+
+class LinkColumn(Column):
+    """A column whose cell links to ``get_url(instance)`` (no link when it is empty)."""
+
+    cell_template_name = "wagtail_network/admin/tables/link_cell.html"
+
+    def __init__(self, name, get_url, **kwargs):
+        super().__init__(name, **kwargs)
+        self.get_url = get_url
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        context["url"] = self.get_url(instance)
         return context
 
 

@@ -33,7 +33,14 @@ from .relations import (
     PositionViewSet,
 )
 from .screens import NetworkScreenViewSet
-from .vocabulary import IndustryViewSet, MergeTermsBulkAction, SkillViewSet
+from .vocabulary import (
+    AcceptSkillSuggestionsBulkAction,
+    IndustryViewSet,
+    MergeTermsBulkAction,
+    RejectSkillSuggestionsBulkAction,
+    SkillSuggestionViewSet,
+    SkillViewSet,
+)
 
 
 def may_read_audit_trail(user: Any) -> bool:
@@ -82,6 +89,7 @@ class NetworkViewSetGroup(SnippetViewSetGroup):
         MemberProfilesViewSet,
         SkillViewSet,
         IndustryViewSet,
+        SkillSuggestionViewSet,
         ConnectionViewSet,
         EndorsementViewSet,
         RecommendationViewSet,
@@ -104,5 +112,7 @@ BULK_ACTIONS = (
     ResolveReportsBulkAction,
     DismissReportsBulkAction,
     MergeTermsBulkAction,
+    AcceptSkillSuggestionsBulkAction,
+    RejectSkillSuggestionsBulkAction,
     LoggedDeleteBulkAction,
 )

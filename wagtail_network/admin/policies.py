@@ -16,6 +16,9 @@ module holds the plugin's policies and registers them with
 * :class:`CompanyRelationshipPermissionPolicy`: company admins may list (and
   export) the relationships that concern the companies they administer, and no
   others.
+* :class:`SkillSuggestionPolicy`: skill suggestions are listed by those who may
+  add skills (the rule of ``services.may_review_skill_suggestions``); nobody edits
+  or deletes one in a form.
 
 Which rows a user may *see* is still decided by :mod:`wagtail_network.visibility`;
 the policies only compose its querysets.
@@ -45,8 +48,11 @@ from ..models import (
     Position,
     Recommendation,
     Report,
+    Skill,
+    SkillSuggestion,
 )
 from ..services.roles import COMPANY_ADMIN_CODENAME, group_page_permissions
+from ..services.vocabulary import may_review_skill_suggestions
 
 #: Page actions a company admin holds on their company and the pages below it,
 #: spelled as Wagtail's page permission codenames (``<action>_page``).
@@ -365,6 +371,42 @@ class PositionReviewPolicy(BasePermissionPolicy):
 
 
 # --------------------------------------------------------------------------
+# Skill suggestions
+# --------------------------------------------------------------------------
+
+
+class SkillSuggestionPolicy(BasePermissionPolicy):
+    """Members make suggestions through the profile service; in the admin they are
+    only listed, by those who may add skills, and accepted or rejected through
+    ``services.accept_skill_suggestions`` / ``reject_skill_suggestions`` (never
+    edited or deleted in a form: a delete would skip the audit entry)."""
+
+    def user_has_permission(self, user: Any, action: str) -> bool:
+        return action == "view" and may_review_skill_suggestions(user)
+
+    def user_has_any_permission(self, user: Any, actions) -> bool:
+        return "view" in actions and may_review_skill_suggestions(user)
+
+    def user_has_permission_for_instance(self, user: Any, action: str, instance: Any) -> bool:
+        return self.user_has_permission(user, action)
+
+    def user_has_any_permission_for_instance(self, user: Any, actions, instance: Any) -> bool:
+        return self.user_has_any_permission(user, actions)
+
+    def instances_user_has_any_permission_for(self, user: Any, actions) -> QuerySet:
+        if self.user_has_any_permission(user, actions):
+            return SkillSuggestion.objects.all()
+        return SkillSuggestion.objects.none()
+
+    def users_with_any_permission(self, actions) -> QuerySet:
+        from django.contrib.auth import get_user_model
+
+        if "view" not in actions:
+            return get_user_model()._default_manager.none()
+        return ModelPermissionPolicy(Skill).users_with_permission("add")
+
+
+# --------------------------------------------------------------------------
 # Registration
 # --------------------------------------------------------------------------
 
@@ -379,6 +421,7 @@ read_only_policies = {
 }
 company_relationship_policy = CompanyRelationshipPermissionPolicy(CompanyRelationship)
 position_review_policy = PositionReviewPolicy(Position)
+skill_suggestion_policy = SkillSuggestionPolicy(SkillSuggestion)
 
 
 def register_policies() -> None:
@@ -397,6 +440,7 @@ def register_policies() -> None:
     for model, policy in (
         (CompanyRelationship, company_relationship_policy),
         (Position, position_review_policy),
+        (SkillSuggestion, skill_suggestion_policy),
     ):
         if policy_registry.get_by_type(model, fallback=False) is not policy:
             register_permission_policy(model, policy, exact_class=True)

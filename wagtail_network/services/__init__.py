@@ -27,8 +27,8 @@ The package holds one module per aggregate (``connections``, ``relations`` for
 blocks and follows, ``endorsements`` with recommendations, ``companies`` with
 positions and relationships, ``reports``, ``profiles``, ``names`` for profile
 names taken from accounts, ``roles`` for role groups and company-admin grants,
-``vocabulary`` for merging terms); every public function is re-exported here,
-so callers write ``services.request_connection(...)``.
+``vocabulary`` for merging terms and reviewing skill suggestions); every public
+function is re-exported here, so callers write ``services.request_connection(...)``.
 
 The rules and error codes are documented in ``docs/concepts/connections.md``.
 """
@@ -109,7 +109,12 @@ from .roles import (
     grant_company_admin,
     revoke_company_admin,
 )
-from .vocabulary import merge_terms
+from .vocabulary import (
+    accept_skill_suggestions,
+    may_review_skill_suggestions,
+    merge_terms,
+    reject_skill_suggestions,
+)
 
 __all__ = [
     "COMPANY_FIELDS",
@@ -125,6 +130,7 @@ __all__ = [
     "RECOMMENDATION_MAX_LENGTH",
     "REPORT_DETAILS_MAX_LENGTH",
     "accept_connection",
+    "accept_skill_suggestions",
     "account_name_reasons",
     "block_member",
     "blocked_members",
@@ -148,6 +154,7 @@ __all__ = [
     "invitation_state_for",
     "invitations_received",
     "invitations_sent",
+    "may_review_skill_suggestions",
     "member_directory",
     "merge_terms",
     "moderate_endorsement",
@@ -155,6 +162,7 @@ __all__ = [
     "plain_text_to_rich_text",
     "propose_company_relationship",
     "recorded_changes",
+    "reject_skill_suggestions",
     "remove_company_relationship",
     "remove_connection",
     "repair_profile_names",

@@ -13,6 +13,7 @@ from typing import Any
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 from wagtail.log_actions import registry as log_registry
@@ -155,6 +156,22 @@ def _resolve_skill(value: Any, field: str = "skill") -> Skill:
     if skill is None:
         raise _error(ErrorCode.NOT_FOUND, _("Unknown skill."), field=field)
     return skill
+
+
+def _skill_named(name: str) -> tuple[Skill, bool]:
+    """The skill called ``name`` (case-insensitively), created with a free slug when
+    the vocabulary lacks it; and whether it was created. The one way a name a member
+    or an editor typed becomes a vocabulary term (``NEW_SKILLS = "create"``, an
+    accepted suggestion)."""
+    skill = Skill.objects.filter(name__iexact=name).first()
+    if skill is not None:
+        return skill, False
+    slug = slugify(name, allow_unicode=True)[:100] or "skill"
+    base, n = slug, 1
+    while Skill.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base[:95]}-{n}"
+    return Skill.objects.create(name=name, slug=slug), True
 
 
 def _lock_members(*pks: int) -> None:

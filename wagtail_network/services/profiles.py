@@ -36,6 +36,7 @@ from .base import (
     _log,
     _pk,
     _require_user,
+    _skill_named,
     _visible_company,
 )
 
@@ -273,14 +274,7 @@ def _new_skills(names: list[str], listed: list[Skill]) -> list[str]:
     if get_setting("NEW_SKILLS") != "create":
         return names
     for name in names:
-        skill = Skill.objects.filter(name__iexact=name).first()
-        if skill is None:
-            slug = slugify(name, allow_unicode=True)[:100] or "skill"
-            base, n = slug, 1
-            while Skill.objects.filter(slug=slug).exists():
-                n += 1
-                slug = f"{base[:95]}-{n}"
-            skill = Skill.objects.create(name=name, slug=slug)
+        skill, _created = _skill_named(name)
         if skill not in listed:
             listed.append(skill)
     return []

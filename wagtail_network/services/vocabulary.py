@@ -1,20 +1,22 @@
-"""Editor-managed vocabularies (skills, industries): merging duplicate terms."""
+"""Editor-managed vocabularies (skills, industries): merging duplicate terms, and the
+skills members suggested (setting ``NEW_SKILLS = "suggest"``) accepted or rejected."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Exists, Model, OuterRef
+from django.db.models import Exists, Model, OuterRef, Q
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 from wagtail.models import Revision
 
 from .. import search
 from ..errors import ErrorCode
-from ..models import CompanyPage, Endorsement, Industry, MemberPage, Skill
+from ..models import CompanyPage, Endorsement, Industry, MemberPage, Skill, SkillSuggestion
 from ..viewer import Viewer
-from .base import _changed, _error, _log, _require_user
+from .base import _changed, _error, _log, _pk, _require_user, _resolve_skill, _skill_named
+from .profiles import save_member_profile
 
 
 def _permission(model: type[Model], action: str) -> str:
@@ -139,4 +141,137 @@ def _rewrite_revisions(
         revision.save(update_fields=["content"])
 
 
-__all__ = ["merge_terms"]
+def may_review_skill_suggestions(user: Any) -> bool:
+    """Whether ``user`` may list, accept and reject skill suggestions: reviewing
+    them decides what enters the vocabulary, so it takes the right to add skills
+    (editors), whatever else the user may do (company admins and moderators may not)."""
+    viewer = Viewer.of(user)
+    return viewer.is_authenticated and viewer.user.has_perm(_permission(Skill, "add"))
+
+
+def _may_review_suggestions(viewer: Viewer) -> None:
+    _require_user(viewer)
+    if not may_review_skill_suggestions(viewer):
+        raise _error(ErrorCode.PERMISSION_DENIED)
+
+
+def _suggestion_groups(suggestions: list) -> dict[str, list[SkillSuggestion]]:
+    """The waiting suggestions of the names that ``suggestions`` (instances or ids)
+    carry, every member's, grouped by name as typed first, locked for the change.
+
+    ``VALIDATION`` when nothing is given; ``NOT_FOUND`` when one of them is gone
+    (accepted or rejected meanwhile): nothing is decided on a stale selection.
+    """
+    pks = {_pk(s, "suggestions") for s in suggestions}
+    if not pks:
+        raise _error(
+            ErrorCode.VALIDATION, _("Choose at least one skill suggestion."), "suggestions"
+        )
+    chosen = list(SkillSuggestion.objects.select_for_update().filter(pk__in=pks))
+    if len(chosen) != len(pks):
+        raise _error(ErrorCode.NOT_FOUND, field="suggestions")
+    names: dict[str, str] = {}
+    for suggestion in chosen:
+        names.setdefault(suggestion.name.casefold(), suggestion.name)
+    same_name = Q()
+    for name in names.values():
+        same_name |= Q(name__iexact=name)
+    groups: dict[str, list[SkillSuggestion]] = {name: [] for name in names.values()}
+    for suggestion in (
+        SkillSuggestion.objects.select_for_update().filter(same_name).order_by("member_id", "pk")
+    ):
+        key = names.get(suggestion.name.casefold())
+        if key is not None:  # iexact may fold more widely than casefold on some databases
+            groups[key].append(suggestion)
+    return groups
+
+
+def accept_skill_suggestions(
+    editor: Any, suggestions: list, skill: Skill | int | str | None = None
+) -> dict[str, int]:
+    """Accept skill suggestions: the named skill goes on each suggesting member's profile.
+
+    A suggestion is a name; accepting one accepts that name for every member who
+    suggested it (case-insensitively). Each name becomes the skill of that name
+    (created when the vocabulary lacks it, logged ``wagtail.create``), or ``skill``
+    when the editor maps it to an existing term ("JS" → "JavaScript"; every
+    selected name then maps to it). The skill is added to each member's profile
+    through :func:`save_member_profile` (a revision by the editor, published when
+    the page is live, with its audit entry); the suggestions are deleted; each
+    name is one ``wagtail_network.skill_suggestion.accept`` entry on the skill.
+    All in one transaction: a profile the editor may not edit refuses the whole
+    batch. Returns counts: ``skills_created``, ``members``, ``suggestions``.
+
+    Who: users holding the Skill ``add`` permission (editors). Errors:
+    ``UNAUTHENTICATED``, ``PERMISSION_DENIED``, ``VALIDATION`` (nothing chosen),
+    ``NOT_FOUND`` (``suggestions``: one is gone; ``skill``: no such skill).
+    """
+    viewer = Viewer.of(editor)
+    _may_review_suggestions(viewer)
+    counts = {"skills_created": 0, "members": 0, "suggestions": 0}
+    with transaction.atomic():
+        target = _resolve_skill(skill) if skill is not None and skill != "" else None
+        groups = _suggestion_groups(list(suggestions))
+        per_member: dict[int, list[int]] = {}
+        for name, rows in groups.items():
+            if target is not None:
+                term, created = target, False
+            else:
+                term, created = _skill_named(name)
+            if created:
+                log(instance=term, action="wagtail.create", user=viewer.user)
+                counts["skills_created"] += 1
+            members = list(dict.fromkeys(row.member_id for row in rows))
+            for member_id in members:
+                per_member.setdefault(member_id, [])
+                if term.pk not in per_member[member_id]:
+                    per_member[member_id].append(term.pk)
+            _log(
+                term,
+                "wagtail_network.skill_suggestion.accept",
+                viewer,
+                suggested=name,
+                members=members,
+                created=created,
+            )
+            counts["suggestions"] += len(rows)
+        for member_id, skill_ids in per_member.items():
+            save_member_profile(viewer, member_id, add_skills=skill_ids)
+        counts["members"] = len(per_member)
+        SkillSuggestion.objects.filter(
+            pk__in=[row.pk for rows in groups.values() for row in rows]
+        ).delete()
+    _changed(viewer)
+    return counts
+
+
+def reject_skill_suggestions(editor: Any, suggestions: list) -> int:
+    """Reject skill suggestions: the names go, for every member who suggested them.
+
+    Each deleted suggestion is one ``wagtail_network.skill_suggestion.reject``
+    entry (its name and member), in one transaction. Returns how many were
+    deleted. Who and errors: as :func:`accept_skill_suggestions` (no ``skill``).
+    """
+    viewer = Viewer.of(editor)
+    _may_review_suggestions(viewer)
+    with transaction.atomic():
+        rows = [row for group in _suggestion_groups(list(suggestions)).values() for row in group]
+        for row in rows:
+            _log(
+                row,
+                "wagtail_network.skill_suggestion.reject",
+                viewer,
+                name=row.name,
+                member=row.member_id,
+            )
+        SkillSuggestion.objects.filter(pk__in=[row.pk for row in rows]).delete()
+    _changed(viewer)
+    return len(rows)
+
+
+__all__ = [
+    "accept_skill_suggestions",
+    "may_review_skill_suggestions",
+    "merge_terms",
+    "reject_skill_suggestions",
+]

@@ -238,6 +238,19 @@ def pk_range(model: Any = None) -> tuple[int, int]:
     return max(1, low or 1), high or 2**63 - 1
 
 
+class IdConverter:
+    """A URL path converter for primary keys: 1 to 18 digits, always within a
+    64-bit integer column (``<network_id:member_id>`` in the app's URLs)."""
+
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return str(int(value))
+
+
 def bounded_pk(value: Any, model: Any = None) -> int | None:
     """``value`` as a primary key of ``model``, or ``None`` when it cannot be one.
 

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
-from . import services, visibility
+from . import limits, services, visibility
 from .conf import get_setting
 from .errors import NetworkError
 from .htmx import htmx_of
@@ -166,7 +166,9 @@ def _skill_chips(forms: ProfileForms) -> list[dict[str, str]]:
     A value is a skill id or a new name; ids are named in one query.
     """
     about = forms.groups["about"]
-    values = about["skills"].value() or []
+    # A hand-made POST may leave the skills out: the form then holds no such field.
+    values = about["skills"].value() if "skills" in about.fields else []
+    values = values or []
     if isinstance(values, (str, int)):
         values = [values]
     if not isinstance(values, (list, tuple)):  # a cleaned SkillChoice
@@ -175,11 +177,11 @@ def _skill_chips(forms: ProfileForms) -> list[dict[str, str]]:
         )
     texts = [str(v.pk if isinstance(v, Skill) else v).strip() for v in values]
     texts = [v for v in texts if v]
-    ids = [int(v) for v in texts if v.isdigit()]
+    ids = [pk for v in texts if v.isdigit() and (pk := limits.bounded_pk(v, Skill))]
     names = dict(Skill.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}
     chips, seen = [], set()
     for value in texts:
-        label = names.get(int(value), "") if value.isdigit() else value
+        label = names.get(limits.bounded_pk(value, Skill) or 0, "") if value.isdigit() else value
         if label and label.casefold() not in seen:
             seen.add(label.casefold())
             chips.append({"value": value, "label": label})
@@ -288,11 +290,37 @@ def _invalid_response(
     """
     fields = fields_from_post(request.POST, request.FILES)
     forms = ProfileForms.for_fields(fields, joining=member is None).complete(member)
-    placed = forms.errors()
+    placed = {e.field for e in forms.errors()}
+    unplaced = []
+    for error in getattr(exc, "errors", None) or [exc]:
+        # An error only the service finds (a company unpublished since the page
+        # was loaded) goes next to its field too, when the page has that field.
+        if error.field not in placed and not _place(forms, error):
+            unplaced.append(error)
     context = editor_context(member, forms, show_errors=True)
-    if not placed:
-        context["errors"] = [_unplaced(e) for e in getattr(exc, "errors", None) or [exc]]
+    if unplaced and not context.get("errors"):
+        context["errors"] = [_unplaced(e) for e in unplaced]
     return _editor_response(request, context, status=400)
+
+
+def _place(forms: ProfileForms, error: NetworkError) -> bool:
+    """Attach a service error to the page's field it names (``positions.0.company``
+    or a group's field); ``False`` when the page has no such field."""
+    if not error.field:
+        return False
+    parts = error.field.split(".")
+    if len(parts) == 3 and parts[1].isdigit():
+        rows = forms.rows.get(parts[0]) or []
+        index = int(parts[1])
+        if index < len(rows) and parts[2] in rows[index].fields:
+            rows[index].add_error(parts[2], error.message)
+            return True
+        return False
+    for form in forms.groups.values():
+        if error.field in form.fields and form.is_bound:
+            form.add_error(error.field, error.message)
+            return True
+    return False
 
 
 def _unplaced(error: NetworkError) -> dict[str, Any]:
@@ -366,6 +394,9 @@ def skill_options(request: HttpRequest) -> HttpResponse:
         values = [v for values in request.GET.lists() for v in values[1]]
         query = (values[-1] if values else "").strip()
     query = query[:SKILL_QUERY_MAX_LENGTH]
+    if limits.has_control_characters(query):
+        # PostgreSQL refuses NUL in a text parameter; no skill name holds one.
+        query = ""
     options: list[str] = []
     if query:
         from django.db.models import Case, IntegerField, Value, When

@@ -90,6 +90,9 @@ class SkillChoice:
     new_names: list[str] = field(default_factory=list)
 
 
+SKILL_NAME_MAX_LENGTH = 100  # Skill.name's max_length
+
+
 class SkillsField(forms.Field):
     """Skills by instance, id, slug or name; a name the vocabulary does not hold is
     kept as a new name (``SkillChoice.new_names``). An id that matches nothing is
@@ -104,13 +107,16 @@ class SkillsField(forms.Field):
         items = list(value) if isinstance(value, (list, tuple)) else [value]
         choice = SkillChoice()
         ids = [
-            int(v)
+            pk
             for v in items
             if (isinstance(v, int) and not isinstance(v, bool))
             or (isinstance(v, str) and v.strip().isdigit())
+            if (pk := limits.bounded_pk(v.strip() if isinstance(v, str) else v, Skill))
         ]
         by_id = {s.pk: s for s in Skill.objects.filter(pk__in=ids)}
-        names = [v.strip() for v in items if isinstance(v, str) and not v.strip().isdigit()]
+        names = [
+            " ".join(v.split()) for v in items if isinstance(v, str) and not v.strip().isdigit()
+        ]
         names = [n for n in names if n]
         by_name: dict[str, Skill] = {}
         if names:
@@ -127,16 +133,27 @@ class SkillsField(forms.Field):
             elif isinstance(item, bool) or not isinstance(item, (int, str)):
                 raise ValidationError(self.error_messages["unknown"], code="unknown")
             elif isinstance(item, int) or item.strip().isdigit():
-                skill = by_id.get(int(item))
+                pk = limits.bounded_pk(item.strip() if isinstance(item, str) else item, Skill)
+                skill = by_id.get(pk) if pk is not None else None
                 if skill is None:
                     raise ValidationError(self.error_messages["unknown"], code="unknown")
             else:
-                name = item.strip()
+                name = " ".join(item.split())
                 if not name:
                     continue
                 skill = by_name.get(name.casefold()) or by_name.get(name)
                 if skill is None:
-                    limits.check_text(name, Skill._meta.get_field("name").max_length, "skills")
+                    # A ValidationError, as every form field raises: the page shows
+                    # it next to the field (a NetworkError would escape the form).
+                    if len(name) > SKILL_NAME_MAX_LENGTH:
+                        raise ValidationError(
+                            _("Each at most %(n)d characters.") % {"n": SKILL_NAME_MAX_LENGTH},
+                            code="max_length",
+                        )
+                    if limits.has_control_characters(name):
+                        raise ValidationError(
+                            limits.CONTROL_CHARACTER_MESSAGE, code="control_characters"
+                        )
                     if name.casefold() not in {n.casefold() for n in choice.new_names}:
                         choice.new_names.append(name)
                     continue

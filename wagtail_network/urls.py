@@ -4,9 +4,14 @@ Include it before Wagtail's own catch-all page serving. The GraphQL endpoint has
 its own URL module, ``graphql_schema.urls``, included next to this one.
 """
 
-from django.urls import path
+from django.urls import path, register_converter
 
 from . import my_network, profile_editor, site_actions, views
+from .limits import IdConverter
+
+# An id in a URL has at most 18 digits: a longer number (which no 64-bit primary key
+# holds) is no match, a 404, instead of an OverflowError from the database driver.
+register_converter(IdConverter, "network_id")
 
 app_name = "wagtail_network"
 
@@ -33,14 +38,14 @@ urlpatterns: list = [
     # (wagtail_network.site_actions.ACTIONS), each action one service call.
     path("network/act/<slug:action>/", site_actions.act, name="act"),
     path(
-        "network/mutual/<int:member_id>/",
+        "network/mutual/<network_id:member_id>/",
         site_actions.mutual_connections,
         name="mutual_connections",
     ),
     # A member's photo, served only to viewers who may see the profile
     # (wagtail_network.photos, docs/concepts/profile-photos.md).
     path(
-        "network/photo/<int:member_id>/<int:image_id>/<str:spec>/",
+        "network/photo/<network_id:member_id>/<network_id:image_id>/<str:spec>/",
         views.member_photo,
         name="member_photo",
     ),

@@ -514,3 +514,44 @@ class EditorQueryCountTests(EditorTestCase):
         many = self.count()
         self.assertEqual(few, many)
         self.assertLessEqual(many, self.EDIT_PAGE_QUERIES)
+
+
+class HostileReviewFindingsTests(EditorTestCase):
+    """What an independent hostile pass found on the editor, the photo and mutual
+    pages: each answers a typed 4xx and writes nothing, never a 500."""
+
+    def test_a_new_skill_name_too_long_or_with_control_characters_is_an_error_on_the_field(self):
+        for name in ("x" * 101, "a\x1bb", "a\x00b"):
+            before = revisions_of(self.member)
+            response = self.client.post(URL, self.editor_data(add_skills=name))
+            self.assertEqual(response.status_code, 400, name)
+            self.assertEqual(revisions_of(self.member), before)
+
+    def test_a_hand_made_post_without_the_skills_fields_is_answered_not_crashed(self):
+        response = self.client.post(URL, {"name": "Owner", "interests": "x" * 200})
+        self.assertEqual(response.status_code, 400)
+        response = self.client.post(
+            URL, {"name": "Owner", "open_to": "zzz", "open_to-present": "1"}
+        )
+        self.assertEqual(response.status_code, 400)
+
+    def test_ids_too_big_for_the_database_are_not_found_or_refused(self):
+        huge = "9" * 23
+        self.assertEqual(self.client.get(f"/network/photo/{huge}/1/fill-64x64/").status_code, 404)
+        self.assertEqual(self.client.get(f"/network/photo/1/{huge}/fill-64x64/").status_code, 404)
+        self.assertEqual(self.client.get(f"/network/mutual/{huge}/").status_code, 404)
+        self.assertEqual(self.client.post(URL, self.editor_data(skills=huge)).status_code, 400)
+
+    def test_skill_options_ignore_a_query_with_a_nul(self):
+        response = self.client.get("/network/skills/", {"q": "\x00"})
+        self.assertEqual(response.status_code, 200)
+        self.assertNotContains(response, "Python")
+
+    def test_a_company_unpublished_since_the_page_loaded_is_an_error_next_to_its_menu(self):
+        data = self.editor_data(positions__0__company=str(self.company.pk))
+        self.company.unpublish()
+        response = self.client.post(URL, data)
+        self.assertEqual(response.status_code, 400)
+        self.assertContains(response, 'href="#id_positions-0-company"', status_code=400)
+        self.assertContains(response, "not in the network", status_code=400)
+        self.assertFalse(self.fresh().positions.filter(company=self.company).exists())

@@ -348,7 +348,11 @@ def _positions(page: MemberPage, rows: list[dict]) -> list[Position]:
                 companies = companies.live()
             found = companies.filter(pk=pk).first()
             if found is None:
-                raise _error(ErrorCode.NOT_FOUND, field=f"positions.{i}.company")
+                raise _error(
+                    ErrorCode.NOT_FOUND,
+                    _("This company is not in the network (any more): choose another."),
+                    field=f"positions.{i}.company",
+                )
             values["company"] = found
         else:
             values["company"] = None

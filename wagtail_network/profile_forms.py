@@ -69,7 +69,10 @@ class VocabularyChoiceField(forms.ModelChoiceField):
         model = queryset.model
         if isinstance(value, model):
             return value
-        if isinstance(value, bool):
+        if isinstance(value, bool) or (
+            isinstance(value, str) and limits.has_control_characters(value)
+        ):
+            # (A NUL would reach PostgreSQL as a query parameter, which it refuses.)
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         term = None
         if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
@@ -118,6 +121,17 @@ class SkillsField(forms.Field):
             " ".join(v.split()) for v in items if isinstance(v, str) and not v.strip().isdigit()
         ]
         names = [n for n in names if n]
+        for name in names:
+            # Checked before any lookup: PostgreSQL refuses a NUL in a query
+            # parameter, and a ValidationError (not a NetworkError) is what a form
+            # field raises, so the page shows it next to the field.
+            if len(name) > SKILL_NAME_MAX_LENGTH:
+                raise ValidationError(
+                    _("Each at most %(n)d characters.") % {"n": SKILL_NAME_MAX_LENGTH},
+                    code="max_length",
+                )
+            if limits.has_control_characters(name):
+                raise ValidationError(limits.CONTROL_CHARACTER_MESSAGE, code="control_characters")
         by_name: dict[str, Skill] = {}
         if names:
             q = Q()
@@ -143,17 +157,6 @@ class SkillsField(forms.Field):
                     continue
                 skill = by_name.get(name.casefold()) or by_name.get(name)
                 if skill is None:
-                    # A ValidationError, as every form field raises: the page shows
-                    # it next to the field (a NetworkError would escape the form).
-                    if len(name) > SKILL_NAME_MAX_LENGTH:
-                        raise ValidationError(
-                            _("Each at most %(n)d characters.") % {"n": SKILL_NAME_MAX_LENGTH},
-                            code="max_length",
-                        )
-                    if limits.has_control_characters(name):
-                        raise ValidationError(
-                            limits.CONTROL_CHARACTER_MESSAGE, code="control_characters"
-                        )
                     if name.casefold() not in {n.casefold() for n in choice.new_names}:
                         choice.new_names.append(name)
                     continue

@@ -527,6 +527,12 @@ class HostileReviewFindingsTests(EditorTestCase):
             self.assertEqual(response.status_code, 400, name)
             self.assertEqual(revisions_of(self.member), before)
 
+    def test_a_nul_in_a_skill_or_the_industry_is_refused_before_any_lookup(self):
+        # PostgreSQL refuses NUL in a query parameter: it must never get that far.
+        for changes in ({"skills": ["a\x00b"]}, {"industry": "soft\x00ware"}):
+            response = self.client.post(URL, self.editor_data(**changes))
+            self.assertEqual(response.status_code, 400, changes)
+
     def test_a_hand_made_post_without_the_skills_fields_is_answered_not_crashed(self):
         response = self.client.post(URL, {"name": "Owner", "interests": "x" * 200})
         self.assertEqual(response.status_code, 400)

@@ -79,7 +79,11 @@ def test_rows_and_skills_change_in_place_and_one_save_is_one_revision(browser, o
     page.get_by_role("button", name="Add a position").click()
     page.wait_for_selector("#wn-row-positions-1")
     assert page.evaluate("window.__notReloaded") is True
-    assert page.evaluate("document.activeElement.id").startswith("id_positions-1-")
+    # The focus moves once htmx has settled the new row, a moment after it appears.
+    page.wait_for_function(
+        "document.activeElement && document.activeElement.id.startsWith('id_positions-1-')",
+        timeout=5_000,
+    )
     assert page.input_value("#id_positions-TOTAL_FORMS") == "2"
     page.fill("#id_positions-1-title", "Architect")
     page.select_option("#id_positions-1-company", label="Acme")

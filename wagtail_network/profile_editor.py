@@ -288,8 +288,14 @@ def _invalid_response(
     parsed lists) and validated by the same group forms the service used, so each
     error lands on its field; an error no page field holds is listed on its own.
     """
-    fields = fields_from_post(request.POST, request.FILES)
-    forms = ProfileForms.for_fields(fields, joining=member is None).complete(member)
+    # The service's own bound forms when it refused the change as invalid (already
+    # validated: nothing is checked twice); else (a refusal before the forms ran,
+    # such as an input limit) the same forms bound to the POST.
+    forms = getattr(exc, "forms", None)
+    if forms is None:
+        fields = fields_from_post(request.POST, request.FILES)
+        forms = ProfileForms.for_fields(fields, joining=member is None)
+    forms = forms.complete(member)
     placed = {e.field for e in forms.errors()}
     unplaced = []
     for error in getattr(exc, "errors", None) or [exc]:

@@ -90,6 +90,26 @@ class NetworkSettings(TypedDict, total=False):
     #: ``count`` actions within the last ``window`` seconds, else ``RATE_LIMITED``.
     #: Kinds left out keep their default; ``None`` switches a kind's limit off.
     RATE_LIMITS: dict[str, RateLimit | None]
+    #: Notifications (:class:`NotificationOptions`); keys left out keep their default.
+    NOTIFICATIONS: NotificationOptions
+
+
+class NotificationOptions(TypedDict, total=False):
+    #: Per notification kind, the channel of a member who chose none: "in_app",
+    #: "email" (at once), "digest" (daily) or "off". Kinds left out keep the kind's
+    #: own default (docs/concepts/notifications.md lists them).
+    DEFAULT_CHANNELS: dict[str, str]
+    #: Read notifications older than this many days are deleted by
+    #: ``prune_notifications``; ``None`` keeps them.
+    PRUNE_READ_AFTER_DAYS: int | None
+    #: A failed e-mail is tried this many times in all, then marked failed and logged.
+    EMAIL_MAX_ATTEMPTS: int
+    #: Seconds before the first retry of a failed e-mail; each later one waits twice as long.
+    EMAIL_RETRY_DELAY: int
+    #: The alias in Django's ``TASKS`` setting the e-mail tasks are enqueued on.
+    TASK_BACKEND: str
+    #: The sender of the network's e-mails; ``None``: ``DEFAULT_FROM_EMAIL``.
+    FROM_EMAIL: str | None
 
 
 DAY = 24 * 60 * 60
@@ -140,6 +160,14 @@ DEFAULTS: NetworkSettings = {
         "recommendations": {"count": 10, "window": DAY},
         "reports": {"count": 20, "window": DAY},
     },
+    "NOTIFICATIONS": {
+        "DEFAULT_CHANNELS": {},
+        "PRUNE_READ_AFTER_DAYS": 90,
+        "EMAIL_MAX_ATTEMPTS": 5,
+        "EMAIL_RETRY_DELAY": 60,
+        "TASK_BACKEND": "default",
+        "FROM_EMAIL": None,
+    },
 }
 
 
@@ -158,6 +186,15 @@ def rate_limit(kind: str) -> RateLimit | None:
     if kind in limits:
         return limits[kind]
     return DEFAULTS["RATE_LIMITS"][kind]
+
+
+def notification_setting(name: str) -> Any:
+    """One key of ``WAGTAIL_NETWORK["NOTIFICATIONS"]``, read now: the site's own
+    value, else the default (a site setting only some keys keeps the others)."""
+    site = (getattr(settings, "WAGTAIL_NETWORK", None) or {}).get("NOTIFICATIONS") or {}
+    if name in site:
+        return site[name]
+    return DEFAULTS["NOTIFICATIONS"][name]  # type: ignore[literal-required]
 
 
 def get_setting(name: str) -> Any:

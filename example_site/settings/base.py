@@ -7,6 +7,7 @@ test, production) star-import this one and override what differs.
 
 import os
 import re
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +48,9 @@ INSTALLED_APPS = [
     "strawberry_django",
     # htmx for the member's in-place actions (served from django-htmx's static files).
     "django_htmx",
+    # The database backend of Django's tasks framework (the notification e-mails;
+    # settings/production.py uses it, dev and demo run tasks at once).
+    "django_tasks_db",
     # Wagtail's page API, served through the network's visibility-aware endpoint.
     "rest_framework",
     "wagtail.api.v2",
@@ -212,6 +216,14 @@ def mail_settings(backend: str) -> dict[str, Any]:
         return {"MAILERS": {"default": {"BACKEND": backend}}}
     return {"EMAIL_BACKEND": backend}
 
+
+# Django's tasks framework: django.tasks on Django 6, the django-tasks backport on
+# 5.2. Here the immediate backend runs each task at once, in the process that
+# enqueued it (the demo's e-mails appear in its console); production.py switches to
+# django-tasks-db's database backend, whose `manage.py db_worker` runs them.
+TASKS_MODULE = "django.tasks" if find_spec("django.tasks") else "django_tasks"
+TASKS = {"default": {"BACKEND": f"{TASKS_MODULE}.backends.immediate.ImmediateBackend"}}
+DEFAULT_FROM_EMAIL = "Wagtail Network demo <network@demo.example>"
 
 # wagtail-network
 #

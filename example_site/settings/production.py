@@ -105,6 +105,18 @@ WAGTAIL_NETWORK = {
 globals().update(
     mail_settings(os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"))
 )
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
+
+# Notification e-mails are sent by tasks, never in the request: django-tasks-db
+# keeps them in the database and `manage.py db_worker` (a service of its own, see
+# docs/how-to/deployment.md) runs them. TASKS_BACKEND=immediate sends in-process
+# instead (a single small machine without a worker); =rq for django-tasks-rq.
+_tasks_backend = os.environ.get("TASKS_BACKEND", "database")
+if _tasks_backend == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+elif _tasks_backend == "rq":
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    RQ_QUEUES = {"default": {"URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")}}
 
 LOGGING = {
     "version": 1,

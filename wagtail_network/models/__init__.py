@@ -12,6 +12,13 @@ from .network import (
     Report,
     SuggestionDismissal,
 )
+from .notifications import (
+    EmailState,
+    Notification,
+    NotificationChannel,
+    NotificationEmail,
+    NotificationSettings,
+)
 from .pages import (
     CompanyIndexPage,
     CompanyPage,
@@ -36,6 +43,7 @@ __all__ = [
     "ConnectionEdge",
     "ConnectionEvent",
     "Education",
+    "EmailState",
     "Endorsement",
     "Follow",
     "ImportUpload",
@@ -44,6 +52,10 @@ __all__ = [
     "MemberInterest",
     "MemberLink",
     "MemberPage",
+    "Notification",
+    "NotificationChannel",
+    "NotificationEmail",
+    "NotificationSettings",
     "Position",
     "ProfileSearchEntry",
     "Recommendation",

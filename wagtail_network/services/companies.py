@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import limits, visibility
+from .. import limits, notifications, visibility
 from ..errors import ErrorCode
 from ..models import (
     CompanyIndexPage,
@@ -86,6 +86,7 @@ def confirm_position(user: Any, position: Any) -> Position:
             member=obj.member_id,
             company=obj.company_id,
         )
+        notifications.notify("position_confirmed", [obj.member], company=obj.company, position=obj)
     return obj
 
 

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import graph, limits, visibility
+from .. import graph, limits, notifications, visibility
 from ..conf import get_setting
 from ..errors import ErrorCode
 from ..models import (
@@ -119,6 +119,9 @@ def _accept(user: Any, me: MemberPage, connection: Connection, *, collapsed: boo
         recipient=connection.recipient_id,
         collapsed=collapsed,
     )
+    notifications.notify(
+        "invitation_accepted", [connection.requester], actor=me, connection=connection
+    )
     return connection
 
 
@@ -207,6 +210,7 @@ def _request_connection_locked(
         requester=me.pk,
         recipient=target.pk,
     )
+    notifications.notify("invitation_received", [target], actor=me, connection=connection)
     return connection
 
 

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import limits, visibility
+from .. import limits, notifications, visibility
 from ..conf import get_setting
 from ..errors import ErrorCode
 from ..models import (
@@ -89,7 +89,18 @@ def endorse_skill(user: Any, member: Any, skill: Any) -> Endorsement:
                 skill=skill_obj.pk,
                 state=endorsement.state,
             )
+            if endorsement.state == EndorsementState.LIVE:
+                _announce_endorsement(endorsement, me)
     return endorsement
+
+
+def _announce_endorsement(endorsement: Endorsement, endorser: Any = None) -> None:
+    """Tell the member they were endorsed: when it goes live (at once, or when a
+    moderator approves it), never while it waits or once rejected."""
+    endorser = endorser or endorsement.endorser
+    notifications.notify(
+        "endorsement_received", [endorsement.member], actor=endorser, endorsement=endorsement
+    )
 
 
 def withdraw_endorsement(user: Any, member: Any, skill: Any) -> None:
@@ -193,6 +204,10 @@ def moderate_endorsement(user: Any, endorsement: Any, approve: bool) -> Endorsem
             viewer,
             previous_state=previous,
         )
+        if approve:
+            _announce_endorsement(
+                Endorsement.objects.select_related("member", "endorser").get(pk=obj.pk)
+            )
     return obj
 
 
@@ -289,6 +304,7 @@ def write_recommendation(user: Any, member: Any, relationship: str, text: str) -
             author=me.pk,
             member=target.pk,
         )
+        notifications.notify("recommendation_received", [target], actor=me, recommendation=rec)
     return rec
 
 
@@ -357,6 +373,11 @@ def respond_to_recommendation(user: Any, recommendation: Any, action: str) -> Re
             member=rec.member_id,
             state=rec.state,
         )
+        if action == "accept":
+            # Declining, like ignoring an invitation, is never told; hiding neither.
+            notifications.notify(
+                "recommendation_accepted", [rec.author], actor=me, recommendation=rec
+            )
     return rec
 
 

@@ -11,11 +11,12 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from .. import limits, photos, profile_forms
+from .. import limits, notifications, photos, profile_forms
 from ..conf import get_setting
 from ..errors import ErrorCode, NetworkError
 from ..models import (
@@ -511,12 +512,23 @@ def claim_position(user: Any, company: Any, title: str = "") -> Position:
             if exc.field and exc.field.startswith(prefix):
                 exc.field = exc.field[len(prefix) :]
             raise
+        position = (
+            Position.objects.filter(member_id=me.pk, company_id=target.pk, is_current=True)
+            .order_by("-pk")
+            .first()
+        )
+        if position is not None:
+            from .roles import company_admins
+
+            notifications.notify(
+                "position_claimed",
+                company_admins(target),
+                actor=me,
+                company=target,
+                position=position,
+            )
     _changed(viewer)
-    return (
-        Position.objects.filter(member_id=me.pk, company_id=target.pk, is_current=True)
-        .order_by("-pk")
-        .first()
-    )
+    return position
 
 
 def save_member_profile(editor: Any, member: Any = None, /, **fields: Any) -> MemberPage:
@@ -602,6 +614,14 @@ def _create_profile(user: Any, fields: dict[str, Any], *, as_editor: bool = Fals
         return page
     _save_and_publish(page, viewer, publish=bool(get_setting("NEW_PROFILES_LIVE")))
     _log(page, "wagtail_network.profile.join", viewer, member=page.pk)
+    # The language the member joined in is the one their e-mails are written in,
+    # until they choose another with their notification preferences.
+    notifications.remember_language(viewer.user, translation.get_language() or "")
+    if not page.live:
+        from wagtail.permission_policies.pages import PagePermissionPolicy
+
+        editors = PagePermissionPolicy().users_with_permission_for_instance("publish", page)
+        notifications.notify("profile_waiting", editors, member=page)
     return page
 
 

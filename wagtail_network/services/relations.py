@@ -7,7 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 
-from .. import visibility
+from .. import notifications, visibility
 from ..errors import ErrorCode
 from ..models import (
     Block,
@@ -75,6 +75,9 @@ def block_member(user: Any, member: Any) -> Block:
         recommendation_ids = list(recommendations.values_list("pk", flat=True))
         endorsements.delete()
         recommendations.delete()
+        # What either was told about the other goes too (the lists hide it
+        # already; deleting it keeps the unread count exact).
+        notifications.forget_between(me.pk, target.pk)
         _log(
             block,
             "wagtail_network.block",

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import limits, visibility
+from .. import limits, notifications, visibility
 from ..errors import ErrorCode
 from ..models import (
     Report,
@@ -105,7 +105,16 @@ def report_content(
             target=target.pk,
             reason=reason,
         )
+        notifications.notify("report_received", _moderators(), report=report)
     return report
+
+
+def _moderators() -> Any:
+    """Active users who moderate (the permission, through a group or their own;
+    superusers too), as Django's own permission backend finds them."""
+    from django.contrib.auth.backends import ModelBackend
+
+    return ModelBackend().with_perm(visibility.MODERATE_PERMISSION, include_superusers=True)
 
 
 def resolve_report(user: Any, report: Any, state: str, note: str = "") -> Report:
@@ -138,4 +147,5 @@ def resolve_report(user: Any, report: Any, state: str, note: str = "") -> Report
         obj.resolution_note = (note or "").strip()
         obj.save(update_fields=["state", "handled_at", "handled_by", "resolution_note"])
         _log(obj, "wagtail_network.report.resolve", viewer, previous_state=previous, state=state)
+        notifications.notify("report_resolved", [obj.reporter], report=obj)
     return obj

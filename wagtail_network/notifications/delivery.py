@@ -194,7 +194,12 @@ def retry_due_emails(now: Any = None) -> list[int]:
     NotificationEmail.objects.filter(pk__in=ids, state=SENDING).update(state=EmailState.PENDING)
     for pk in ids:
         _enqueue(pk)
-    return ids
+    # Notifications whose e-mail row was never written: the process ended between
+    # the change's commit and its on-commit step.
+    orphans = Notification.objects.filter(
+        email_state=EmailState.PENDING, email__isnull=True, created_at__lte=now - STALE_SENDING
+    ).values_list("pk", flat=True)
+    return ids + enqueue_notification_emails(list(orphans))
 
 
 # --------------------------------------------------------------------------
@@ -251,8 +256,11 @@ def deliver(email_id: int) -> str:
     from . import language_for
 
     language = language_for(user)
-    with translation.override(language):
-        rendered = render_email(user, notifications, email.kind)
+    try:
+        with translation.override(language):
+            rendered = render_email(user, notifications, email.kind)
+    except Exception as exc:  # a broken (host-overridden) template: retried, then failed
+        return _failed(email, exc, "", address, language)
     headers = {}
     if rendered["unsubscribe"]:
         # RFC 8058: mail clients offer "unsubscribe" and POST to it in one click.

@@ -41,15 +41,18 @@ from wagtail_network.models import (
     ConnectionState,
     Education,
     Endorsement,
+    EndorsementState,
     Follow,
     Industry,
     MemberIndexPage,
     MemberInterest,
     MemberLink,
     MemberPage,
+    Notification,
     Position,
     Recommendation,
     Report,
+    ReportState,
     Skill,
 )
 
@@ -134,6 +137,8 @@ def write_network(
     timer.mark("connections, edges, history, blocks")
     counts.update(writer.write_activity())
     timer.mark("endorsements, recommendations, follows, relationships, reports")
+    counts["notifications"] = write_notifications()
+    timer.mark("notifications")
     _finish_pages(home, writer.companies, writer.members)
     timer.mark("revisions and search index")
     return DemoResult(
@@ -144,6 +149,70 @@ def write_network(
         admin_companies=[writer.companies[i] for i in plan.admin_companies],
         counts=counts,
     )
+
+
+def write_notifications() -> int:
+    """What the demo's accounts would have been told of the network written above:
+    invitations waiting for them, endorsements and recommendations they received,
+    reports waiting for moderators. On the site only (the demo mails nothing while
+    loading); what the visitor does afterwards notifies through the services, with
+    its e-mail in the console."""
+    members = dict(MemberPage.objects.filter(user__isnull=False).values_list("pk", "user_id"))
+    rows = [
+        Notification(
+            recipient_id=members[c.recipient_id],
+            kind="invitation_received",
+            actor_id=c.requester_id,
+            connection_id=c.pk,
+            created_at=c.created_at,
+        )
+        for c in Connection.objects.filter(
+            state=ConnectionState.PENDING, recipient_id__in=list(members)
+        )
+    ]
+    rows += [
+        Notification(
+            recipient_id=members[e.member_id],
+            kind="endorsement_received",
+            actor_id=e.endorser_id,
+            endorsement_id=e.pk,
+            created_at=e.created_at,
+        )
+        for e in Endorsement.objects.filter(
+            state=EndorsementState.LIVE, member_id__in=list(members)
+        )
+    ]
+    rows += [
+        Notification(
+            recipient_id=members[r.member_id],
+            kind="recommendation_received",
+            actor_id=r.author_id,
+            recommendation_id=r.pk,
+            created_at=r.created_at,
+        )
+        for r in Recommendation.objects.filter(member_id__in=list(members))
+    ]
+    moderators = (
+        get_user_model()
+        ._default_manager.filter(
+            Q(is_superuser=True)
+            | Q(groups__permissions__codename="moderate_network")
+            | Q(user_permissions__codename="moderate_network")
+        )
+        .distinct()
+    )
+    rows += [
+        Notification(
+            recipient_id=moderator.pk,
+            kind="report_received",
+            report_id=report.pk,
+            created_at=report.created_at,
+        )
+        for report in Report.objects.filter(state=ReportState.OPEN)
+        for moderator in moderators
+    ]
+    Notification.objects.bulk_create(rows, batch_size=500)
+    return len(rows)
 
 
 class _Timer:

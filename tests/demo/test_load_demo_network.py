@@ -664,11 +664,31 @@ class LivedInNetworkChecks:
         )
 
 
+class NotificationChecks:
+    """The demo's accounts find notifications about what the demo wrote (issue 12),
+    each one they may see, none mailed while loading."""
+
+    def test_demo_members_and_the_moderator_find_notifications_they_may_see(self):
+        from wagtail_network import notifications
+        from wagtail_network.models import Notification
+
+        for name in ("anna", "bram", "moderator"):
+            with self.subTest(account=name):
+                user = fresh(self.users[name])
+                stored = Notification.objects.filter(recipient=user).count()
+                visible = notifications.visible_notifications(user).count()
+                self.assertGreater(stored, 0)
+                self.assertEqual(visible, stored)
+                self.assertEqual(notifications.unread_count(user), stored)
+        self.assertFalse(Notification.objects.exclude(email_state="").exists())
+
+
 class LoadDemoNetworkTests(
     StructureChecks,
     NetworkInvariantChecks,
     RoleChecks,
     LivedInNetworkChecks,
+    NotificationChecks,
     RerunChecks,
     SiteOriginChecks,
     LoadedDemoNetwork,

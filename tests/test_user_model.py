@@ -22,9 +22,7 @@ EXPECTED = {"email": "testapp.EmailUser", "default": "auth.User"}
 
 def _columns(model) -> set[str]:
     with connection.cursor() as cursor:
-        description = connection.introspection.get_table_description(
-            cursor, model._meta.db_table
-        )
+        description = connection.introspection.get_table_description(cursor, model._meta.db_table)
     return {column.name for column in description}
 
 

@@ -136,6 +136,10 @@ ACTIONS: dict[str, tuple[Any, Any]] = {
         _("Reject skill suggestion"),
         _("Suggested skill rejected"),
     ),
+    "wagtail_network.notification_email.send_again": (
+        _("Send a failed e-mail again"),
+        _("Failed notification e-mail sent again"),
+    ),
     "wagtail_network.company_admin.grant": (
         _("Grant company admin"),
         _("Company admin rights granted"),

@@ -72,7 +72,8 @@ COMPANY_ADMIN_ITEMS = {
     "network-positions",  # confirms who works there
 }
 EXPECTED_MENUS = {
-    "superuser": EDITOR_ITEMS | MODERATOR_ITEMS,
+    # Every member's e-mail address is listed there: an operator's screen, in no role group.
+    "superuser": EDITOR_ITEMS | MODERATOR_ITEMS | {"network-notification-emails"},
     "editor": EDITOR_ITEMS,
     "moderator": MODERATOR_ITEMS,
     "company_admin": COMPANY_ADMIN_ITEMS,

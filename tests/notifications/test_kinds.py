@@ -210,9 +210,7 @@ def test_a_company_admin_whose_grant_is_revoked_no_longer_sees_the_claims(alice,
     assert told(admin) == []
 
 
-def test_a_claim_is_told_to_the_admin_even_when_the_claimers_profile_is_private(
-    alice, company
-):
+def test_a_claim_is_told_to_the_admin_even_when_the_claimers_profile_is_private(alice, company):
     admin = company_admin(company)
     MemberPage.objects.filter(pk=alice.pk).update(profile_visibility=ProfileVisibility.CONNECTIONS)
     services.claim_position(fresh(alice.user), company, title="Engineer")
@@ -226,7 +224,9 @@ def test_report_received_goes_to_moderators_only(alice, bob, carol, moderator):
     superuser = UserFactory(is_superuser=True, is_staff=True)
     group = Group.objects.create(name="Mods")
     group.permissions.add(
-        Permission.objects.get(codename="moderate_network", content_type__app_label="wagtail_network")
+        Permission.objects.get(
+            codename="moderate_network", content_type__app_label="wagtail_network"
+        )
     )
     grouped = UserFactory()
     grouped.groups.add(group)

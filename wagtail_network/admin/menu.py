@@ -24,6 +24,7 @@ from .moderation import (
     ReportViewSet,
     ResolveReportsBulkAction,
 )
+from .notifications import NotificationEmailViewSet
 from .profiles import MemberProfilesViewSet
 from .relations import (
     BlockViewSet,
@@ -100,6 +101,7 @@ class NetworkViewSetGroup(SnippetViewSetGroup):
         PositionViewSet,
         CompanyAdminsViewSet,
         ImportViewSet,
+        NotificationEmailViewSet,
         AuditTrailViewSet,
     )
 

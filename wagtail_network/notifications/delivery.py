@@ -342,6 +342,39 @@ def _failed(
     return "retry"
 
 
+def may_manage_emails(user: Any) -> bool:
+    """Who lists and resends the network's e-mails in the admin: holders of the
+    model's change permission (superusers; a site may grant it to a group). The
+    list holds every member's address, so the role groups do not include it."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and user.has_perm("wagtail_network.change_notificationemail")
+    )
+
+
+def send_again(user: Any, email: NotificationEmail) -> bool:
+    """An operator sends a failed e-mail again (after fixing the mail server): its
+    attempts start over and a task is enqueued. ``False`` (nothing written) when it
+    is not failed. Errors: ``PERMISSION_DENIED``."""
+    from ..errors import ErrorCode, NetworkError
+    from ..services.base import _log
+
+    if not may_manage_emails(user):
+        raise NetworkError(ErrorCode.PERMISSION_DENIED)
+    with transaction.atomic():
+        changed = NotificationEmail.objects.filter(pk=email.pk, state=EmailState.FAILED).update(
+            state=EmailState.PENDING, attempts=0, next_attempt_at=None, last_error=""
+        )
+        if not changed:
+            return False
+        Notification.objects.filter(email_id=email.pk).update(email_state=EmailState.PENDING)
+        _log(email, "wagtail_network.notification_email.send_again", user)
+        transaction.on_commit(lambda: _enqueue(email.pk))
+    return True
+
+
 @task()
 def send_notification_email(email_id: int) -> str:
     """The task: send one notification or digest e-mail (:func:`deliver`)."""
@@ -353,6 +386,8 @@ __all__ = [
     "deliver",
     "enqueue_notification_emails",
     "render_email",
+    "may_manage_emails",
     "retry_due_emails",
+    "send_again",
     "send_notification_email",
 ]

@@ -9,7 +9,7 @@ from typing import Any
 if find_spec("django.tasks") is not None:  # Django 6.0 and later
     from django.tasks import task, task_backends
 else:  # pragma: no cover - exercised on the Django 5.2 legs
-    from django_tasks import task, task_backends  # type: ignore[no-redef]
+    from django_tasks import task, task_backends  # type: ignore[no-redef,assignment]
 
 __all__ = ["task", "task_backend", "task_backends"]
 

@@ -324,10 +324,11 @@ def notify(
         channel = channel_for(user, kind)
         if channel == NotificationChannel.OFF:
             continue
-        state = {
-            NotificationChannel.EMAIL: EmailState.PENDING,
-            NotificationChannel.DIGEST: EmailState.DIGEST,
-        }.get(channel, EmailState.NONE)
+        state: str = EmailState.NONE
+        if channel == NotificationChannel.EMAIL:
+            state = EmailState.PENDING
+        elif channel == NotificationChannel.DIGEST:
+            state = EmailState.DIGEST
         notification = Notification.objects.create(
             recipient=user, kind=kind, actor=actor, email_state=state, **about
         )

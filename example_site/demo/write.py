@@ -49,6 +49,7 @@ from wagtail_network.models import (
     MemberLink,
     MemberPage,
     Notification,
+    NotificationSettings,
     Position,
     Recommendation,
     Report,
@@ -137,7 +138,7 @@ def write_network(
     timer.mark("connections, edges, history, blocks")
     counts.update(writer.write_activity())
     timer.mark("endorsements, recommendations, follows, relationships, reports")
-    counts["notifications"] = write_notifications()
+    counts["notifications"] = write_notifications(accounts)
     timer.mark("notifications")
     _finish_pages(home, writer.companies, writer.members)
     timer.mark("revisions and search index")
@@ -151,7 +152,7 @@ def write_network(
     )
 
 
-def write_notifications() -> int:
+def write_notifications(accounts: Any = None) -> int:
     """What the demo's accounts would have been told of the network written above:
     invitations waiting for them, endorsements and recommendations they received,
     reports waiting for moderators. On the site only (the demo mails nothing while
@@ -212,6 +213,13 @@ def write_notifications() -> int:
         for moderator in moderators
     ]
     Notification.objects.bulk_create(rows, batch_size=500)
+    if accounts is not None:
+        # The demo's two members read their e-mails in two languages, so that the
+        # journey between them shows both (each can change it in their preferences).
+        for user, language in ((accounts.anna, "en"), (accounts.bram, "nl")):
+            NotificationSettings.objects.update_or_create(
+                user_id=user.pk, defaults={"language": language}
+            )
     return len(rows)
 
 

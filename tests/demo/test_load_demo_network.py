@@ -682,6 +682,13 @@ class NotificationChecks:
                 self.assertEqual(notifications.unread_count(user), stored)
         self.assertFalse(Notification.objects.exclude(email_state="").exists())
 
+    def test_the_demo_members_read_their_emails_in_english_and_dutch(self):
+        from wagtail_network import notifications
+
+        self.assertEqual(notifications.language_for(self.users["anna"]), "en")
+        self.assertEqual(notifications.language_for(self.users["bram"]), "nl")
+        self.assertIn("bram in Dutch", self.output)
+
 
 class LoadDemoNetworkTests(
     StructureChecks,

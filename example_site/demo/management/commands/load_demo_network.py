@@ -226,6 +226,11 @@ class Command(BaseCommand):
         if not password:
             self.stdout.write("  * unless the demo was loaded with --password.")
         self.stdout.write(
+            "  Notification e-mails are printed to this console as they are sent; anna "
+            "reads hers in English, bram in Dutch (each changes it under Notification "
+            "preferences)."
+        )
+        self.stdout.write(
             "  Every other member with a site account signs in on /accounts/login/ as "
             f"{roles.login_of('<profile slug>')} with the same password."
         )

@@ -29,6 +29,7 @@ from django.core import signing
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .. import visibility
 from ..conf import notification_setting
@@ -90,9 +91,13 @@ def _settings_row(user: Any) -> NotificationSettings | None:
     return NotificationSettings.objects.filter(user_id=pk).first()
 
 
-def channels_for(user: Any, row: NotificationSettings | None = None) -> dict[str, str]:
-    """Every registered kind's channel for ``user``: their choice, else the default."""
-    if row is None:
+_UNREAD: Any = object()
+
+
+def channels_for(user: Any, row: Any = _UNREAD) -> dict[str, str]:
+    """Every registered kind's channel for ``user``: their choice, else the default.
+    ``row``: their settings row when already read (``None``: they have none)."""
+    if row is _UNREAD:
         row = _settings_row(user)
     chosen = row.channels if row is not None else {}
     result = {}
@@ -116,10 +121,10 @@ def language_codes() -> list[str]:
     return [code for code, _name in settings.LANGUAGES]
 
 
-def language_for(user: Any, row: NotificationSettings | None = None) -> str:
+def language_for(user: Any, row: Any = _UNREAD) -> str:
     """The language of ``user``'s e-mails: their choice, else the admin language they
     chose in Wagtail (editors, moderators), else the site's ``LANGUAGE_CODE``."""
-    if row is None:
+    if row is _UNREAD:
         row = _settings_row(user)
     codes = language_codes()
     if row is not None and row.language in codes:
@@ -143,11 +148,11 @@ def set_preferences(
     channels = dict(channels or {})
     for key, value in channels.items():
         if get_kind(key) is None:
-            raise NetworkError(ErrorCode.VALIDATION, "Unknown notification kind.", field="kind")
+            raise NetworkError(ErrorCode.VALIDATION, _("Unknown notification kind."), field="kind")
         if value not in CHANNELS:
-            raise NetworkError(ErrorCode.VALIDATION, "Unknown channel.", field="channel")
+            raise NetworkError(ErrorCode.VALIDATION, _("Unknown channel."), field="channel")
     if language is not None and language != "" and language not in language_codes():
-        raise NetworkError(ErrorCode.VALIDATION, "Unknown language.", field="language")
+        raise NetworkError(ErrorCode.VALIDATION, _("Unknown language."), field="language")
     with transaction.atomic():
         row, _created = NotificationSettings.objects.select_for_update().get_or_create(
             user_id=account.pk

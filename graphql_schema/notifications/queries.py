@@ -8,11 +8,12 @@ from collections.abc import Iterable
 from typing import Annotated
 
 import strawberry
+from strawberry.relay.utils import should_resolve_list_connection_edges
 from strawberry.types import Info
 
 from wagtail_network.models import Notification
 
-from ..base.connection import network_connection
+from ..base.connection import network_connection, selects_total_count
 from ..base.context import viewer_of
 from .types import NotificationConnection, NotificationPreferencesType, NotificationType
 
@@ -31,6 +32,10 @@ class NotificationViewerFields:
             bool, strawberry.argument(description="Only the notifications not read yet.")
         ] = False,
     ) -> Iterable[NotificationType]:
+        if not (should_resolve_list_connection_edges(info) or selects_total_count(info)):
+            # Only `unreadCount` (a badge): no list, and none of the viewer's
+            # facts the list's rules would look up.
+            return Notification.objects.none()  # type: ignore[return-value]
         # NotificationType.get_queryset narrows this to visible_notifications(viewer),
         # in its order (newest first).
         qs = Notification.objects.all()

@@ -108,6 +108,8 @@ class NotificationType(PkNode):
 
     @classmethod
     def get_queryset(cls, queryset: QuerySet, info: Info, **kwargs: Any) -> QuerySet:
+        if queryset.query.is_empty():
+            return queryset
         visible = notifications.visible_notifications(viewer_of(info))
         return with_what_kinds_read(queryset & visible)
 

@@ -719,6 +719,23 @@ def test_a_notification_by_node_id_costs_a_fixed_number_of_queries(net) -> None:
     assert count == EXPECTED_NODE_QUERIES
 
 
+def test_an_unread_badge_costs_one_query_beyond_the_session(net) -> None:
+    # Only unreadCount: no page of notifications is read at all.
+    count, body = _count_queries("{ viewer { notifications { unreadCount } } }", {}, net.u_alice)
+
+    assert body["data"]["viewer"]["notifications"]["unreadCount"] == 3
+    print(f"\nviewer.notifications.unreadCount: {count} queries")
+    assert count == 3  # the session, its user, the count
+
+
+def test_total_count_alone_still_counts_the_visible_list(net) -> None:
+    services.block_member(net.u_alice, net.carol.pk)
+
+    body = gql("{ viewer { notifications { totalCount } } }", user=net.u_alice)
+
+    assert body["data"]["viewer"]["notifications"]["totalCount"] == 2
+
+
 def test_preferences_cost_a_fixed_number_of_queries(net) -> None:
     count, _body = _count_queries(PREFERENCES, {}, net.u_alice)
 

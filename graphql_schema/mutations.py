@@ -22,6 +22,7 @@ from .endorsements.mutations import EndorsementMutations
 from .members.mutations import MemberMutations
 from .moderation.mutations import ModerationMutations
 from .network.mutations import NetworkMutations
+from .notifications.mutations import NotificationMutations
 
 #: The write side, in the order the root fields appear.
 MUTATION_TYPES: tuple[type, ...] = (
@@ -30,6 +31,7 @@ MUTATION_TYPES: tuple[type, ...] = (
     MemberMutations,
     CompanyMutations,
     ModerationMutations,
+    NotificationMutations,
     PrivacyMutations,
     TokenMutations,
 )

@@ -33,6 +33,7 @@ from .members.types import MemberType, PositionType
 from .mutations import Mutation
 from .network.queries import ViewerQuery
 from .network.types import BlockedMemberType, InvitationType
+from .notifications.types import NotificationType
 from .protection import protection_extensions
 from .vocab.queries import VocabularyQuery
 from .vocab.types import IndustryType, SkillType
@@ -51,6 +52,7 @@ NODE_TYPES: dict[str, Any] = {
         InvitationType,
         BlockedMemberType,
         CompanyRelationshipType,
+        NotificationType,
         ApiToken,
     )
 }

@@ -86,6 +86,12 @@ POSITIONS_MAX_ITEMS = 50
 EDUCATION_MAX_ITEMS = 50
 LINKS_MAX_ITEMS = 20
 
+#: Notification preferences: a kind's key (as ``register_kind`` allows), a language
+#: code (the settings column), and kinds set in one write.
+NOTIFICATION_KIND_MAX_LENGTH = 50
+LANGUAGE_CODE_MAX_LENGTH = 20
+NOTIFICATION_CHANNELS_MAX_ITEMS = 100
+
 #: Image rendition specs (``spec: "fill-128x128"``).
 SPEC_MAX_LENGTH = 50
 #: A password sent to confirm an account deletion (hashing a megabyte is a cost

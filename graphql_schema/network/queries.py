@@ -15,6 +15,7 @@ from wagtail_network.models import Block, MemberPage
 
 from ..base.connection import NetworkConnection, network_connection
 from ..base.context import viewer_of
+from ..notifications.queries import NotificationViewerFields
 from .types import BlockedMemberType, InvitationType
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ MemberRef = Annotated["MemberType", strawberry.lazy("graphql_schema.members.type
 
 
 @strawberry.type(name="Viewer", description="The signed-in user and their own network.")
-class ViewerType:
+class ViewerType(NotificationViewerFields):
     @strawberry.field(
         description="What the user signs in with: the site's login field, a username or, "
         "where the site signs in by e-mail, the e-mail address. Only ever the viewer's own."

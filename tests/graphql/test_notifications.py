@@ -751,6 +751,5 @@ def test_preferences_cost_a_fixed_number_of_queries(net) -> None:
 #: ``url``). The node: the same without the total, the count and the Site.
 EXPECTED_LIST_QUERIES = 11
 EXPECTED_NODE_QUERIES = 9
-#: The session and its user, then the settings row twice while the user has none:
-#: ``preferences_for`` reads it, and ``channels_for`` reads it again when it is None.
-EXPECTED_PREFERENCES_QUERIES = 4
+#: The session and its user, then the settings row (once, whether or not the user has one).
+EXPECTED_PREFERENCES_QUERIES = 3

@@ -25,6 +25,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core import signing
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -36,6 +37,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_htmx.http import HttpResponseClientRedirect
 
 from . import notifications
 from .directory import PageListing
@@ -176,11 +178,14 @@ def notification_open(request: HttpRequest, notification: int) -> HttpResponse:
     return _SeeOther(target)
 
 
-@login_required
 @require_POST
 def mark_read(request: HttpRequest) -> HttpResponse:
     """Mark ``notification=<id>`` (repeatable) or ``all=1`` read. Others' ids and
     garbage are ignored (the service marks the user's own only)."""
+    if not request.user.is_authenticated:
+        login = redirect_to_login(list_url())
+        # An htmx request would swap the login form into the region: load it instead.
+        return HttpResponseClientRedirect(login.url) if htmx_of(request) else login
     if request.POST.get("all"):
         notifications.mark_read(request.user, None)
         messages.success(request, _("All notifications marked as read."))
@@ -287,7 +292,7 @@ def _undo_keys(user: Any, value: str) -> list[str]:
 
 def _kind_label(kind: str) -> str:
     if kind == notifications.DIGEST:
-        return _("the daily digest")
+        return ""  # the templates word the digest on their own (``is_digest``)
     spec = notifications.get_kind(kind)
     return str(spec.label) if spec is not None else kind
 

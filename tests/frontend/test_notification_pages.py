@@ -254,6 +254,10 @@ def test_marking_read_with_htmx_answers_the_region_and_the_count(member, bob):
 def test_marking_read_needs_a_sign_in(member, bob):
     (n,) = invitations_to(bob, [member("alice")])
     assert Client().post(READ, {"all": "1"}).status_code == 302
+    # htmx loads the login page instead of swapping it into the list.
+    response = Client().post(READ, {"all": "1"}, **HTMX)
+    assert response.status_code == 200
+    assert response["HX-Redirect"].startswith(reverse("login"))
     n.refresh_from_db()
     assert n.read_at is None
 

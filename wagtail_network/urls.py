@@ -6,7 +6,7 @@ its own URL module, ``graphql_schema.urls``, included next to this one.
 
 from django.urls import path, register_converter
 
-from . import my_network, profile_editor, site_actions, views
+from . import my_network, notification_views, profile_editor, site_actions, views
 from .limits import IdConverter
 
 # An id in a URL has at most 18 digits: a longer number (which no 64-bit primary key
@@ -18,6 +18,29 @@ app_name = "wagtail_network"
 urlpatterns: list = [
     # The member's network: invitations, connections, suggestions, follows, blocks.
     path("network/", my_network.my_network, name="my_network"),
+    # The user's notifications and their settings (wagtail_network.notification_views).
+    path("network/notifications/", notification_views.notification_list, name="notifications"),
+    path(
+        "network/notifications/read/",
+        notification_views.mark_read,
+        name="notifications_mark_read",
+    ),
+    path(
+        "network/notifications/preferences/",
+        notification_views.preferences,
+        name="notification_preferences",
+    ),
+    # An e-mail's one-click unsubscribe link: no sign-in, the signed token decides.
+    path(
+        "network/notifications/unsubscribe/<str:token>/",
+        notification_views.unsubscribe,
+        name="unsubscribe",
+    ),
+    path(
+        "network/notifications/<network_id:notification>/",
+        notification_views.notification_open,
+        name="notification_open",
+    ),
     # Joining the network and editing one's own profile (wagtail_network.profile_editor).
     path("network/profile/", profile_editor.edit_profile, name="edit_profile"),
     path("network/profile/row/<slug:kind>/", profile_editor.profile_row, name="profile_row"),

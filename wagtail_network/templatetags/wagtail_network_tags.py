@@ -261,3 +261,41 @@ def my_network_link(context: template.Context) -> dict:
         "current": bool(signed_in and request is not None and request.path == url),
         "count": count,
     }
+
+
+# --------------------------------------------------------------------------
+# Notifications: the navigation link and its unread count
+# --------------------------------------------------------------------------
+
+
+@register.inclusion_tag("wagtail_network/includes/notifications_link.html", takes_context=True)
+def notifications_link(context: template.Context) -> dict:
+    """The "Notifications" link with the unread count, for a site's navigation.
+
+    ``{% notifications_link %}``: renders nothing for anonymous visitors. One SQL
+    query for a signed-in user, once per request
+    (:func:`wagtail_network.notification_views.unread_count_for_request`). The
+    count's element (``id="wn-notifications-count"``) is always there for a
+    signed-in user, empty when nothing is unread, so that marking read updates it
+    in place (htmx out-of-band swap). Works for users without a member profile.
+    """
+    from ..notification_views import unread_count_for_request
+
+    request = context.get("request")
+    user = getattr(request, "user", None) if request is not None else context.get("user")
+    signed_in = bool(user is not None and user.is_authenticated)
+    url = ""
+    count = 0
+    if signed_in:
+        try:
+            url = reverse("wagtail_network:notifications")
+        except NoReverseMatch:  # the host has not included wagtail_network.urls
+            signed_in = False
+    if signed_in:
+        count = unread_count_for_request(request, None if request is not None else user)
+    return {
+        "signed_in": signed_in,
+        "url": url,
+        "current": bool(signed_in and request is not None and request.path == url),
+        "count": count,
+    }

@@ -32,6 +32,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -335,5 +336,8 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         # one-click ``List-Unsubscribe=One-Click``): unsubscribe at once.
         changed = notifications.unsubscribe(user, kind)
         context["undo"] = _undo_value(user, changed)
-    response = render(request, "wagtail_network/notifications/unsubscribe.html", context)
+    # In the language of the e-mail the link came from: its reader is its recipient.
+    with translation.override(notifications.language_for(user)):
+        context["kind_label"] = _kind_label(kind)
+        response = render(request, "wagtail_network/notifications/unsubscribe.html", context)
     return _no_store(response)

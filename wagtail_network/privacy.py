@@ -231,8 +231,8 @@ def _notifications(user: Any) -> dict[str, Any]:
     from .notifications.kinds import get_kind
 
     related: set[str] = {"actor"}
-    for kind in notifications.all_kinds():
-        related.update(kind.related)
+    for registered in notifications.all_kinds():
+        related.update(registered.related)
     items = []
     for n in notifications.visible_notifications(user).select_related(*sorted(related)):
         kind = get_kind(n.kind)

@@ -62,6 +62,57 @@ def check_installation(app_configs=None, **kwargs):
         if not present
     ]
     errors.extend(_check_settings_dict())
+    errors.extend(_check_task_backends())
+    return errors
+
+
+#: Task backends that keep their tasks in an app's tables: (backend path prefix, app).
+DATABASE_TASK_BACKENDS = (("django_tasks_db.", "django_tasks_db"),)
+
+
+def _task_settings() -> dict[str, Any] | None:
+    """Django's ``TASKS`` as the tasks framework reads it: ``None`` when the host set
+    none (the framework then has one ``"default"`` alias, the immediate backend)."""
+    value = getattr(settings, "TASKS", None)
+    return value if isinstance(value, dict) else None
+
+
+def _check_task_backends() -> list[checks.CheckMessage]:
+    """E018 when the notification e-mails' task backend alias is not configured (the
+    first e-mail would fail in the request's on-commit hook, and every one after it);
+    E019 when a database task backend is configured without its app (no tables: every
+    enqueue fails)."""
+    from .conf import notification_setting
+
+    errors: list[checks.CheckMessage] = []
+    configured = _task_settings()
+    aliases = set(configured) if configured is not None else {"default"}
+    alias = notification_setting("TASK_BACKEND")
+    if alias not in aliases:
+        errors.append(
+            checks.Error(
+                f"WAGTAIL_NETWORK['NOTIFICATIONS']['TASK_BACKEND'] is {alias!r}, which is "
+                "not a task backend in the TASKS setting"
+                + (f" (it has: {', '.join(sorted(map(str, aliases)))})." if aliases else "."),
+                hint="Add that alias to TASKS, or name one of its aliases; without TASKS "
+                'the tasks framework has one, "default" (the immediate backend).',
+                id="wagtail_network.E018",
+            )
+        )
+    for name, options in sorted((configured or {}).items()):
+        backend = str((options or {}).get("BACKEND", "")) if isinstance(options, dict) else ""
+        for prefix, app in DATABASE_TASK_BACKENDS:
+            if backend.startswith(prefix) and app not in settings.INSTALLED_APPS:
+                errors.append(
+                    checks.Error(
+                        f"The task backend {name!r} is {backend}, but {app!r} is not in "
+                        "INSTALLED_APPS: its tables do not exist and every task enqueued "
+                        "on it fails.",
+                        hint=f"Add {app!r} to INSTALLED_APPS and run migrate, or choose "
+                        "another backend.",
+                        id="wagtail_network.E019",
+                    )
+                )
     return errors
 
 

@@ -1,13 +1,16 @@
 """Privacy rights: a member's data export and the erasure of their account.
 
 * :func:`export_member_data` gathers everything the network holds about a user
-  into one JSON-serialisable dict; :func:`make_export_link` signs a short-lived
-  download link (``EXPORT_LINK_MAX_AGE`` seconds) that only the same user can use,
-  served by :func:`wagtail_network.views.export_download`.
+  into one JSON-serialisable dict (with their notifications as their notifications
+  page shows them, their notification choices and the e-mails sent to them);
+  :func:`make_export_link` signs a short-lived download link
+  (``EXPORT_LINK_MAX_AGE`` seconds) that only the same user can use, served by
+  :func:`wagtail_network.views.export_download`.
 * :func:`delete_account` erases the member page with its revisions, photo and
   renditions, search-index entries, connections, invitations, endorsements and
   recommendations given and received, follows, blocks and dismissed suggestions
-  (either side); keeps reports and audit
+  (either side), the account's notifications, notification choices and e-mail
+  history, and what others were told about the member; keeps reports and audit
   entries only with personal data removed; sends
   :data:`wagtail_network.signals.member_account_deleted`; and, unless
   ``ACCOUNT_DELETION_DEACTIVATES_USER`` is off, deactivates the host site's user
@@ -43,6 +46,9 @@ from .models import (
     Endorsement,
     Follow,
     MemberPage,
+    Notification,
+    NotificationEmail,
+    NotificationSettings,
     Recommendation,
     Report,
     SkillSuggestion,
@@ -218,6 +224,55 @@ def _account(user: Any) -> dict[str, Any]:
     }
 
 
+def _notifications(user: Any) -> dict[str, Any]:
+    """The user's notifications (as their notifications page shows them now, in the
+    active language), their choices and their e-mail history."""
+    from . import notifications
+    from .notifications.kinds import get_kind
+
+    related: set[str] = {"actor"}
+    for registered in notifications.all_kinds():
+        related.update(registered.related)
+    items = []
+    for n in notifications.visible_notifications(user).select_related(*sorted(related)):
+        kind = get_kind(n.kind)
+        items.append(
+            {
+                "kind": n.kind,
+                "message": kind.describe(n) if kind is not None else "",
+                "created_at": _iso(n.created_at),
+                "read_at": _iso(n.read_at),
+            }
+        )
+    row = NotificationSettings.objects.filter(user_id=user.pk).first()
+    return {
+        "notifications": items,
+        "notification_settings": (
+            {
+                "language": row.language,
+                "channels": dict(row.channels or {}),
+                "updated_at": _iso(row.updated_at),
+            }
+            if row is not None
+            else None
+        ),
+        "notification_emails": [
+            {
+                "kind": e.kind,
+                "subject": e.subject,
+                "address": e.address,
+                "language": e.language,
+                "state": e.state,
+                "created_at": _iso(e.created_at),
+                "sent_at": _iso(e.sent_at),
+            }
+            for e in NotificationEmail.objects.filter(recipient_id=user.pk).order_by(
+                "created_at", "pk"
+            )
+        ],
+    }
+
+
 def export_member_data(user: Any = None, *, member: MemberPage | None = None) -> dict[str, Any]:
     """Everything the network holds about ``user`` (or, for an editor's export, about
     ``member``, who may have no site account), as one JSON-ready dict."""
@@ -234,6 +289,9 @@ def export_member_data(user: Any = None, *, member: MemberPage | None = None) ->
         "account": _account(user) if user is not None else None,
         "profile": None,
     }
+    if user is not None:
+        # Editors and moderators without a profile are notified too.
+        archive.update(_notifications(user))
     if member is None:
         return archive
     me = member.pk
@@ -535,6 +593,12 @@ def _erase_member(member: MemberPage, actor: Any) -> dict[str, Any]:
         "recommendations": Recommendation.objects.filter(Q(author_id=me) | Q(member_id=me)).count(),
     }
     revision_ids = list(member.revisions.values_list("pk", flat=True))
+    # What others were told about the member goes with the page (the notifications'
+    # foreign keys cascade); the subjects of the e-mails that told them, which name
+    # the member, are blanked first (digests' subjects name no one).
+    NotificationEmail.objects.filter(
+        Q(notifications__actor_id=me) | Q(notifications__member_id=me)
+    ).exclude(kind="digest").update(subject="")
     # Relations first (the member's FKs cascade too, but deleting explicitly keeps
     # the order clear and survives a host site that soft-deletes pages).
     ConnectionEvent.objects.filter(
@@ -579,11 +643,20 @@ def _scrub_account_log_entries(user: Any) -> None:
             entry.save(update_fields=["data"])
 
 
+def _erase_notifications(user: Any) -> None:
+    """The account's notifications, notification choices and e-mail history, also
+    when the host keeps the account (``ACCOUNT_DELETION_DEACTIVATES_USER`` off)."""
+    Notification.objects.filter(recipient_id=user.pk).delete()
+    NotificationEmail.objects.filter(recipient_id=user.pk).delete()
+    NotificationSettings.objects.filter(user_id=user.pk).delete()
+
+
 def _close_account(user: Any, member_id: int | None) -> bool:
     """Revoke the user's tokens, deactivate/blank it (setting) and send the signal."""
     from wagtail.models import APIToken
 
     APIToken.objects.filter(user_id=user.pk).delete()
+    _erase_notifications(user)
     _scrub_account_log_entries(user)
     deactivate = bool(get_setting("ACCOUNT_DELETION_DEACTIVATES_USER"))
     if deactivate:

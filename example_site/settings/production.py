@@ -8,7 +8,8 @@ WAGTAILADMIN_BASE_URL, STATIC_ROOT (where collectstatic writes),
 WAGTAIL_NETWORK_GRAPHQL_INTROSPECTION (``staff`` by default; ``1`` for everyone,
 ``0`` for no one), WAGTAIL_NETWORK_GRAPHQL_FIELD_SUGGESTIONS (off by default),
 WAGTAIL_NETWORK_TRUSTED_PROXY_COUNT (reverse proxies in front of the app that append
-to X-Forwarded-For; 0 by default).
+to X-Forwarded-For; 0 by default), EMAIL_BACKEND, DEFAULT_FROM_EMAIL, TASKS_BACKEND
+(``database`` by default, ``rq`` or ``immediate``: the notification e-mails' tasks).
 
 docs/how-to/deployment.md walks through a deployment.
 """
@@ -110,13 +111,26 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
 # Notification e-mails are sent by tasks, never in the request: django-tasks-db
 # keeps them in the database and `manage.py db_worker` (a service of its own, see
 # docs/how-to/deployment.md) runs them. TASKS_BACKEND=immediate sends in-process
-# instead (a single small machine without a worker); =rq for django-tasks-rq.
+# instead (a single small machine without a worker; run
+# `send_notification_digests --retries-only` every few minutes then); =rq for
+# django-tasks-rq (`pip install django-tasks-rq`), whose workers are django-rq's:
+# `manage.py rqworker --job-class django_tasks_rq.Job --with-scheduler` (the
+# scheduler runs the deferred retries).
 _tasks_backend = os.environ.get("TASKS_BACKEND", "database")
 if _tasks_backend == "database":
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 elif _tasks_backend == "rq":
+    # Both apps: django-tasks-rq's backend checks for django_rq, whose RQ_QUEUES
+    # must name every queue in QUEUES.
+    INSTALLED_APPS = [*INSTALLED_APPS, "django_rq", "django_tasks_rq"]
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
     RQ_QUEUES = {"default": {"URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")}}
+elif _tasks_backend == "immediate":
+    TASKS = {"default": {"BACKEND": f"{TASKS_MODULE}.backends.immediate.ImmediateBackend"}}
+else:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND is database, rq or immediate, not {_tasks_backend!r}."
+    )
 
 LOGGING = {
     "version": 1,

@@ -54,7 +54,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(max_length=50, verbose_name='kind')),
-                ('object_id', models.PositiveBigIntegerField(blank=True, null=True, verbose_name='object id')),
+                ('object_id', models.PositiveBigIntegerField(blank=True, null=True, verbose_name='id of what it is about')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
                 ('read_at', models.DateTimeField(blank=True, null=True, verbose_name='read at')),
                 ('email_state', models.CharField(blank=True, choices=[('', 'No e-mail'), ('pending', 'Waiting to be sent'), ('digest', 'Waiting for the daily digest'), ('sent', 'Sent'), ('skipped', 'Not sent (no longer visible, switched off or no address)'), ('failed', 'Failed')], default='', max_length=20, verbose_name='e-mail')),

@@ -146,7 +146,7 @@ class Notification(models.Model):
     )
     #: For kinds that other apps register (posts, comments, messages): the id of
     #: the row it is about, in the model the kind names.
-    object_id = models.PositiveBigIntegerField(_("object id"), null=True, blank=True)
+    object_id = models.PositiveBigIntegerField(_("id of what it is about"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     email_state = models.CharField(

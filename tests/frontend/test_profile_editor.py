@@ -495,8 +495,9 @@ class EditorQueryCountTests(EditorTestCase):
 
     #: Measured on SQLite (docs/how-to/edit-profile.md): session, user, profile, its
     #: skills, interests, positions, education, links, the listed skills' names, the
-    #: company menu (once for every row), the industry menu, and the layout's own.
-    EDIT_PAGE_QUERIES = 19
+    #: company menu (once for every row), the industry menu, and the layout's own
+    #: (the navigation's waiting count and, since issue 12, its unread notifications).
+    EDIT_PAGE_QUERIES = 20
 
     def count(self) -> int:
         with CaptureQueriesContext(db_connection) as queries:

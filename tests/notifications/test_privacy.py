@@ -48,7 +48,7 @@ def test_the_export_holds_the_members_notifications_choices_and_emails(told):
     assert archive["notification_settings"]["channels"] == {"invitation_accepted": "digest"}
     [email] = archive["notification_emails"]
     assert email["kind"] == "invitation_received"
-    assert "Alice invited you to connect." in email["subject"]
+    assert "Alice heeft je uitgenodigd om te connecten." in email["subject"]  # his language
     assert email["address"] == bob.user.email
     assert email["state"] == EmailState.SENT and email["sent_at"]
     assert email["language"] == "nl"

@@ -94,6 +94,8 @@ def test_invite_notify_mail_accept_switch_off_and_unsubscribe(browser, people):
     assert len(sent) == 1
     record = NotificationEmail.objects.get(recipient=people["ben"].user)
     assert record.language == "nl"
+    assert "Ann Smith heeft je uitgenodigd om te connecten." in sent[0].subject
+    assert "Bekijk het op de site" in sent[0].body
     unsubscribe = re.search(r"https?://\S+/network/notifications/unsubscribe/\S+/", sent[0].body)
     assert unsubscribe, sent[0].body
 
@@ -143,12 +145,13 @@ def test_invite_notify_mail_accept_switch_off_and_unsubscribe(browser, people):
     # The e-mail's address is the Wagtail Site's (localhost:80); the path on the live server.
     page.goto(url + urlsplit(unsubscribe.group(0)).path)
     text = page.locator("main").inner_text()
-    assert "You will no longer get e-mails about Invitations to connect" in text
+    # In Ben's e-mail language (Dutch), whatever the browser's: he is who reads it.
+    assert "Je krijgt geen e-mails meer over Uitnodigingen om te connecten" in text
     assert notifications.channel_for(people["ben"].user, "invitation_received") == "in_app"
     fits(page)
     assert_accessible(page)
     with page.expect_navigation():
-        page.get_by_role("button", name="Undo").click()
+        page.get_by_role("button", name="Ongedaan maken").click()
     assert notifications.channel_for(people["ben"].user, "invitation_received") == "email"
     page.goto(f"{url}/network/notifications/unsubscribe/not-a-token/")
     assert "This link is not valid" in page.locator("main").inner_text()

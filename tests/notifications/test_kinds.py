@@ -381,6 +381,7 @@ def test_the_email_is_written_in_the_recipients_language(alice, bob, mailed):
         services.request_connection(alice.user, bob)
     assert NotificationEmail.objects.get(recipient=bob.user).language == "nl"
     assert '<html lang="nl">' in outbox[0].alternatives[0][0]
+    assert "<title>Alice heeft je uitgenodigd om te connecten.</title>" in outbox[0].alternatives[0][0]
 
 
 def test_an_email_carries_a_one_click_unsubscribe_link_and_header(alice, bob, mailed):

@@ -104,6 +104,7 @@ def render_email(user: Any, notifications: list[Notification], kind_key: str) ->
         )
 
     subject = " ".join(pick("_subject.txt").render(context).split())[:255]
+    context["subject"] = subject
     text = pick(".txt").render(context)
     html = pick(".html").render(context)
     return {

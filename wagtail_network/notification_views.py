@@ -283,7 +283,9 @@ def _undo_value(user: Any, keys: list[str]) -> str:
 
 def _undo_keys(user: Any, value: str) -> list[str]:
     try:
-        pk, keys = signing.loads(str(value)[:2000], salt=UNDO_SALT)
+        # An hour to change one's mind: an old page's Undo must not switch back on
+        # what the member has since turned off in their settings.
+        pk, keys = signing.loads(str(value)[:2000], salt=UNDO_SALT, max_age=3600)
     except (signing.BadSignature, ValueError, TypeError):
         return []
     if pk != user.pk or not isinstance(keys, list):
@@ -327,10 +329,13 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
             keys = _undo_keys(user, request.POST.get("undo", ""))
             channels = {key: NotificationChannel.DIGEST.value for key in keys}
         else:
-            channels = {kind: NotificationChannel.EMAIL.value}
+            # Only what this link's click changed comes back (a kind the member had
+            # switched off stays off, whoever holds the link).
+            keys = _undo_keys(user, request.POST.get("undo", ""))
+            channels = {k: NotificationChannel.EMAIL.value for k in keys if k == kind}
         if channels:
             notifications.set_preferences(user, channels)
-        context["resubscribed"] = True
+        context["resubscribed"] = bool(channels)
     else:
         # A GET (the link clicked) or a POST without resubscribe (the mail client's
         # one-click ``List-Unsubscribe=One-Click``): unsubscribe at once.

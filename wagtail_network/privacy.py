@@ -599,6 +599,12 @@ def _erase_member(member: MemberPage, actor: Any) -> dict[str, Any]:
     NotificationEmail.objects.filter(
         Q(notifications__actor_id=me) | Q(notifications__member_id=me)
     ).exclude(kind="digest").update(subject="")
+    # E-mails whose notifications are gone already (a block forgot them, pruning
+    # took them) still name the member in their subject: found by the name.
+    if len(member.title.strip()) >= 2:
+        NotificationEmail.objects.filter(
+            notifications__isnull=True, subject__contains=member.title.strip()
+        ).exclude(kind="digest").update(subject="")
     # Relations first (the member's FKs cascade too, but deleting explicitly keeps
     # the order clear and survives a host site that soft-deletes pages).
     ConnectionEvent.objects.filter(

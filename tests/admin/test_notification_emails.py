@@ -62,6 +62,12 @@ class NotificationEmailScreenTests(AdminData):
         url = reverse("wagtail_network_notification_emails:inspect", args=[self.failed.pk])
         assert "SMTPServerDisconnected" in self.client.get(url).content.decode()
 
+    def test_a_malformed_id_is_not_found(self):
+        self.login(self.superuser)
+        for bad in ("abc", "%00", "9" * 30):
+            response = self.client.get(f"/admin/network/notification-emails/inspect/{bad}/")
+            assert response.status_code == 404
+
     def test_sending_again_starts_the_attempts_over_and_sends_it(self):
         self.login(self.superuser)
         url = reverse("wagtail_network_notification_emails:send_again", args=[self.failed.pk])

@@ -362,13 +362,24 @@ def test_the_link_unsubscribes_at_once_without_signing_in(bob):
 def test_undo_sets_the_kind_back_to_email(bob):
     url = unsubscribe_url(bob.user, "invitation_received")
     client = Client(enforce_csrf_checks=True)
-    client.get(url)
-    response = client.post(url, {"resubscribe": "1"})
+    undo = re.search(r'name="undo" value="([^"]+)"', client.get(url).content.decode()).group(1)
+    response = client.post(url, {"resubscribe": "1", "undo": undo})
     assert response.status_code == 200
     assert notifications.channel_for(bob.user, "invitation_received") == "email"
     assert "You will get e-mails about Invitations to connect again." in text_of(
         response.content.decode()
     )
+
+
+def test_undo_never_switches_on_a_kind_the_member_turned_off(bob):
+    notifications.set_preferences(bob.user, {"invitation_received": "off"})
+    url = unsubscribe_url(bob.user, "invitation_received")
+    client = Client(enforce_csrf_checks=True)
+    html = client.get(url).content.decode()
+    undo = re.search(r'name="undo" value="([^"]*)"', html)
+    client.post(url, {"resubscribe": "1", "undo": undo.group(1) if undo else ""})
+    client.post(url, {"resubscribe": "1"})
+    assert notifications.channel_for(bob.user, "invitation_received") == "off"
 
 
 def test_the_digest_link_stops_every_digest_kind_and_undo_restores_those(bob):

@@ -158,6 +158,21 @@ def test_a_withdrawn_endorsement_takes_its_notification_with_it(alice, bob, skil
     assert stored(bob.user) == []
 
 
+def test_an_endorsement_withdrawn_and_given_again_is_announced_once(alice, bob, skill, mailed):
+    connect(alice, bob)
+    bob.skills.add(skill)
+    bob.save()
+    with mailed() as outbox:
+        services.endorse_skill(alice.user, bob, skill)
+    assert len(outbox) == 1
+    with mailed() as outbox:
+        for _ in range(4):
+            services.withdraw_endorsement(alice.user, bob, skill)
+            services.endorse_skill(alice.user, bob, skill)
+    assert len(outbox) == 1
+    assert stored(bob.user) == []  # the first went with its endorsement
+
+
 def test_recommendation_received_and_accepted_go_to_recipient_and_author(alice, bob):
     connect(alice, bob)
     rec = services.write_recommendation(alice.user, bob, "same_team", "Great to work with.")
@@ -381,7 +396,8 @@ def test_the_email_is_written_in_the_recipients_language(alice, bob, mailed):
         services.request_connection(alice.user, bob)
     assert NotificationEmail.objects.get(recipient=bob.user).language == "nl"
     assert '<html lang="nl">' in outbox[0].alternatives[0][0]
-    assert "<title>Alice heeft je uitgenodigd om te connecten.</title>" in outbox[0].alternatives[0][0]
+    html = outbox[0].alternatives[0][0]
+    assert "<title>Alice heeft je uitgenodigd om te connecten.</title>" in html
 
 
 def test_an_email_carries_a_one_click_unsubscribe_link_and_header(alice, bob, mailed):

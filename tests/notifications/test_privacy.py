@@ -104,6 +104,15 @@ def test_what_others_were_told_about_an_erased_member_goes_with_them(told):
     assert email.subject == "" and email.state == EmailState.SENT
 
 
+def test_an_erased_members_name_leaves_emails_whose_notifications_went_before(told):
+    alice, bob = told
+    email = NotificationEmail.objects.get(recipient=bob.user)
+    Notification.objects.filter(recipient=bob.user).delete()  # pruned, or a block forgot it
+    privacy.delete_account(alice.user, password="password")
+    email.refresh_from_db()
+    assert "Alice" not in email.subject
+
+
 def test_the_editors_erasure_removes_notifications_naming_the_member(alice, bob):
     editor = UserFactory(username="editor", is_superuser=True, is_staff=True)
     services.request_connection(alice.user, bob)

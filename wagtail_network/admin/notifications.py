@@ -127,7 +127,7 @@ class NotificationEmailViewSet(ModelViewSet):
         return [
             path("", self.index_view, name="index"),
             path("results/", self.index_results_view, name="index_results"),
-            path("inspect/<str:pk>/", self.inspect_view, name="inspect"),
+            path("inspect/<int:pk>/", self.inspect_view, name="inspect"),
             path("send-again/<int:pk>/", SendAgainView.as_view(), name="send_again"),
         ]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
@@ -89,9 +90,33 @@ def endorse_skill(user: Any, member: Any, skill: Any) -> Endorsement:
                 skill=skill_obj.pk,
                 state=endorsement.state,
             )
-            if endorsement.state == EndorsementState.LIVE:
+            if endorsement.state == EndorsementState.LIVE and not _endorsed_before(
+                me.pk, target.pk, skill_obj.pk
+            ):
                 _announce_endorsement(endorsement, me)
     return endorsement
+
+
+#: An endorsement withdrawn and given again within this time is not announced
+#: again (otherwise a connection could mail a member as often as they like).
+REANNOUNCE_AFTER = timedelta(days=30)
+
+
+def _endorsed_before(endorser_pk: int, member_pk: int, skill_pk: int) -> bool:
+    """Whether the same endorsement was given before, within :data:`REANNOUNCE_AFTER`
+    (the audit log keeps every one, also those withdrawn since)."""
+    from wagtail.models import ModelLogEntry
+
+    return (
+        ModelLogEntry.objects.filter(
+            action="wagtail_network.endorsement.create",
+            timestamp__gte=timezone.now() - REANNOUNCE_AFTER,
+            data__endorser=endorser_pk,
+            data__member=member_pk,
+            data__skill=skill_pk,
+        ).count()
+        > 1  # the one just written
+    )
 
 
 def _announce_endorsement(endorsement: Endorsement, endorser: Any = None) -> None:

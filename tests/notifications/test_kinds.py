@@ -11,9 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import translation
 from guardian.shortcuts import assign_perm
-from wagtail.models import GroupPagePermission
 
-from tests.factories import UserFactory, connect, site_root
+from tests.factories import UserFactory, connect
 from tests.services.conftest import fresh
 from wagtail_network import notifications, services
 from wagtail_network.models import (
@@ -272,21 +271,10 @@ def test_report_resolved_is_told_to_the_reporter_without_naming_the_moderator(
 
 
 def _page_editor():
-    user = UserFactory()
-    group = Group.objects.create(name="Site editors")
-    for codename in ("add_page", "change_page", "publish_page"):
-        GroupPagePermission.objects.create(
-            group=group,
-            page=site_root(),
-            permission=Permission.objects.get(
-                content_type__app_label="wagtailcore", codename=codename
-            ),
-        )
-    user.groups.add(group)
-    from wagtail_network.services import roles
+    """A Network editor with Wagtail's page rights on the site (not a superuser)."""
+    from tests.services.test_skill_suggestions import page_editor
 
-    user.groups.add(roles.ensure_role_groups()[roles.EDITORS_GROUP])
-    return fresh(user)
+    return page_editor()
 
 
 @override_settings(WAGTAIL_NETWORK={"NEW_PROFILES_LIVE": False})

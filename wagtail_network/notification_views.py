@@ -101,9 +101,7 @@ def notifications_for_page(user: Any) -> QuerySet:
     """The user's visible notifications with everything a row shows: what every
     kind's ``describe`` and ``link`` read, and the actor's photo and renditions for
     the avatar. Two queries for any number of rows (plus the paginator's count)."""
-    related = {"actor", "actor__photo"}
-    for kind in notifications.all_kinds():
-        related.update(kind.related)
+    related = {"actor", "actor__photo", *notifications.kinds.related_paths()}
     return (
         notifications.visible_notifications(user)
         .select_related(*sorted(related))

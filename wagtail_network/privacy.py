@@ -230,9 +230,7 @@ def _notifications(user: Any) -> dict[str, Any]:
     from . import notifications
     from .notifications.kinds import get_kind
 
-    related: set[str] = {"actor"}
-    for registered in notifications.all_kinds():
-        related.update(registered.related)
+    related = {"actor", *notifications.kinds.related_paths()}
     items = []
     for n in notifications.visible_notifications(user).select_related(*sorted(related)):
         kind = get_kind(n.kind)

@@ -54,10 +54,11 @@ BUILT_IN_KIND_KEYS = ", ".join(f"`{kind.key}`" for kind in notifications.kinds.B
 def described_related() -> list[str]:
     """What the registered kinds' sentences and links read, but the actor
     (``select_related`` paths; the actor is loaded by :data:`TOLD_ACTOR`)."""
-    paths: set[str] = set()
-    for kind in notifications.all_kinds():
-        paths.update(p for p in kind.related if p != "actor" and not p.startswith("actor__"))
-    return sorted(paths)
+    return [
+        p
+        for p in notifications.kinds.related_paths()
+        if p != "actor" and not p.startswith("actor__")
+    ]
 
 
 def with_what_kinds_read(queryset: QuerySet) -> QuerySet:

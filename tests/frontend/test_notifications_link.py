@@ -8,23 +8,16 @@ import re
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.template import engines
 from django.test import Client, RequestFactory
 
 from tests.factories import MemberIndexPageFactory, MemberPageFactory, UserFactory, site_root
+from tests.frontend.test_nav_count import render
 from wagtail_network import services
 
 pytestmark = pytest.mark.django_db
 
 LINK = "{% load wagtail_network_tags %}{% notifications_link %}"
 TWICE = LINK + "|" + LINK
-
-
-def render(source: str, user, request=None) -> str:
-    if request is None:
-        request = RequestFactory().get("/")
-        request.user = user
-    return engines["django"].from_string(source).render({"request": request}, request)
 
 
 @pytest.fixture

@@ -224,20 +224,17 @@ def _still_wanted(email: NotificationEmail) -> list[Notification]:
     """The e-mail's notifications that may still be told, and by e-mail: visible to
     the recipient now (the same filters as the list) and of a kind still mailed."""
     from . import channels_for, visible_notifications
-    from .kinds import get_kind
+    from .kinds import related_paths
 
     user = email.recipient
     channels = channels_for(user)
     wanted = "digest" if email.kind == "digest" else "email"
-    related = {"actor", "recipient"}
-    for n_kind in {email.kind} if email.kind != "digest" else set(channels):
-        spec = get_kind(n_kind)
-        if spec:
-            related.update(spec.related)
+    # A digest holds any kind; an e-mail of its own, its kind alone.
+    paths = related_paths() if email.kind == "digest" else related_paths(email.kind)
     rows = list(
         visible_notifications(user)
         .filter(email_id=email.pk)
-        .select_related(*sorted(r for r in related if r))
+        .select_related(*sorted({"actor", "recipient", *paths}))
     )
     return [n for n in rows if channels.get(n.kind) == wanted]
 

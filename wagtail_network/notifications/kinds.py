@@ -93,6 +93,14 @@ def all_kinds() -> list[NotificationKind]:
     return list(_registry.values())
 
 
+def related_paths(*keys: str) -> list[str]:
+    """The ``select_related`` paths that the sentences and links of the kinds
+    ``keys`` (all registered kinds when none are given) read, sorted: one query
+    renders any mix of them."""
+    kinds = [_registry[k] for k in keys if k in _registry] if keys else all_kinds()
+    return sorted({path for kind in kinds for path in kind.related})
+
+
 # --------------------------------------------------------------------------
 # Links
 # --------------------------------------------------------------------------

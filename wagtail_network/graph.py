@@ -48,6 +48,7 @@ from .models import (
     Position,
     SuggestionDismissal,
 )
+from .sql import bool_expression
 from .viewer import Viewer
 
 #: Most suggestions ever handed out at once.
@@ -113,8 +114,9 @@ def degree_expression(user: Any) -> Any:
     me = visibility.viewer_member_id(user)
     if me is None:
         return Value(None, output_field=IntegerField())
-    first = ConnectionEdge.objects.filter(member_id=me).values("other_id")
-    second = ConnectionEdge.objects.filter(member_id__in=first).values("other_id")
+    mine = ConnectionEdge.objects.filter(member_id=me).values("other_id")
+    # The row's own connections, read through the (other, member) index.
+    theirs = ConnectionEdge.objects.filter(other_id=OuterRef(OuterRef("pk"))).values("member_id")
     return Case(
         When(pk=me, then=Value(None)),
         When(
@@ -122,11 +124,14 @@ def degree_expression(user: Any) -> Any:
             then=Value(1),
         ),
         When(
-            Exists(ConnectionEdge.objects.filter(member_id__in=first, other_id=OuterRef("pk"))),
+            Exists(ConnectionEdge.objects.filter(member_id__in=mine, other_id=OuterRef("pk"))),
             then=Value(2),
         ),
+        # Meet in the middle: an edge from one of the row's connections to one of
+        # the viewer's. Expanding the viewer's 2nd degree instead reads most of the
+        # graph once the viewer has a few well-connected connections.
         When(
-            Exists(ConnectionEdge.objects.filter(member_id__in=second, other_id=OuterRef("pk"))),
+            Exists(ConnectionEdge.objects.filter(member_id__in=theirs, other_id__in=mine)),
             then=Value(3),
         ),
         default=Value(None),
@@ -639,7 +644,155 @@ def suggested_members_ranked(user: Any, limit: int | None = None) -> QuerySet:
     )
 
 
+# --------------------------------------------------------------------------
+# How you are connected; your connections at a company
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConnectionPath:
+    """How the viewer is connected to a member ("how you are connected").
+
+    ``members`` runs from the viewer to the member (both included) along a
+    shortest path of at most 3 hops through members and edges the viewer may see;
+    it is empty when there is none. ``degree`` is counted over all edges (the
+    deliberate disclosure of :func:`degree_expression`), so it can be shorter than
+    the path shown, or given with no path at all (:attr:`hidden`).
+    """
+
+    degree: int | None
+    members: tuple[MemberPage, ...] = ()
+
+    @property
+    def hops(self) -> int | None:
+        """The length of the path shown, or ``None``."""
+        return len(self.members) - 1 if self.members else None
+
+    @property
+    def between(self) -> tuple[MemberPage, ...]:
+        """The members on the path between the viewer and the member."""
+        return self.members[1:-1]
+
+    @property
+    def hidden(self) -> bool:
+        """The member is 2 or 3 hops away, but every path runs through connections
+        who keep their list private (shown as such, never as a path)."""
+        return self.degree in (2, 3) and not self.members
+
+
+def _path_members(ids: list[int]) -> tuple[MemberPage, ...]:
+    found = {
+        m.pk: m
+        for m in MemberPage.objects.filter(pk__in=ids)
+        .select_related("photo")
+        .prefetch_related("photo__renditions")
+    }
+    return tuple(found[pk] for pk in ids)
+
+
+def connection_path(user: Any, member: Any) -> ConnectionPath:
+    """The shortest path of up to 3 hops from the viewer to ``member`` through
+    members and edges the viewer may see (see :class:`ConnectionPath`).
+
+    An edge X–Y is visible when the viewer is X or Y or may see X's or Y's
+    connection list; every member on the path is one the viewer may see. A member
+    the viewer may not see reads like one that is not connected at all (no degree,
+    no path). Searched from both ends: the viewer's visible connections meet the
+    member's, so no query walks more than the two neighbourhoods and the edges
+    between them. Four queries at most (five when the path has 3 hops), whatever
+    the size of the network.
+    """
+    viewer = Viewer.of(user)
+    me = visibility.viewer_member_id(viewer)
+    target = _pk(member)
+    if me is None or target == me:
+        return ConnectionPath(None)
+    row = (
+        visibility.members_visible_to(viewer)
+        .filter(pk=target)
+        .annotate(
+            _wn_degree=degree_expression(viewer),
+            _wn_list=bool_expression(visibility.field_visible_q(viewer, "connections")),
+        )
+        .values_list("_wn_degree", "_wn_list")
+        .first()
+    )
+    if row is None or row[0] is None:
+        return ConnectionPath(None)
+    found, target_list_visible = row
+    if found == 1:
+        return ConnectionPath(1, _path_members([me, target]))
+    if found == 2:
+        through = (
+            visibility.mutual_connections(viewer, target).order_by("title", "pk").values("pk")[:1]
+        )
+        if through:
+            return ConnectionPath(2, _path_members([me, through[0]["pk"], target]))
+    # Three hops me – a – b – target: a among the viewer's visible connections, b
+    # among the target's whose edge to the target is visible, and a visible edge a–b.
+    lists = visibility.field_visible_q(viewer, "connections")
+    near = (
+        visibility.members_visible_to(viewer)
+        .filter(pk__in=ConnectionEdge.objects.filter(member_id=me).values("other_id"))
+        .exclude(pk=target)
+    )
+    far = (
+        visibility.members_visible_to(viewer)
+        .filter(pk__in=ConnectionEdge.objects.filter(member_id=target).values("other_id"))
+        .exclude(pk=me)
+    )
+    if not target_list_visible:
+        far = far.filter(lists)
+    hop = (
+        ConnectionEdge.objects.filter(
+            member_id__in=near.values("pk"), other_id__in=far.values("pk")
+        )
+        .filter(
+            Q(member_id__in=near.filter(lists).values("pk"))
+            | Q(other_id__in=far.filter(lists).values("pk"))
+        )
+        .order_by("member_id", "other_id")
+        .values_list("member_id", "other_id")
+        .first()
+    )
+    if hop is None:
+        return ConnectionPath(found)
+    return ConnectionPath(found, _path_members([me, hop[0], hop[1], target]))
+
+
+def connections_at_company(user: Any, company: Any, current: bool | None = None) -> QuerySet:
+    """The viewer's connections who work (``current=True``), worked (``False``) or
+    either (``None``) at ``company``, by positions the viewer may see.
+
+    The viewer's own edges are always visible to them; a position counts when the
+    viewer may see the member's positions or administers the company (the rule of
+    :func:`~wagtail_network.visibility.positions_visible_to`), read only for the
+    viewer's connections. Empty for anonymous viewers and viewers without a profile.
+    """
+    viewer = Viewer.of(user)
+    me = visibility.viewer_member_id(viewer)
+    if me is None:
+        return MemberPage.objects.none()
+    company_id = _pk(company)
+    positions = Position.objects.filter(company_id=company_id)
+    if current is not None:
+        positions = positions.filter(is_current=current)
+    shown = visibility.field_visible_q(viewer, "positions")
+    if shown != Q() and visibility.is_authenticated(viewer):
+        shown |= Q(Exists(visibility.administered_companies(viewer).filter(pk=company_id)))
+    return (
+        visibility.members_visible_to(viewer)
+        .filter(pk__in=ConnectionEdge.objects.filter(member_id=me).values("other_id"))
+        .filter(pk__in=positions.values("member_id"))
+        .filter(Exists(visibility.companies_visible_to(viewer).filter(pk=company_id)))
+        .filter(shown)
+    )
+
+
 __all__ = [
+    "ConnectionPath",
+    "connection_path",
+    "connections_at_company",
     "REASON_KINDS",
     "Suggestion",
     "SuggestionReason",

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Case, F, Q, QuerySet, When
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
 
 from .conf import get_setting
 from .models import (
@@ -42,6 +42,7 @@ from .models import (
     Recommendation,
     RecommendationState,
 )
+from .sql import count_subquery
 from .viewer import ASSUMED_CONNECTIONS, Viewer
 
 if TYPE_CHECKING:
@@ -421,7 +422,15 @@ def connections_of(who: Any, member: MemberPage | int) -> QuerySet:
 
 
 def mutual_connections(who: Any, member: MemberPage | int) -> QuerySet:
-    """Members connected to both the viewer and ``member``, through edges visible to the viewer."""
+    """Members connected to both the viewer and ``member``, through edges visible to the viewer.
+
+    The rows of :func:`connections_of` that are also the viewer's connections, in
+    one query that reads only the two members' edges: a mutual connection K is
+    visible as such when K is a visible member and the viewer may see K's or
+    ``member``'s connection list (the edge K–viewer is the viewer's own). Filtering
+    every edge through :func:`edges_visible_to` instead evaluated the connection-list
+    rule for every member of the network (34 ms at 10,000 members).
+    """
     viewer = Viewer.of(who)
     me = viewer_member_id(viewer)
     if me is None:
@@ -429,9 +438,45 @@ def mutual_connections(who: Any, member: MemberPage | int) -> QuerySet:
     member_id = member if isinstance(member, int) else member.pk
     if member_id == me:
         return MemberPage.objects.none()
-    return connections_of(viewer, member_id).filter(
-        pk__in=ConnectionEdge.objects.filter(member_id=me).values("other_id")
+    lists = field_visible_q(viewer, "connections")
+    # Uncorrelated EXISTS: PostgreSQL and SQLite evaluate each once per query.
+    member_visible = Exists(members_visible_to(viewer).filter(pk=member_id))
+    member_list_visible = Exists(members_with_visible_connections(viewer).filter(pk=member_id))
+    return (
+        members_visible_to(viewer)
+        .filter(pk__in=ConnectionEdge.objects.filter(member_id=me).values("other_id"))
+        .filter(pk__in=ConnectionEdge.objects.filter(member_id=member_id).values("other_id"))
+        .filter(member_visible)
+        .filter(lists | Q(member_list_visible))
     )
+
+
+def mutual_connection_count_expression(who: Any) -> Any:
+    """For each row (a member), the number of :func:`mutual_connections` with the
+    viewer, as one SQL expression (pages and GraphQL annotate it; the rows are
+    members the viewer may see)."""
+    viewer = Viewer.of(who)
+    me = viewer_member_id(viewer)
+    if me is None:
+        return Value(0, output_field=IntegerField())
+    mine = ConnectionEdge.objects.filter(member_id=me).values("other_id")
+    visible_mine = members_visible_to(viewer).filter(pk__in=mine)
+    shared = ConnectionEdge.objects.filter(member_id=OuterRef("pk"), other_id__in=mine).exclude(
+        member_id=me
+    )
+    every = count_subquery(shared.filter(other_id__in=visible_mine.values("pk")), "member_id")
+    open_only = count_subquery(
+        shared.filter(
+            other_id__in=visible_mine.filter(field_visible_q(viewer, "connections")).values("pk")
+        ),
+        "member_id",
+    )
+    lists = field_visible_q(viewer, "connections")
+    if lists == Q():
+        return every
+    # The row's own list decides whether every shared connection counts or only
+    # those whose list the viewer may see.
+    return Case(When(lists, then=every), default=open_only, output_field=IntegerField())
 
 
 # --------------------------------------------------------------------------
@@ -584,6 +629,7 @@ __all__ = [
     "is_network_member",
     "members_visible_to",
     "members_with_visible_connections",
+    "mutual_connection_count_expression",
     "mutual_connections",
     "pages_visible_to",
     "positions_visible_to",

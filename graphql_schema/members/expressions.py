@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import IntegerField, OuterRef, Value
+from django.db.models import OuterRef
 from strawberry.types import Info
 
 from wagtail_network import visibility
@@ -31,17 +31,7 @@ def visible_connection_count_expression(user: Any) -> Any:
 def mutual_connection_count_expression(user: Any) -> Any:
     """How many members are connected to both the viewer and the row, through
     edges the viewer may know of (the same rows as ``mutualConnections``)."""
-    me = visibility.viewer_member_id(user)
-    if me is None:
-        return Value(0, output_field=IntegerField())
-    mine = ConnectionEdge.objects.filter(member_id=me).values("other_id")
-    edges = visibility.edges_visible_to(
-        user,
-        ConnectionEdge.objects.filter(member_id=OuterRef("pk"), other_id__in=mine).exclude(
-            member_id=me  # none with oneself
-        ),
-    )
-    return count_subquery(edges, "member_id", "other_id")
+    return visibility.mutual_connection_count_expression(user)
 
 
 def field_visible_annotation(field: str) -> Any:

@@ -441,7 +441,8 @@ def mutual_connections(who: Any, member: MemberPage | int) -> QuerySet:
     lists = field_visible_q(viewer, "connections")
     # Uncorrelated EXISTS: PostgreSQL and SQLite evaluate each once per query.
     member_visible = Exists(members_visible_to(viewer).filter(pk=member_id))
-    member_list_visible = Exists(members_with_visible_connections(viewer).filter(pk=member_id))
+    # Given that the member is visible, whether their list is too.
+    member_list_visible = Exists(MemberPage.objects.filter(lists, pk=member_id))
     return (
         members_visible_to(viewer)
         .filter(pk__in=ConnectionEdge.objects.filter(member_id=me).values("other_id"))

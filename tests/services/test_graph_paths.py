@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from guardian.shortcuts import assign_perm
 
 from tests.factories import PositionFactory, connect
-from wagtail_network import graph, services, visibility
+from wagtail_network import graph, visibility
 from wagtail_network.models import Block, ConnectionEdge, MemberPage
 from wagtail_network.viewer import Viewer
 

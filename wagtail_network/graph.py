@@ -145,6 +145,7 @@ def _annotated(user: Any, member_ids: Iterable[Any], expression: Any) -> dict[in
         return {}
     found = dict(
         MemberPage.objects.filter(pk__in=ids)
+        .order_by()  # no sort by tree path: the answer is a dict
         .annotate(_wn_value=expression)
         .values_list("pk", "_wn_value")
     )
@@ -743,16 +744,18 @@ def connection_path(user: Any, member: Any) -> ConnectionPath:
     )
     if not target_list_visible:
         far = far.filter(lists)
+    # The edge a–b is visible when a's list or b's is: two index-driven halves of
+    # a UNION. One query with "a's list OR b's list" made PostgreSQL scan every edge.
+    via_near = ConnectionEdge.objects.filter(
+        member_id__in=near.filter(lists).values("pk"), other_id__in=far.values("pk")
+    )
+    via_far = ConnectionEdge.objects.filter(
+        member_id__in=near.values("pk"), other_id__in=far.filter(lists).values("pk")
+    )
     hop = (
-        ConnectionEdge.objects.filter(
-            member_id__in=near.values("pk"), other_id__in=far.values("pk")
-        )
-        .filter(
-            Q(member_id__in=near.filter(lists).values("pk"))
-            | Q(other_id__in=far.filter(lists).values("pk"))
-        )
+        via_near.values_list("member_id", "other_id")
+        .union(via_far.values_list("member_id", "other_id"))
         .order_by("member_id", "other_id")
-        .values_list("member_id", "other_id")
         .first()
     )
     if hop is None:

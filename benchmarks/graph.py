@@ -196,19 +196,33 @@ def pick(args: argparse.Namespace) -> dict[str, Any]:
             "user"
         )
     }
-    picked: dict[str, Any] = {"median": [], "hub": [], "hops": {2: [], 3: [], None: []}}
-    picked["median"] = [(users[pk], pk) for pk in median_viewers]
-    picked["hub"] = [(users[pk], pk) for pk in hub_viewers]
-    for user, me in picked["median"]:
-        viewer = Viewer(user)
-        sample = rng.sample(members, 400)
-        visible = set(
-            visibility.members_visible_to(viewer).filter(pk__in=sample).values_list("pk", flat=True)
-        )
-        found = graph.degrees(viewer, [pk for pk in sample if pk in visible])
-        for hops in (2, 3, None):
-            targets = [pk for pk, d in found.items() if d == hops and pk != me]
-            picked["hops"][hops] += [(user, pk) for pk in targets[:2]]
+    picked: dict[str, Any] = {
+        "median": [(users[pk], pk) for pk in median_viewers],
+        "hub": [(users[pk], pk) for pk in hub_viewers],
+    }
+    # Targets by degree (over all edges) and, for "hidden", members 2 or 3 hops
+    # away with no path through visible edges.
+    for key in ("median", "hub"):
+        hops: dict[Any, list] = {2: [], 3: [], None: [], "hidden": []}
+        for user, me in picked[key]:
+            viewer = Viewer(user)
+            sample = rng.sample(members, 400)
+            visible = set(
+                visibility.members_visible_to(viewer)
+                .filter(pk__in=sample)
+                .values_list("pk", flat=True)
+            )
+            found = graph.degrees(viewer, [pk for pk in sample if pk in visible])
+            for degree in (2, 3, None):
+                targets = [pk for pk, d in found.items() if d == degree and pk != me]
+                hops[degree] += [(user, pk) for pk in targets[:2]]
+            hidden = [
+                pk
+                for pk, d in found.items()
+                if d in (2, 3) and graph.connection_path(viewer, pk).hidden
+            ]
+            hops["hidden"] += [(user, pk) for pk in hidden[:2]]
+        picked[f"hops_{key}"] = hops
     picked["pages"] = [(user, rng.sample(members, 20)) for user, _me in picked["median"]]
     # The company where each viewer has the most connections.
     picked["companies"] = []
@@ -237,7 +251,7 @@ def run(args: argparse.Namespace) -> None:
         picked["pages"],
         lambda viewer, ids: graph.degrees(viewer, ids),
     )
-    two = picked["hops"][2]
+    two = picked["hops_median"][2]
     bench.measure(
         "mutual connections: count (median viewer, 2 hops)",
         two,
@@ -265,16 +279,18 @@ def run(args: argparse.Namespace) -> None:
                 cases,
                 lambda viewer, _: graph.suggestions(viewer, 10, from_scratch=True),
             )
-    for hops, label in (
-        (2, "reachable at 2 hops"),
-        (3, "reachable at 3 hops"),
-        (None, "unreachable"),
-    ):
-        bench.measure(
-            f"shortest path ({label})",
-            picked["hops"][hops],
-            lambda viewer, pk: graph.connection_path(viewer, pk),
-        )
+    for key, who in (("median", "median viewer"), ("hub", "viewer with 2,000+")):
+        for hops, label in (
+            (2, "2 hops"),
+            (3, "3 hops"),
+            ("hidden", "hidden: only through private lists"),
+            (None, "unreachable"),
+        ):
+            bench.measure(
+                f"shortest path, {label} ({who})",
+                picked[f"hops_{key}"][hops],
+                lambda viewer, pk: graph.connection_path(viewer, pk),
+            )
     bench.measure(
         "connections at a company: count + first 20",
         picked["companies"],

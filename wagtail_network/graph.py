@@ -26,6 +26,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
@@ -714,13 +715,15 @@ def connection_path(user: Any, member: Any) -> ConnectionPath:
         .annotate(
             _wn_degree=degree_expression(viewer),
             _wn_list=bool_expression(visibility.field_visible_q(viewer, "connections")),
+            _wn_mine=Subquery(_edge_count(me), output_field=IntegerField()),
+            _wn_theirs=Subquery(_edge_count(target), output_field=IntegerField()),
         )
-        .values_list("_wn_degree", "_wn_list")
+        .values_list("_wn_degree", "_wn_list", "_wn_mine", "_wn_theirs")
         .first()
     )
     if row is None or row[0] is None:
         return ConnectionPath(None)
-    found, target_list_visible = row
+    found, target_list_visible, my_count, their_count = row
     if found == 1:
         return ConnectionPath(1, _path_members([me, target]))
     if found == 2:
@@ -729,38 +732,87 @@ def connection_path(user: Any, member: Any) -> ConnectionPath:
         )
         if through:
             return ConnectionPath(2, _path_members([me, through[0]["pk"], target]))
-    # Three hops me – a – b – target: a among the viewer's visible connections, b
-    # among the target's whose edge to the target is visible, and a visible edge a–b.
-    lists = visibility.field_visible_q(viewer, "connections")
-    near = (
-        visibility.members_visible_to(viewer)
-        .filter(pk__in=ConnectionEdge.objects.filter(member_id=me).values("other_id"))
-        .exclude(pk=target)
-    )
-    far = (
-        visibility.members_visible_to(viewer)
-        .filter(pk__in=ConnectionEdge.objects.filter(member_id=target).values("other_id"))
-        .exclude(pk=me)
-    )
-    if not target_list_visible:
-        far = far.filter(lists)
-    # The edge a–b is visible when a's list or b's is: two index-driven halves of
-    # a UNION. One query with "a's list OR b's list" made PostgreSQL scan every edge.
-    via_near = ConnectionEdge.objects.filter(
-        member_id__in=near.filter(lists).values("pk"), other_id__in=far.values("pk")
-    )
-    via_far = ConnectionEdge.objects.filter(
-        member_id__in=near.values("pk"), other_id__in=far.filter(lists).values("pk")
-    )
-    hop = (
-        via_near.values_list("member_id", "other_id")
-        .union(via_far.values_list("member_id", "other_id"))
-        .order_by("member_id", "other_id")
-        .first()
-    )
+    hop = _third_hop(viewer, me, target, bool(target_list_visible), my_count, their_count)
     if hop is None:
         return ConnectionPath(found)
     return ConnectionPath(found, _path_members([me, hop[0], hop[1], target]))
+
+
+def _edge_count(member_id: int) -> QuerySet:
+    return (
+        ConnectionEdge.objects.filter(member_id=member_id)
+        .order_by()
+        .values("member_id")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+
+
+#: Candidate edges read per round by the 3-hop search.
+PATH_BATCH = 2000
+
+
+def _third_hop(
+    viewer: Viewer, me: int, target: int, target_list_visible: bool, mine: int, theirs: int
+) -> tuple[int, int] | None:
+    """The first edge a–b (by ids) such that me – a – b – target is a path through
+    visible members and edges, or ``None``.
+
+    Two steps, because PostgreSQL plans "members the viewer may see" as a scan of
+    every member when it is a subquery joined to thousands of edges (300 ms for a
+    viewer with 4,700 connections at 100,000 members): first the edges between the
+    two neighbourhoods, read from the edge indexes alone and driven from the smaller
+    neighbourhood; then the rules, for the members on those edges only (one query
+    per batch, over their ids). Batches are ordered by (a, b), so the answer is the
+    same however many rounds it takes.
+    """
+    my_edges = ConnectionEdge.objects.filter(member_id=me).values("other_id")
+    their_edges = ConnectionEdge.objects.filter(member_id=target).values("other_id")
+    if (mine or 0) <= (theirs or 0):
+        # Rows a → b: from the viewer's side.
+        pairs = ConnectionEdge.objects.filter(member_id__in=my_edges, other_id__in=their_edges)
+        near, far = "member_id", "other_id"
+    else:
+        # Rows b → a: from the target's side.
+        pairs = ConnectionEdge.objects.filter(member_id__in=their_edges, other_id__in=my_edges)
+        near, far = "other_id", "member_id"
+    pairs = pairs.exclude(**{near: target}).exclude(**{far: me}).order_by(near, far)
+    facts: dict[int, bool] = {}  # visible member → may the viewer see their list
+    after: tuple[int, int] | None = None
+    while True:
+        batch = pairs
+        if after is not None:
+            batch = batch.filter(
+                Q(**{f"{near}__gt": after[0]}) | Q(**{near: after[0], f"{far}__gt": after[1]})
+            )
+        rows = list(batch.values_list(near, far)[:PATH_BATCH])
+        if not rows:
+            return None
+        unknown = {pk for row in rows for pk in row} - facts.keys()
+        if unknown:
+            looked_up = dict.fromkeys(unknown, None)
+            looked_up.update(
+                visibility.members_visible_to(viewer)
+                .filter(pk__in=sorted(unknown))
+                # The same ids on the page table too: with the list on one side of
+                # the page/member join only, PostgreSQL scanned every page.
+                .filter(id__in=sorted(unknown))
+                .order_by()
+                .annotate(
+                    _wn_list=bool_expression(visibility.field_visible_q(viewer, "connections"))
+                )
+                .values_list("pk", "_wn_list")
+            )
+            facts.update(looked_up)  # None: not visible
+        for a, b in rows:
+            a_list, b_list = facts.get(a), facts.get(b)
+            if a_list is None or b_list is None:
+                continue  # a member the viewer may not see
+            if (a_list or b_list) and (b_list or target_list_visible):
+                return a, b
+        if len(rows) < PATH_BATCH:
+            return None
+        after = rows[-1]
 
 
 def connections_at_company(user: Any, company: Any, current: bool | None = None) -> QuerySet:

@@ -166,7 +166,13 @@ def _visible_edges_bfs(viewer_member, members, edges, lists_visible, visible):
     return dist
 
 
-def test_path_is_a_real_shortest_path_through_visible_edges_on_a_random_network(make_member):
+@pytest.mark.parametrize("batch", [graph.PATH_BATCH, 1], ids=["one round", "a round per edge"])
+def test_path_is_a_real_shortest_path_through_visible_edges_on_a_random_network(
+    make_member, monkeypatch, batch
+):
+    # With one candidate edge per round the 3-hop search pages through every
+    # edge between the two neighbourhoods: the same answers.
+    monkeypatch.setattr(graph, "PATH_BATCH", batch)
     rng = random.Random(13)
     people = [make_member(title=f"p{i:02d}") for i in range(36)]
     choices = ["public", "members", "connections", "only_me"]

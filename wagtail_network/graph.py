@@ -320,21 +320,28 @@ def _candidates(user: Any, me: int) -> QuerySet:
     )
 
 
-def _visible_edges_q(user: Any, me: int, candidate: str, friend: str) -> Q:
+def _visible_edges_q(
+    user: Any, me: int, candidate: str, friend: str, among: list[int] | None = None
+) -> Q:
     """Edges ``candidate``–``friend`` (field names of one ``ConnectionEdge`` row) that
     count as a mutual connection: ``friend`` is a connection of ``me`` the viewer may
     see, and the viewer may see the friend's connection list or else the
-    candidate's (an edge k–x is visible when k's list is, or x's)."""
+    candidate's (an edge k–x is visible when k's list is, or x's). ``among``: the
+    only candidates asked about, which keeps the candidates' list test to their
+    rows (else it reads every member)."""
     mine = ConnectionEdge.objects.filter(member_id=me).values("other_id")
     friends = visibility.members_visible_to(user).filter(pk__in=mine)
     lists = visibility.field_visible_q(user, "connections")
     open_lists = friends.filter(lists).values("pk")
     closed_lists = friends.exclude(lists).values("pk")
-    return Q(**{f"{friend}__in": open_lists}) | Q(
-        **{
-            f"{friend}__in": closed_lists,
-            f"{candidate}__in": visibility.members_with_visible_connections(user).values("pk"),
-        }
+    candidates_with_lists = visibility.members_with_visible_connections(
+        user, _members_among(among) if among is not None else None
+    ).values("pk")
+    # The friend's test first: PostgreSQL evaluates AND from the left and builds a
+    # hashed subplan on first use, so with no closed list among the friends the
+    # candidates' test is never built.
+    return Q(**{f"{friend}__in": open_lists}) | (
+        Q(**{f"{friend}__in": closed_lists}) & Q(**{f"{candidate}__in": candidates_with_lists})
     )
 
 
@@ -355,8 +362,8 @@ def _mutual_counts(user: Any, me: int, among: Iterable[int] | None, cap: int) ->
         if not ids:
             return {}
         rows = (
-            ConnectionEdge.objects.filter(member_id__in=ids)
-            .filter(_visible_edges_q(user, me, "member_id", "other_id"))
+            ConnectionEdge.objects.filter(_among("member_id", ids))
+            .filter(_visible_edges_q(user, me, "member_id", "other_id", ids))
             .values("member_id")
             .annotate(n=Count("*"))
             .values_list("member_id", "n")
@@ -383,6 +390,17 @@ def _my_companies(user: Any, me: int) -> dict[int, bool]:
     for company_id, current in rows:
         companies[company_id] = companies.get(company_id, False) or current
     return companies
+
+
+def _among(field: str, ids: Iterable[int]) -> Any:
+    """``field`` is one of ``ids`` (:class:`wagtail_network.suggestion_pool.Among`)."""
+    from .suggestion_pool import Among
+
+    return Among(field, ids)
+
+
+def _members_among(ids: Iterable[int]) -> QuerySet:
+    return MemberPage.objects.filter(_among("pk", ids))
 
 
 @dataclass(frozen=True)
@@ -511,11 +529,28 @@ def _rank_pool(
     connections, shared skills, interests and companies."""
     if not ids:
         return []
+    # Only candidates that may be suggested *now*: whatever the pool's age, a new
+    # connection, invitation, block or dismissal, or a profile hidden since, is
+    # never shown. Read first, over the pool's rows only, so that every later
+    # query is about these members alone.
+    pool_members = _members_among(ids)
+    attributes = {
+        row["pk"]: row
+        for row in visibility.members_visible_to(viewer, pool_members)
+        .exclude(_excluded_from_suggestions(viewer, me))
+        .values("pk", "industry_id", "city", "country", *MemberPage.OPEN_TO_FIELDS.values())
+    }
+    ids = sorted(attributes)
+    if not ids:
+        return []
+    pool_members = _members_among(ids)
     my_companies = own.companies
     mutual = _mutual_counts(viewer, me, ids, len(ids))
     shared_skills = (
         dict(
-            MemberPage.skills.through.objects.filter(memberpage_id__in=ids, skill_id__in=own.skills)
+            MemberPage.skills.through.objects.filter(
+                _among("memberpage_id", ids), skill_id__in=own.skills
+            )
             .values("memberpage_id")
             .annotate(n=Count("*"))
             .values_list("memberpage_id", "n")
@@ -525,7 +560,9 @@ def _rank_pool(
     )
     shared_interests = (
         dict(
-            MemberInterest.objects.filter(content_object_id__in=ids, tag_id__in=own.interests)
+            MemberInterest.objects.filter(
+                _among("content_object_id", ids), tag_id__in=own.interests
+            )
             .values("content_object_id")
             .annotate(n=Count("*"))
             .values_list("content_object_id", "n")
@@ -535,24 +572,16 @@ def _rank_pool(
     )
     shared_company: dict[int, tuple[int, bool]] = {}
     if my_companies:
-        for member_id, company_id, current in (
-            visibility.positions_visible_to(viewer)
-            .filter(member_id__in=ids, company_id__in=list(my_companies))
-            .values_list("member_id", "company_id", "is_current")
-        ):
+        positions = Position.objects.filter(
+            _among("member_id", ids), company_id__in=list(my_companies)
+        )
+        for member_id, company_id, current in visibility.positions_visible_to(
+            viewer, positions, members=pool_members
+        ).values_list("member_id", "company_id", "is_current"):
             both_now = bool(current and my_companies[company_id])
             best = shared_company.get(member_id)
             if best is None or (both_now and not best[1]):
                 shared_company[member_id] = (company_id, both_now)
-    # Only candidates that may be suggested *now*: whatever the pool's age, a new
-    # connection, invitation, block or dismissal, or a profile hidden since, is
-    # never shown.
-    attributes = {
-        row["pk"]: row
-        for row in MemberPage.objects.filter(pk__in=ids)
-        .filter(pk__in=_candidates(viewer, me))
-        .values("pk", "industry_id", "city", "country", *MemberPage.OPEN_TO_FIELDS.values())
-    }
     companies = (
         {
             c.pk: c

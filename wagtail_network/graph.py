@@ -593,60 +593,72 @@ def _rank_pool(
         else {}
     )
 
+    # Weights first, labels only for the members handed out: translating every
+    # candidate's labels cost more than all the queries.
     ranked = []
     for pk in ids:
-        row = attributes.get(pk)
-        if row is None:
-            continue
-        reasons: list[tuple[int, SuggestionReason]] = []
+        row = attributes[pk]
+        found: list[tuple[int, str, Any]] = []
         n = mutual.get(pk, 0)
         if n:
-            label = ngettext("%(count)d mutual connection", "%(count)d mutual connections", n)
-            reasons.append(
-                (
-                    WEIGHTS["mutual_connections"] * min(n, COUNT_CAP),
-                    SuggestionReason("mutual_connections", n, label % {"count": n}),
-                )
+            found.append(
+                (WEIGHTS["mutual_connections"] * min(n, COUNT_CAP), "mutual_connections", n)
             )
         if pk in shared_company:
             company_id, both_now = shared_company[pk]
-            company = companies[company_id]
-            label = (
-                _("Both work at %(company)s") if both_now else _("Both worked at %(company)s")
-            ) % {"company": company.title}
             weight = WEIGHTS["company_current" if both_now else "company"]
-            reasons.append((weight, SuggestionReason("company", None, label, company)))
+            found.append((weight, "company", (companies[company_id], both_now)))
         n = shared_skills.get(pk, 0)
         if n:
-            label = ngettext("Shares %(count)d skill", "Shares %(count)d skills", n)
-            reason = SuggestionReason("skills", n, label % {"count": n})
-            reasons.append((WEIGHTS["skills"] * min(n, COUNT_CAP), reason))
+            found.append((WEIGHTS["skills"] * min(n, COUNT_CAP), "skills", n))
         n = shared_interests.get(pk, 0)
         if n:
-            label = ngettext("Shares %(count)d interest", "Shares %(count)d interests", n)
-            reason = SuggestionReason("interests", n, label % {"count": n})
-            reasons.append((WEIGHTS["interests"] * min(n, COUNT_CAP), reason))
+            found.append((WEIGHTS["interests"] * min(n, COUNT_CAP), "interests", n))
         if own.industry_id and row["industry_id"] == own.industry_id:
-            label = _("Same industry: %(industry)s") % {"industry": own.industry_name}
-            reasons.append((WEIGHTS["industry"], SuggestionReason("industry", None, label)))
+            found.append((WEIGHTS["industry"], "industry", own.industry_name))
         if (
             own.city
             and (row["city"] or "").strip().casefold() == own.city.casefold()
             and ((row["country"] or "").strip().casefold() == own.country.casefold())
         ):
-            label = _("Also in %(city)s") % {"city": (row["city"] or "").strip()}
-            reasons.append((WEIGHTS["location"], SuggestionReason("location", None, label)))
+            found.append((WEIGHTS["location"], "location", (row["city"] or "").strip()))
         common = [c for c in own.open_to if row[MemberPage.OPEN_TO_FIELDS[c]]]
         if common:
-            reason = SuggestionReason("open_to", len(common), _open_to_label(common[0]))
-            reasons.append((WEIGHTS["open_to"], reason))
-        if not reasons:
+            found.append((WEIGHTS["open_to"], "open_to", common))
+        if not found:
             continue
-        reasons.sort(key=lambda item: (-item[0], REASON_KINDS.index(item[1].kind)))
-        score = sum(weight for weight, _reason in reasons)
-        ranked.append((score, pk, mutual.get(pk, 0), [r for _w, r in reasons]))
+        score = sum(weight for weight, _kind, _data in found)
+        ranked.append((score, pk, mutual.get(pk, 0), found))
     ranked.sort(key=lambda item: (-item[0], item[1]))
-    return [(pk, n, reasons) for _score, pk, n, reasons in ranked[:limit]]
+    result = []
+    for _score, pk, n, found in ranked[:limit]:
+        found.sort(key=lambda item: (-item[0], REASON_KINDS.index(item[1])))
+        result.append((pk, n, [_reason(kind, data) for _weight, kind, data in found]))
+    return result
+
+
+def _reason(kind: str, data: Any) -> SuggestionReason:
+    """The reason of ``kind``, labelled in the active language."""
+    if kind == "mutual_connections":
+        label = ngettext("%(count)d mutual connection", "%(count)d mutual connections", data)
+        return SuggestionReason(kind, data, label % {"count": data})
+    if kind == "company":
+        company, both_now = data
+        label = (_("Both work at %(company)s") if both_now else _("Both worked at %(company)s")) % {
+            "company": company.title
+        }
+        return SuggestionReason(kind, None, label, company)
+    if kind == "skills":
+        label = ngettext("Shares %(count)d skill", "Shares %(count)d skills", data)
+        return SuggestionReason(kind, data, label % {"count": data})
+    if kind == "interests":
+        label = ngettext("Shares %(count)d interest", "Shares %(count)d interests", data)
+        return SuggestionReason(kind, data, label % {"count": data})
+    if kind == "industry":
+        return SuggestionReason(kind, None, _("Same industry: %(industry)s") % {"industry": data})
+    if kind == "location":
+        return SuggestionReason(kind, None, _("Also in %(city)s") % {"city": data})
+    return SuggestionReason("open_to", len(data), _open_to_label(data[0]))
 
 
 def _ranked_suggestions(

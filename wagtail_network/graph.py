@@ -326,28 +326,43 @@ def _visible_edges_q(
     """Edges ``candidate``–``friend`` (field names of one ``ConnectionEdge`` row) that
     count as a mutual connection: ``friend`` is a connection of ``me`` the viewer may
     see, and the viewer may see the friend's connection list or else the
-    candidate's (an edge k–x is visible when k's list is, or x's). ``among``: the
-    only candidates asked about, which keeps the candidates' list test to their
-    rows (else it reads every member)."""
+    candidate's (an edge k–x is visible when k's list is, or x's).
+
+    The friend test is a plain conjunct, so PostgreSQL can join it (walking the
+    ``(member, other)`` index from each friend, or hashing the friends); the list
+    test is the OR beside it. The candidates' list test reads only candidates that
+    can need it: ``among`` when given, else the members connected to a friend whose
+    list the viewer may not see (never every member)."""
     mine = ConnectionEdge.objects.filter(member_id=me).values("other_id")
     friends = visibility.members_visible_to(user).filter(pk__in=mine)
     lists = visibility.field_visible_q(user, "connections")
     open_lists = friends.filter(lists).values("pk")
-    closed_lists = friends.exclude(lists).values("pk")
-    candidates_with_lists = visibility.members_with_visible_connections(
-        user, _members_among(among) if among is not None else None
-    ).values("pk")
-    # The friend's test first: PostgreSQL evaluates AND from the left and builds a
-    # hashed subplan on first use, so with no closed list among the friends the
-    # candidates' test is never built.
-    return Q(**{f"{friend}__in": open_lists}) | (
-        Q(**{f"{friend}__in": closed_lists}) & Q(**{f"{candidate}__in": candidates_with_lists})
+    if among is not None:
+        asked = _members_among(among)
+    else:
+        behind_closed_lists = ConnectionEdge.objects.filter(
+            member_id__in=friends.exclude(lists).values("pk")
+        ).values("other_id")
+        asked = MemberPage.objects.filter(pk__in=behind_closed_lists)
+    candidates_with_lists = visibility.members_with_visible_connections(user, asked).values("pk")
+    return Q(**{f"{friend}__in": friends.values("pk")}) & (
+        Q(**{f"{friend}__in": open_lists}) | Q(**{f"{candidate}__in": candidates_with_lists})
     )
 
 
-def _mutual_counts(user: Any, me: int, among: Iterable[int] | None, cap: int) -> dict[int, int]:
+#: How many more friends of friends a candidate pool reads than it keeps, for
+#: those the rules then leave out (invisible, invited, blocked, dismissed, no account).
+OVERFETCH = 3
+
+
+def _mutual_counts(
+    user: Any, me: int, among: Iterable[int] | None, cap: int, *, exact: bool = True
+) -> dict[int, int]:
     """Mutual connections over edges visible to the viewer, per candidate: the
     top ``cap`` 2nd-degree members (``among=None``), or those of ``among``.
+    ``exact=False`` (for a candidate pool): the top ``cap`` before the rules on
+    candidates (visibility, invitations, blocks, dismissals, accounts), which the
+    caller applies.
 
     The viewer's connections are subqueries, never a list of ids in the SQL.
     ``among=None`` is one aggregate over the edges *from the viewer's
@@ -370,13 +385,28 @@ def _mutual_counts(user: Any, me: int, among: Iterable[int] | None, cap: int) ->
         )
         return dict(rows)
     edges = ConnectionEdge.objects.filter(_visible_edges_q(user, me, "other_id", "member_id"))
-    ranked = (
-        edges.filter(other_id__in=_candidates(user, me))
+    if exact:
+        ranked = (
+            edges.filter(other_id__in=_candidates(user, me))
+            .values("other_id")
+            .annotate(n=Count("*"))
+            .order_by("-n", "other_id")[:cap]
+        )
+        return {row["other_id"]: row["n"] for row in ranked}
+    # Testing every edge's far end against "may be suggested" hashes every member
+    # (a cost that grows with the network, not with the viewer): the caller tests
+    # the few it keeps (_candidate_pool). Only the viewer and their connections,
+    # who would fill the top, are left out here.
+    mine = ConnectionEdge.objects.filter(member_id=me).values("other_id")
+    top = (
+        edges.exclude(other_id=me)
+        .exclude(other_id__in=mine)
         .values("other_id")
         .annotate(n=Count("*"))
-        .order_by("-n", "other_id")[:cap]
+        .order_by("-n", "other_id")
+        .values_list("other_id", "n")[:cap]
     )
-    return {row["other_id"]: row["n"] for row in ranked}
+    return dict(top)
 
 
 def _my_companies(user: Any, me: int) -> dict[int, bool]:
@@ -451,35 +481,45 @@ def _candidate_pool(viewer: Viewer, me: int, own: _Own) -> list[int]:
     interests, then industry/place/"open to"), one query per source. The part of
     suggestions that may be precomputed; everything it decides is rechecked at
     serve time by :func:`_rank_pool`."""
-    candidates = _candidates(viewer, me)
-    visible_positions = visibility.positions_visible_to(viewer)
-    pool: set[int] = set(_mutual_counts(viewer, me, None, SOURCE_CAP))
+    # Each source's top OVERFETCH * SOURCE_CAP before the rules on candidates, then
+    # the rules once over all of them (one query over their rows): testing each
+    # source's rows against "may be suggested" in SQL hashes every member, a cost
+    # that grows with the network. Hidden positions, skills of hidden members and
+    # the like can only take a place in the pool, never show: _rank_pool reads
+    # every fact through the visibility rules again.
+    wide = SOURCE_CAP * OVERFETCH
+    sources: list[list[int]] = [list(_mutual_counts(viewer, me, None, wide, exact=False))]
     if own.companies:
-        pool.update(
-            visible_positions.filter(company_id__in=list(own.companies), member_id__in=candidates)
-            .order_by("member_id")
-            .values_list("member_id", flat=True)
-            .distinct()[:SOURCE_CAP]
+        sources.append(
+            list(
+                Position.objects.filter(company_id__in=list(own.companies))
+                .exclude(member_id=me)
+                .order_by("member_id")
+                .values_list("member_id", flat=True)
+                .distinct()[:wide]
+            )
         )
     if own.skills:
-        pool.update(
-            MemberPage.skills.through.objects.filter(
-                skill_id__in=own.skills, memberpage_id__in=candidates
+        sources.append(
+            list(
+                MemberPage.skills.through.objects.filter(skill_id__in=own.skills)
+                .exclude(memberpage_id=me)
+                .values("memberpage_id")
+                .annotate(n=Count("*"))
+                .order_by("-n", "memberpage_id")
+                .values_list("memberpage_id", flat=True)[:wide]
             )
-            .values("memberpage_id")
-            .annotate(n=Count("*"))
-            .order_by("-n", "memberpage_id")
-            .values_list("memberpage_id", flat=True)[:SOURCE_CAP]
         )
     if own.interests:
-        pool.update(
-            MemberInterest.objects.filter(
-                tag_id__in=own.interests, content_object_id__in=candidates
+        sources.append(
+            list(
+                MemberInterest.objects.filter(tag_id__in=own.interests)
+                .exclude(content_object_id=me)
+                .values("content_object_id")
+                .annotate(n=Count("*"))
+                .order_by("-n", "content_object_id")
+                .values_list("content_object_id", flat=True)[:wide]
             )
-            .values("content_object_id")
-            .annotate(n=Count("*"))
-            .order_by("-n", "content_object_id")
-            .values_list("content_object_id", flat=True)[:SOURCE_CAP]
         )
     weak = Q()
     if own.industry_id:
@@ -489,11 +529,25 @@ def _candidate_pool(viewer: Viewer, me: int, own: _Own) -> list[int]:
     for attr in (MemberPage.OPEN_TO_FIELDS[c] for c in own.open_to):
         weak |= Q(**{attr: True})
     if weak != Q():
-        pool.update(
-            MemberPage.objects.filter(weak, pk__in=candidates)
-            .order_by("-last_published_at", "pk")
-            .values_list("pk", flat=True)[:SOURCE_CAP]
+        sources.append(
+            list(
+                MemberPage.objects.filter(weak, live=True)
+                .exclude(pk=me)
+                .order_by("-last_published_at", "pk")
+                .values_list("pk", flat=True)[:wide]
+            )
         )
+    everyone = {pk for source in sources for pk in source}
+    if not everyone:
+        return []
+    allowed = set(
+        visibility.members_visible_to(viewer, _members_among(everyone))
+        .exclude(_excluded_from_suggestions(viewer, me))
+        .values_list("pk", flat=True)
+    )
+    pool: set[int] = set()
+    for source in sources:
+        pool.update([pk for pk in source if pk in allowed][:SOURCE_CAP])
     return sorted(pool)
 
 

@@ -446,7 +446,7 @@ class _Own:
     industry_name: str
     city: str
     country: str
-    open_to: list[str]
+    open_to: list[OpenTo]
     skills: list[int]
     interests: list[int]
     companies: dict[int, bool]

@@ -794,7 +794,7 @@ def suggestion_reasons(
     ``Member.suggestionReasons`` reads it for every member of a page)."""
     viewer = Viewer.of(user)
     return viewer.fact(
-        "wagtail_network.suggestion_reasons",
+        "wagtail_network.suggestion_reasons" + (".from_scratch" if from_scratch else ""),
         lambda: {
             pk: reasons
             for pk, _n, reasons in _ranked_suggestions(

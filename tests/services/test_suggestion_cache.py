@@ -13,6 +13,7 @@ from django.test import override_settings
 from tests.factories import SkillFactory, connect
 from wagtail_network import graph, services, suggestion_pool
 from wagtail_network.checks import check_installation
+from wagtail_network.models import MemberPage
 
 pytestmark = pytest.mark.django_db
 
@@ -113,6 +114,23 @@ def test_a_change_to_the_viewers_own_skills_is_considered_at_once(warm, person):
     assert "Skilled" not in suggested(me)
     services.update_my_profile(me.user, skills=[python.pk])
     assert "Skilled" in suggested(me)
+
+
+def test_a_profile_hidden_by_others_since_the_pool_was_stored_is_gone_at_once(warm):
+    me, _a, _b, c = warm
+    MemberPage.objects.filter(pk=c.pk).update(profile_visibility="connections")
+    assert suggested(me) == ["B"]
+    # The pool still holds c: only what is shown is decided now.
+    assert c.pk in suggestion_pool.cached_pool(me.pk).ids
+
+
+def test_a_mutual_count_changed_by_others_is_current_at_once(warm, person):
+    me, _a, b, _c = warm
+    other_friend = person("F")
+    connect(me, other_friend)  # as a script would: no pool is dropped
+    connect(other_friend, b)
+    [first, *_rest] = graph.suggestions(me.user)
+    assert (first.member.pk, first.mutual_count) == (b.pk, 2)
 
 
 def test_others_changes_lag_at_most_fresh_for(warm, person):

@@ -65,3 +65,13 @@ def pytest_report_header(config) -> list[str]:
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
     if not browser_tests_enabled(config):
         terminalreporter.write_line(BROWSER_TESTS_SKIPPED)
+
+
+@pytest.fixture(autouse=True)
+def _empty_caches():
+    """Every test starts with empty caches: the suggestion pools are kept per member
+    id, and ids are reused between tests when the database rolls back (SQLite)."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()

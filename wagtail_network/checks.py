@@ -63,6 +63,7 @@ def check_installation(app_configs=None, **kwargs):
     ]
     errors.extend(_check_settings_dict())
     errors.extend(_check_task_backends())
+    errors.extend(_check_suggestion_settings())
     return errors
 
 
@@ -114,6 +115,45 @@ def _check_task_backends() -> list[checks.CheckMessage]:
                     )
                 )
     return errors
+
+
+def _check_suggestion_settings() -> list[checks.CheckMessage]:
+    """E020 unless ``SUGGESTIONS`` is a dict of known keys with seconds >= 0 for
+    ``FRESH_FOR``/``STALE_FOR`` and aliases that exist for ``CACHE`` (in ``CACHES``)
+    and ``TASK_BACKEND`` (in ``TASKS``): a wrong alias would fail every request
+    that shows suggestions, a wrong duration every one that stores them."""
+    from .conf import DEFAULTS
+
+    raw = (getattr(settings, "WAGTAIL_NETWORK", None) or {}).get("SUGGESTIONS", {})
+    problems: list[str] = []
+    if not isinstance(raw, dict):
+        problems.append(f"it must be a dict, not {raw!r}")
+        raw = {}
+    known = DEFAULTS["SUGGESTIONS"]
+    for key in sorted(set(raw) - set(known)):
+        problems.append(f"{key!r} is not a key (known: {', '.join(known)})")
+    for key in ("FRESH_FOR", "STALE_FOR"):
+        value = raw.get(key, 0)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            problems.append(f"{key} must be a number of seconds >= 0, not {value!r}")
+    cache = raw.get("CACHE", known["CACHE"])
+    if cache not in (getattr(settings, "CACHES", None) or {"default": {}}):
+        problems.append(f"CACHE is {cache!r}, which is not an alias in CACHES")
+    configured = _task_settings()
+    aliases = set(configured) if configured is not None else {"default"}
+    backend = raw.get("TASK_BACKEND", known["TASK_BACKEND"])
+    if backend not in aliases:
+        problems.append(f"TASK_BACKEND is {backend!r}, which is not an alias in TASKS")
+    if not problems:
+        return []
+    return [
+        checks.Error(
+            "WAGTAIL_NETWORK['SUGGESTIONS'] is malformed: " + "; ".join(problems) + ".",
+            hint='E.g. {"FRESH_FOR": 3600, "STALE_FOR": 3600, "CACHE": "default", '
+            '"TASK_BACKEND": "default"}; keys left out keep their default.',
+            id="wagtail_network.E020",
+        )
+    ]
 
 
 def _check_settings_dict():

@@ -92,6 +92,8 @@ class NetworkSettings(TypedDict, total=False):
     RATE_LIMITS: dict[str, RateLimit | None]
     #: Notifications (:class:`NotificationOptions`); keys left out keep their default.
     NOTIFICATIONS: NotificationOptions
+    #: "People you may know" (:class:`SuggestionOptions`); keys left out keep their default.
+    SUGGESTIONS: SuggestionOptions
 
 
 class NotificationOptions(TypedDict, total=False):
@@ -110,6 +112,23 @@ class NotificationOptions(TypedDict, total=False):
     TASK_BACKEND: str
     #: The sender of the network's e-mails; ``None``: ``DEFAULT_FROM_EMAIL``.
     FROM_EMAIL: str | None
+
+
+class SuggestionOptions(TypedDict, total=False):
+    #: Seconds a member's precomputed candidate pool (who is *considered* for
+    #: "people you may know") counts as fresh. Older pools are still served while a
+    #: background task recomputes them. Exclusions, visibility, counts, reasons and
+    #: ranking are always computed at serve time, whatever this says; the pool of a
+    #: member is dropped at once by any change they make or are party to.
+    FRESH_FOR: int
+    #: Seconds after ``FRESH_FOR`` that a stale pool may still be served while its
+    #: refresh waits in the queue; past ``FRESH_FOR + STALE_FOR`` it has left the
+    #: cache and is recomputed in the request. 0: a stale pool is never served.
+    STALE_FOR: int
+    #: The alias in Django's ``CACHES`` the pools are kept in (Redis in production).
+    CACHE: str
+    #: The alias in Django's ``TASKS`` setting the refresh tasks are enqueued on.
+    TASK_BACKEND: str
 
 
 DAY = 24 * 60 * 60
@@ -168,6 +187,12 @@ DEFAULTS: NetworkSettings = {
         "TASK_BACKEND": "default",
         "FROM_EMAIL": None,
     },
+    "SUGGESTIONS": {
+        "FRESH_FOR": 3600,
+        "STALE_FOR": 3600,
+        "CACHE": "default",
+        "TASK_BACKEND": "default",
+    },
 }
 
 
@@ -195,6 +220,15 @@ def notification_setting(name: str) -> Any:
     if name in site:
         return site[name]
     return DEFAULTS["NOTIFICATIONS"][name]  # type: ignore[literal-required]
+
+
+def suggestion_setting(name: str) -> Any:
+    """One key of ``WAGTAIL_NETWORK["SUGGESTIONS"]``, read now: the site's own
+    value, else the default."""
+    site = (getattr(settings, "WAGTAIL_NETWORK", None) or {}).get("SUGGESTIONS") or {}
+    if name in site:
+        return site[name]
+    return DEFAULTS["SUGGESTIONS"][name]  # type: ignore[literal-required]
 
 
 def get_setting(name: str) -> Any:

@@ -184,61 +184,26 @@ def suggested_members(user: Any, limit: int | None = 10) -> QuerySet:
     """People the viewer may know: 2nd-degree members, most mutual connections first.
 
     Excludes the viewer, their connections, anyone with an open invitation either
-    way, anyone blocked either way, and anyone the viewer may not see. Mutual
-    connections are counted over edges visible to the viewer; each member carries
-    the count as ``mutual_count``. ``limit`` is capped at 100; ``None`` means 100
-    (for callers that page the queryset themselves, e.g. a Relay connection).
+    way, anyone blocked either way, dismissed members, members without an account,
+    and anyone the viewer may not see. Mutual connections are counted over edges
+    visible to the viewer; each member carries the count as ``mutual_count``.
+    ``limit`` is capped at 100; ``None`` means 100 (for callers that page the
+    queryset themselves, e.g. a Relay connection).
 
-    Three small queries, then a lazy queryset of at most ``limit`` members. The
-    ranking is one aggregate over the edges *from the viewer's connections* (an
-    index range per connection), never a scan of the whole graph: a first version
-    that filtered every member by a correlated count took 8 s on 400,000 edges.
+    One aggregate (:func:`_mutual_counts`), then a lazy queryset of at most
+    ``limit`` members. The viewer's connections enter the SQL as subqueries, never
+    as a list of ids.
     """
-    me = visibility.viewer_member_id(user)
+    viewer = Viewer.of(user)
+    me = visibility.viewer_member_id(viewer)
     cap = SUGGESTION_CAP if limit is None else max(0, min(int(limit), SUGGESTION_CAP))
     if me is None or cap == 0:
         return MemberPage.objects.none()
-    mine = ConnectionEdge.objects.filter(member_id=me).values("other_id")
-    # The viewer's connections, split by whether the viewer may see their list:
-    # an edge k–x is visible when k's list is, or else when x's list is.
-    friends = visibility.members_visible_to(user).filter(pk__in=mine)
-    visible_friends = set(friends.values_list("pk", flat=True))
-    open_lists = set(
-        friends.filter(visibility.field_visible_q(user, "connections")).values_list("pk", flat=True)
-    )
-    closed_lists = visible_friends - open_lists
-    if not visible_friends:
-        return MemberPage.objects.none()
-    via = Q(member_id__in=open_lists)
-    if closed_lists:
-        via |= Q(
-            member_id__in=closed_lists,
-            other_id__in=visibility.members_with_visible_connections(user).values("pk"),
-        )
-    open_with_me = Connection.objects.filter(state__in=LIVE_CONNECTION_STATES).filter(
-        Q(member_low_id=me) | Q(member_high_id=me)
-    )
-    ranked = (
-        ConnectionEdge.objects.filter(via)
-        .exclude(other_id=me)
-        .exclude(other_id__in=mine)
-        .exclude(other_id__in=open_with_me.values("member_low_id"))
-        .exclude(other_id__in=open_with_me.values("member_high_id"))
-        .exclude(other_id__in=Block.objects.filter(blocker_id=me).values("blocked_id"))
-        .exclude(other_id__in=Block.objects.filter(blocked_id=me).values("blocker_id"))
-        .exclude(
-            other_id__in=SuggestionDismissal.objects.filter(member_id=me).values("dismissed_id")
-        )
-        .filter(other_id__in=visibility.members_visible_to(user).values("pk"))
-        .values("other_id")
-        .annotate(n=Count("*"))
-        .order_by("-n", "other_id")[:cap]
-    )
-    counts = {row["other_id"]: row["n"] for row in ranked}
+    counts = _mutual_counts(viewer, me, None, cap)
     if not counts:
         return MemberPage.objects.none()
     return (
-        visibility.members_visible_to(user)
+        visibility.members_visible_to(viewer)
         .filter(pk__in=list(counts))
         .annotate(
             mutual_count=Case(
@@ -256,6 +221,12 @@ def suggested_members(user: Any, limit: int | None = 10) -> QuerySet:
 
 # --------------------------------------------------------------------------
 # Suggestions with reasons ("people you may know")
+#
+# Two halves (wagtail_network.suggestion_pool explains the split): the candidate
+# *pool* (_candidate_pool: which members are considered; cached per member, at
+# most FRESH_FOR old, dropped by the member's own changes) and the *facts and
+# ranking* over it (_rank_pool: exclusions, visibility, counts, reasons; always
+# computed at serve time).
 # --------------------------------------------------------------------------
 
 
@@ -356,28 +327,98 @@ def _candidates(user: Any, me: int) -> QuerySet:
     )
 
 
-def _mutual_counts(user: Any, me: int, among: Iterable[int] | None, cap: int) -> dict[int, int]:
-    """Mutual connections over edges visible to the viewer, per candidate: the
-    top ``cap`` 2nd-degree members (``among=None``), or those of ``among``.
+def _visible_edges_q(
+    user: Any, me: int, candidate: str, friend: str, among: list[int] | None = None
+) -> Q:
+    """Edges ``candidate``–``friend`` (field names of one ``ConnectionEdge`` row) that
+    count as a mutual connection: ``friend`` is a connection of ``me`` the viewer may
+    see, and the viewer may see the friend's connection list or else the
+    candidate's (an edge k–x is visible when k's list is, or x's).
 
-    One aggregate over the edges *from the viewer's connections* (an index range
-    per connection), never a scan of the whole graph."""
+    The friend test is a plain conjunct, so PostgreSQL can join it (walking the
+    ``(member, other)`` index from each friend, or hashing the friends); the list
+    test is the OR beside it. The candidates' list test reads only candidates that
+    can need it: ``among`` when given, else the members connected to a friend whose
+    list the viewer may not see (never every member)."""
     mine = ConnectionEdge.objects.filter(member_id=me).values("other_id")
     friends = visibility.members_visible_to(user).filter(pk__in=mine)
-    open_lists = friends.filter(visibility.field_visible_q(user, "connections")).values("pk")
-    closed_lists = friends.exclude(visibility.field_visible_q(user, "connections")).values("pk")
-    # An edge k–x is visible when k's list is, or else when x's list is.
-    via = Q(member_id__in=open_lists) | Q(
-        member_id__in=closed_lists,
-        other_id__in=visibility.members_with_visible_connections(user).values("pk"),
-    )
-    edges = ConnectionEdge.objects.filter(via)
+    lists = visibility.field_visible_q(user, "connections")
+    open_lists = friends.filter(lists).values("pk")
     if among is not None:
-        edges = edges.filter(other_id__in=list(among))
+        asked = _members_among(among)
     else:
-        edges = edges.filter(other_id__in=_candidates(user, me))
-    ranked = edges.values("other_id").annotate(n=Count("*")).order_by("-n", "other_id")[:cap]
-    return {row["other_id"]: row["n"] for row in ranked}
+        behind_closed_lists = ConnectionEdge.objects.filter(
+            member_id__in=friends.exclude(lists).values("pk")
+        ).values("other_id")
+        asked = MemberPage.objects.filter(pk__in=behind_closed_lists)
+    candidates_with_lists = visibility.members_with_visible_connections(user, asked).values("pk")
+    # ``friend IN mine`` on its own, first: an index range the planner estimates
+    # well (the viewer's degree), so it walks the (member, other) index from each
+    # friend; the visibility tests on friends (ORs it cannot estimate) then filter.
+    return (
+        Q(**{f"{friend}__in": mine})
+        & Q(**{f"{friend}__in": friends.values("pk")})
+        & (Q(**{f"{friend}__in": open_lists}) | Q(**{f"{candidate}__in": candidates_with_lists}))
+    )
+
+
+#: How many more friends of friends a candidate pool reads than it keeps, for
+#: those the rules then leave out (invisible, invited, blocked, dismissed, no account).
+OVERFETCH = 3
+
+
+def _mutual_counts(
+    user: Any, me: int, among: Iterable[int] | None, cap: int, *, exact: bool = True
+) -> dict[int, int]:
+    """Mutual connections over edges visible to the viewer, per candidate: the
+    top ``cap`` 2nd-degree members (``among=None``), or those of ``among``.
+    ``exact=False`` (for a candidate pool): the top ``cap`` before the rules on
+    candidates (visibility, invitations, blocks, dismissals, accounts), which the
+    caller applies.
+
+    The viewer's connections are subqueries, never a list of ids in the SQL.
+    ``among=None`` is one aggregate over the edges *from the viewer's
+    connections*: an index range of ``(member, other)`` per connection.
+    ``among`` (a pool of a few hundred) walks the edges *from the candidates*
+    instead — the same rows seen from the other end, the index range of each
+    candidate, which is what keeps a member with thousands of connections fast:
+    their connections' edges number hundreds of thousands, the candidates' far
+    fewer."""
+    if among is not None:
+        ids = sorted({int(pk) for pk in among})
+        if not ids:
+            return {}
+        rows = (
+            ConnectionEdge.objects.filter(_among("member_id", ids))
+            .filter(_visible_edges_q(user, me, "member_id", "other_id", ids))
+            .values("member_id")
+            .annotate(n=Count("*"))
+            .values_list("member_id", "n")
+        )
+        return dict(rows)
+    edges = ConnectionEdge.objects.filter(_visible_edges_q(user, me, "other_id", "member_id"))
+    if exact:
+        ranked = (
+            edges.filter(other_id__in=_candidates(user, me))
+            .values("other_id")
+            .annotate(n=Count("*"))
+            .order_by("-n", "other_id")[:cap]
+        )
+        return {row["other_id"]: row["n"] for row in ranked}
+    # Testing every edge's far end against "may be suggested" hashes every member
+    # (a cost that grows with the network, not with the viewer): the caller tests
+    # the few it keeps (_candidate_pool). Only the viewer and their connections,
+    # who would fill the top, are left out here.
+    mine = ConnectionEdge.objects.filter(member_id=me).values("other_id")
+    top = (
+        edges.exclude(other_id=me)
+        .exclude(other_id__in=mine)
+        .values("other_id")
+        .annotate(n=Count("*"))
+        .order_by("-n", "other_id")
+        .values_list("other_id", "n")[:cap]
+    )
+    return dict(top)
 
 
 def _my_companies(user: Any, me: int) -> dict[int, bool]:
@@ -393,118 +434,220 @@ def _my_companies(user: Any, me: int) -> dict[int, bool]:
     return companies
 
 
-def _ranked_suggestions(user: Any, limit: int) -> list[tuple[int, int, list[SuggestionReason]]]:
-    """``(member pk, mutual count, reasons)`` of the top ``limit`` suggestions, in a
-    constant number of queries: one per source of candidates (each capped at
-    :data:`SOURCE_CAP` in SQL), then one per kind of fact about the candidates."""
-    viewer = Viewer.of(user)
-    me = visibility.viewer_member_id(viewer)
-    if me is None or limit <= 0:
-        return []
-    mine = (
+def _among(field: str, ids: Iterable[int]) -> Any:
+    """``field`` is one of ``ids`` (:class:`wagtail_network.suggestion_pool.Among`)."""
+    from .suggestion_pool import Among
+
+    return Among(field, ids)
+
+
+def _members_among(ids: Iterable[int]) -> QuerySet:
+    return MemberPage.objects.filter(_among("pk", ids))
+
+
+@dataclass(frozen=True)
+class _Own:
+    """The viewer's own facts that suggestions are drawn from, read once a request."""
+
+    industry_id: int | None
+    industry_name: str
+    city: str
+    country: str
+    open_to: list[OpenTo]
+    skills: list[int]
+    interests: list[int]
+    companies: dict[int, bool]
+
+
+def _own_facts(viewer: Viewer, me: int) -> _Own | None:
+    row = (
         MemberPage.objects.filter(pk=me)
         .values(
             "industry_id", "industry__name", "city", "country", *MemberPage.OPEN_TO_FIELDS.values()
         )
         .first()
     )
-    if mine is None:
-        return []
-    my_skills = list(
-        MemberPage.skills.through.objects.filter(memberpage_id=me).values_list(
-            "skill_id", flat=True
-        )
-    )
-    my_interests = list(
-        MemberInterest.objects.filter(content_object_id=me).values_list("tag_id", flat=True)
-    )
-    my_companies = _my_companies(viewer, me)
-    my_open_to = [c for c, attr in MemberPage.OPEN_TO_FIELDS.items() if mine[attr]]
-    city, country = (mine["city"] or "").strip(), (mine["country"] or "").strip()
-    candidates = _candidates(viewer, me)
-    visible_positions = visibility.positions_visible_to(viewer)
-
-    # Sources: each a capped list of candidate pks.
-    pool: set[int] = set(_mutual_counts(viewer, me, None, SOURCE_CAP))
-    if my_companies:
-        pool.update(
-            visible_positions.filter(company_id__in=list(my_companies), member_id__in=candidates)
-            .order_by("member_id")
-            .values_list("member_id", flat=True)
-            .distinct()[:SOURCE_CAP]
-        )
-    if my_skills:
-        pool.update(
-            MemberPage.skills.through.objects.filter(
-                skill_id__in=my_skills, memberpage_id__in=candidates
+    if row is None:
+        return None
+    return _Own(
+        industry_id=row["industry_id"],
+        industry_name=row["industry__name"] or "",
+        city=(row["city"] or "").strip(),
+        country=(row["country"] or "").strip(),
+        open_to=[c for c, attr in MemberPage.OPEN_TO_FIELDS.items() if row[attr]],
+        skills=list(
+            MemberPage.skills.through.objects.filter(memberpage_id=me).values_list(
+                "skill_id", flat=True
             )
-            .values("memberpage_id")
-            .annotate(n=Count("*"))
-            .order_by("-n", "memberpage_id")
-            .values_list("memberpage_id", flat=True)[:SOURCE_CAP]
+        ),
+        interests=list(
+            MemberInterest.objects.filter(content_object_id=me).values_list("tag_id", flat=True)
+        ),
+        companies=_my_companies(viewer, me),
+    )
+
+
+def _candidate_pool(viewer: Viewer, me: int, own: _Own) -> list[int]:
+    """The candidate pool: up to :data:`SOURCE_CAP` member ids from each source
+    (friends of friends by mutual connections, shared companies, skills,
+    interests, then industry/place/"open to"), one query per source. The part of
+    suggestions that may be precomputed; everything it decides is rechecked at
+    serve time by :func:`_rank_pool`."""
+    # Each source's top OVERFETCH * SOURCE_CAP before the rules on candidates, then
+    # the rules once over all of them (one query over their rows): testing each
+    # source's rows against "may be suggested" in SQL hashes every member, a cost
+    # that grows with the network. Hidden positions, skills of hidden members and
+    # the like can only take a place in the pool, never show: _rank_pool reads
+    # every fact through the visibility rules again.
+    wide = SOURCE_CAP * OVERFETCH
+    sources: list[list[int]] = [list(_mutual_counts(viewer, me, None, wide, exact=False))]
+    if own.companies:
+        sources.append(
+            list(
+                Position.objects.filter(company_id__in=list(own.companies))
+                .exclude(member_id=me)
+                .order_by("member_id")
+                .values_list("member_id", flat=True)
+                .distinct()[:wide]
+            )
         )
-    if my_interests:
-        pool.update(
-            MemberInterest.objects.filter(tag_id__in=my_interests, content_object_id__in=candidates)
-            .values("content_object_id")
-            .annotate(n=Count("*"))
-            .order_by("-n", "content_object_id")
-            .values_list("content_object_id", flat=True)[:SOURCE_CAP]
+    if own.skills:
+        sources.append(
+            list(
+                MemberPage.skills.through.objects.filter(skill_id__in=own.skills)
+                .exclude(memberpage_id=me)
+                .values("memberpage_id")
+                .annotate(n=Count("*"))
+                .order_by("-n", "memberpage_id")
+                .values_list("memberpage_id", flat=True)[:wide]
+            )
+        )
+    if own.interests:
+        sources.append(
+            list(
+                MemberInterest.objects.filter(tag_id__in=own.interests)
+                .exclude(content_object_id=me)
+                .values("content_object_id")
+                .annotate(n=Count("*"))
+                .order_by("-n", "content_object_id")
+                .values_list("content_object_id", flat=True)[:wide]
+            )
         )
     weak = Q()
-    if mine["industry_id"]:
-        weak |= Q(industry_id=mine["industry_id"])
-    if city:
-        weak |= Q(city__iexact=city, country__iexact=country)
-    for attr in (MemberPage.OPEN_TO_FIELDS[c] for c in my_open_to):
+    if own.industry_id:
+        weak |= Q(industry_id=own.industry_id)
+    if own.city:
+        weak |= Q(city__iexact=own.city, country__iexact=own.country)
+    for attr in (MemberPage.OPEN_TO_FIELDS[c] for c in own.open_to):
         weak |= Q(**{attr: True})
     if weak != Q():
-        pool.update(
-            MemberPage.objects.filter(weak, pk__in=candidates)
-            .order_by("-last_published_at", "pk")
-            .values_list("pk", flat=True)[:SOURCE_CAP]
+        sources.append(
+            list(
+                MemberPage.objects.filter(weak, live=True)
+                .exclude(pk=me)
+                .order_by("-last_published_at", "pk")
+                .values_list("pk", flat=True)[:wide]
+            )
         )
-    if not pool:
+    everyone = {pk for source in sources for pk in source}
+    if not everyone:
         return []
-    ids = sorted(pool)
+    allowed = set(
+        visibility.members_visible_to(viewer, _members_among(everyone))
+        .exclude(_excluded_from_suggestions(viewer, me))
+        .values_list("pk", flat=True)
+    )
+    pool: set[int] = set()
+    for source in sources:
+        pool.update([pk for pk in source if pk in allowed][:SOURCE_CAP])
+    return sorted(pool)
 
-    # Facts about the pool, one query each.
+
+def refresh_suggestion_pool(member: Any) -> list[int]:
+    """Compute the candidate pool of ``member`` (instance or id) as their own user
+    sees the network, and store it (:mod:`wagtail_network.suggestion_pool`): what
+    the background task and ``refresh_network_suggestions`` run. Members without
+    an account get an empty pool."""
+    from django.contrib.auth import get_user_model
+
+    from . import suggestion_pool
+
+    member_id = _pk(member)
+    user_id = MemberPage.objects.filter(pk=member_id).values_list("user_id", flat=True).first()
+    if user_id is None:
+        return []
+    user = get_user_model()._default_manager.filter(pk=user_id).first()
+    if user is None:
+        return []
+    viewer = Viewer(user)
+    token = suggestion_pool._current_token(member_id)
+    own = _own_facts(viewer, member_id)
+    if own is None:
+        return []
+    return suggestion_pool.store(member_id, lambda: _candidate_pool(viewer, member_id, own), token)
+
+
+def _rank_pool(
+    viewer: Viewer, me: int, own: _Own, ids: list[int], limit: int
+) -> list[tuple[int, int, list[SuggestionReason]]]:
+    """The facts about the pool, read now, one query per kind, and the ranking:
+    exclusions and visibility (with the attributes, in one query), mutual
+    connections, shared skills, interests and companies."""
+    if not ids:
+        return []
+    # Only candidates that may be suggested *now*: whatever the pool's age, a new
+    # connection, invitation, block or dismissal, or a profile hidden since, is
+    # never shown. Read first, over the pool's rows only, so that every later
+    # query is about these members alone.
+    pool_members = _members_among(ids)
+    attributes = {
+        row["pk"]: row
+        for row in visibility.members_visible_to(viewer, pool_members)
+        .exclude(_excluded_from_suggestions(viewer, me))
+        .values("pk", "industry_id", "city", "country", *MemberPage.OPEN_TO_FIELDS.values())
+    }
+    ids = sorted(attributes)
+    if not ids:
+        return []
+    pool_members = _members_among(ids)
+    my_companies = own.companies
     mutual = _mutual_counts(viewer, me, ids, len(ids))
     shared_skills = (
         dict(
-            MemberPage.skills.through.objects.filter(memberpage_id__in=ids, skill_id__in=my_skills)
+            MemberPage.skills.through.objects.filter(
+                _among("memberpage_id", ids), skill_id__in=own.skills
+            )
             .values("memberpage_id")
             .annotate(n=Count("*"))
             .values_list("memberpage_id", "n")
         )
-        if my_skills
+        if own.skills
         else {}
     )
     shared_interests = (
         dict(
-            MemberInterest.objects.filter(content_object_id__in=ids, tag_id__in=my_interests)
+            MemberInterest.objects.filter(
+                _among("content_object_id", ids), tag_id__in=own.interests
+            )
             .values("content_object_id")
             .annotate(n=Count("*"))
             .values_list("content_object_id", "n")
         )
-        if my_interests
+        if own.interests
         else {}
     )
     shared_company: dict[int, tuple[int, bool]] = {}
     if my_companies:
-        for member_id, company_id, current in visible_positions.filter(
-            member_id__in=ids, company_id__in=list(my_companies)
+        positions = Position.objects.filter(
+            _among("member_id", ids), company_id__in=list(my_companies)
+        )
+        for member_id, company_id, current in visibility.positions_visible_to(
+            viewer, positions, members=pool_members
         ).values_list("member_id", "company_id", "is_current"):
             both_now = bool(current and my_companies[company_id])
             best = shared_company.get(member_id)
             if best is None or (both_now and not best[1]):
                 shared_company[member_id] = (company_id, both_now)
-    attributes = {
-        row["pk"]: row
-        for row in MemberPage.objects.filter(pk__in=ids).values(
-            "pk", "industry_id", "city", "country", *MemberPage.OPEN_TO_FIELDS.values()
-        )
-    }
     companies = (
         {
             c.pk: c
@@ -516,63 +659,100 @@ def _ranked_suggestions(user: Any, limit: int) -> list[tuple[int, int, list[Sugg
         else {}
     )
 
+    # Weights first, labels only for the members handed out: translating every
+    # candidate's labels cost more than all the queries.
     ranked = []
     for pk in ids:
-        reasons: list[tuple[int, SuggestionReason]] = []
+        row = attributes[pk]
+        found: list[tuple[int, str, Any]] = []
         n = mutual.get(pk, 0)
         if n:
-            label = ngettext("%(count)d mutual connection", "%(count)d mutual connections", n)
-            reasons.append(
-                (
-                    WEIGHTS["mutual_connections"] * min(n, COUNT_CAP),
-                    SuggestionReason("mutual_connections", n, label % {"count": n}),
-                )
+            found.append(
+                (WEIGHTS["mutual_connections"] * min(n, COUNT_CAP), "mutual_connections", n)
             )
         if pk in shared_company:
             company_id, both_now = shared_company[pk]
-            company = companies[company_id]
-            label = (
-                _("Both work at %(company)s") if both_now else _("Both worked at %(company)s")
-            ) % {"company": company.title}
             weight = WEIGHTS["company_current" if both_now else "company"]
-            reasons.append((weight, SuggestionReason("company", None, label, company)))
+            found.append((weight, "company", (companies[company_id], both_now)))
         n = shared_skills.get(pk, 0)
         if n:
-            label = ngettext("Shares %(count)d skill", "Shares %(count)d skills", n)
-            reason = SuggestionReason("skills", n, label % {"count": n})
-            reasons.append((WEIGHTS["skills"] * min(n, COUNT_CAP), reason))
+            found.append((WEIGHTS["skills"] * min(n, COUNT_CAP), "skills", n))
         n = shared_interests.get(pk, 0)
         if n:
-            label = ngettext("Shares %(count)d interest", "Shares %(count)d interests", n)
-            reason = SuggestionReason("interests", n, label % {"count": n})
-            reasons.append((WEIGHTS["interests"] * min(n, COUNT_CAP), reason))
-        row = attributes.get(pk)
-        if row is None:
-            continue
-        if mine["industry_id"] and row["industry_id"] == mine["industry_id"]:
-            label = _("Same industry: %(industry)s") % {"industry": mine["industry__name"]}
-            reasons.append((WEIGHTS["industry"], SuggestionReason("industry", None, label)))
+            found.append((WEIGHTS["interests"] * min(n, COUNT_CAP), "interests", n))
+        if own.industry_id and row["industry_id"] == own.industry_id:
+            found.append((WEIGHTS["industry"], "industry", own.industry_name))
         if (
-            city
-            and (row["city"] or "").strip().casefold() == city.casefold()
-            and ((row["country"] or "").strip().casefold() == country.casefold())
+            own.city
+            and (row["city"] or "").strip().casefold() == own.city.casefold()
+            and ((row["country"] or "").strip().casefold() == own.country.casefold())
         ):
-            label = _("Also in %(city)s") % {"city": (row["city"] or "").strip()}
-            reasons.append((WEIGHTS["location"], SuggestionReason("location", None, label)))
-        common = [c for c in my_open_to if row[MemberPage.OPEN_TO_FIELDS[c]]]
+            found.append((WEIGHTS["location"], "location", (row["city"] or "").strip()))
+        common = [c for c in own.open_to if row[MemberPage.OPEN_TO_FIELDS[c]]]
         if common:
-            reason = SuggestionReason("open_to", len(common), _open_to_label(common[0]))
-            reasons.append((WEIGHTS["open_to"], reason))
-        if not reasons:
+            found.append((WEIGHTS["open_to"], "open_to", common))
+        if not found:
             continue
-        reasons.sort(key=lambda item: (-item[0], REASON_KINDS.index(item[1].kind)))
-        score = sum(weight for weight, _reason in reasons)
-        ranked.append((score, pk, mutual.get(pk, 0), [r for _w, r in reasons]))
+        score = sum(weight for weight, _kind, _data in found)
+        ranked.append((score, pk, mutual.get(pk, 0), found))
     ranked.sort(key=lambda item: (-item[0], item[1]))
-    return [(pk, n, reasons) for _score, pk, n, reasons in ranked[:limit]]
+    result = []
+    for _score, pk, n, found in ranked[:limit]:
+        found.sort(key=lambda item: (-item[0], REASON_KINDS.index(item[1])))
+        result.append((pk, n, [_reason(kind, data) for _weight, kind, data in found]))
+    return result
 
 
-def suggestions(user: Any, limit: int = 10) -> list[Suggestion]:
+def _reason(kind: str, data: Any) -> SuggestionReason:
+    """The reason of ``kind``, labelled in the active language."""
+    if kind == "mutual_connections":
+        label = ngettext("%(count)d mutual connection", "%(count)d mutual connections", data)
+        return SuggestionReason(kind, data, label % {"count": data})
+    if kind == "company":
+        company, both_now = data
+        label = (_("Both work at %(company)s") if both_now else _("Both worked at %(company)s")) % {
+            "company": company.title
+        }
+        return SuggestionReason(kind, None, label, company)
+    if kind == "skills":
+        label = ngettext("Shares %(count)d skill", "Shares %(count)d skills", data)
+        return SuggestionReason(kind, data, label % {"count": data})
+    if kind == "interests":
+        label = ngettext("Shares %(count)d interest", "Shares %(count)d interests", data)
+        return SuggestionReason(kind, data, label % {"count": data})
+    if kind == "industry":
+        return SuggestionReason(kind, None, _("Same industry: %(industry)s") % {"industry": data})
+    if kind == "location":
+        return SuggestionReason(kind, None, _("Also in %(city)s") % {"city": data})
+    return SuggestionReason("open_to", len(data), _open_to_label(data[0]))
+
+
+def _ranked_suggestions(
+    user: Any, limit: int, *, from_scratch: bool = False
+) -> list[tuple[int, int, list[SuggestionReason]]]:
+    """``(member pk, mutual count, reasons)`` of the top ``limit`` suggestions, in a
+    constant number of queries: the candidate pool (stored, or one query per
+    source), then one query per kind of fact about the candidates.
+
+    ``from_scratch``: compute the pool now and leave the stored one alone (for
+    benchmarks and checks); the answer is the same as with a pool just refreshed."""
+    viewer = Viewer.of(user)
+    me = visibility.viewer_member_id(viewer)
+    if me is None or limit <= 0:
+        return []
+    own = _own_facts(viewer, me)
+    if own is None:
+        return []
+    from . import suggestion_pool
+
+    if from_scratch:
+        ids = _candidate_pool(viewer, me, own)
+    else:
+        ids = suggestion_pool.pool(me, lambda: _candidate_pool(viewer, me, own))
+    return _rank_pool(viewer, me, own, ids, limit)
+
+
+def suggestions(user: Any, limit: int = 10, *, from_scratch: bool = False) -> list[Suggestion]:
     """People the viewer may know, with the reasons for each, best first.
 
     Candidates are 2nd-degree members (mutual connections over edges the viewer
@@ -589,10 +769,15 @@ def suggestions(user: Any, limit: int = 10) -> list[Suggestion]:
     queries whatever the size of the network: each source of candidates is capped
     in SQL (:data:`SOURCE_CAP`), and the facts about the candidates are read in
     one query per kind. Members come with their photo and its renditions.
+
+    Which members are *considered* comes from the viewer's stored candidate pool
+    (:mod:`wagtail_network.suggestion_pool`: at most ``SUGGESTIONS["FRESH_FOR"]``
+    old for others' changes, dropped by the viewer's own); every rule, count and
+    reason is computed now. ``from_scratch=True`` computes the pool too.
     """
     viewer = Viewer.of(user)
     cap = max(0, min(int(limit), SUGGESTION_CAP))
-    ranked = _ranked_suggestions(viewer, cap)
+    ranked = _ranked_suggestions(viewer, cap, from_scratch=from_scratch)
     if not ranked:
         return []
     members = {
@@ -608,23 +793,32 @@ def suggestions(user: Any, limit: int = 10) -> list[Suggestion]:
     ]
 
 
-def suggestion_reasons(user: Any) -> dict[int, list[SuggestionReason]]:
+def suggestion_reasons(
+    user: Any, *, from_scratch: bool = False
+) -> dict[int, list[SuggestionReason]]:
     """The reasons of each of the viewer's suggestions (up to :data:`SUGGESTION_CAP`),
     by member pk; computed once per viewer until it is refreshed (GraphQL's
     ``Member.suggestionReasons`` reads it for every member of a page)."""
     viewer = Viewer.of(user)
     return viewer.fact(
-        "wagtail_network.suggestion_reasons",
-        lambda: {pk: reasons for pk, _n, reasons in _ranked_suggestions(viewer, SUGGESTION_CAP)},
+        "wagtail_network.suggestion_reasons" + (".from_scratch" if from_scratch else ""),
+        lambda: {
+            pk: reasons
+            for pk, _n, reasons in _ranked_suggestions(
+                viewer, SUGGESTION_CAP, from_scratch=from_scratch
+            )
+        },
     )
 
 
-def suggested_members_ranked(user: Any, limit: int | None = None) -> QuerySet:
+def suggested_members_ranked(
+    user: Any, limit: int | None = None, *, from_scratch: bool = False
+) -> QuerySet:
     """The members of :func:`suggestions` as a queryset in rank order, each with
     ``mutual_count`` (for callers that page a queryset, e.g. a Relay connection)."""
     viewer = Viewer.of(user)
     cap = SUGGESTION_CAP if limit is None else max(0, min(int(limit), SUGGESTION_CAP))
-    ranked = _ranked_suggestions(viewer, cap)
+    ranked = _ranked_suggestions(viewer, cap, from_scratch=from_scratch)
     if not ranked:
         return MemberPage.objects.none()
     # Keep the reasons for Member.suggestionReasons in the same request.
@@ -844,6 +1038,14 @@ def connections_at_company(user: Any, company: Any, current: bool | None = None)
     )
 
 
+def forget_suggestions(*member_ids: Any) -> None:
+    """Drop these members' candidate pools after a change they are party to
+    (:func:`wagtail_network.suggestion_pool.forget_suggestions`)."""
+    from . import suggestion_pool
+
+    suggestion_pool.forget_suggestions(*member_ids)
+
+
 __all__ = [
     "ConnectionPath",
     "connection_path",
@@ -861,4 +1063,6 @@ __all__ = [
     "degree_expression",
     "degrees",
     "suggested_members",
+    "forget_suggestions",
+    "refresh_suggestion_pool",
 ]

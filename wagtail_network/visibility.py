@@ -388,10 +388,11 @@ def is_connected(who: Any, member: MemberPage | int) -> bool:
     return connected[member_id]
 
 
-def members_with_visible_connections(who: Any) -> QuerySet:
-    """Visible members whose connection list the viewer may see."""
+def members_with_visible_connections(who: Any, queryset: QuerySet | None = None) -> QuerySet:
+    """Visible members whose connection list the viewer may see (among ``queryset``:
+    pass a narrow one, e.g. a few hundred pks, to keep a subquery small)."""
     viewer = Viewer.of(who)
-    return members_visible_to(viewer).filter(field_visible_q(viewer, "connections"))
+    return members_visible_to(viewer, queryset).filter(field_visible_q(viewer, "connections"))
 
 
 # --------------------------------------------------------------------------
@@ -551,12 +552,22 @@ def relationships_visible_to(who: Any, queryset: QuerySet | None = None) -> Quer
 # --------------------------------------------------------------------------
 
 
-def positions_visible_to(who: Any, queryset: QuerySet | None = None) -> QuerySet:
+def positions_visible_to(
+    who: Any, queryset: QuerySet | None = None, *, members: QuerySet | None = None
+) -> QuerySet:
     """Positions of visible members whose position list the viewer may see, plus
-    every position claimed at a company the viewer administers."""
+    every position claimed at a company the viewer administers.
+
+    ``members``: a narrow queryset of the members whose positions are asked about
+    (e.g. a few hundred pks): the member test then reads those rows only, not
+    every member (PostgreSQL cannot narrow it through the OR itself)."""
     viewer = Viewer.of(who)
     qs = queryset if queryset is not None else Position.objects.all()
-    members = members_visible_to(viewer).filter(field_visible_q(viewer, "positions")).values("pk")
+    members = (
+        members_visible_to(viewer, members)
+        .filter(field_visible_q(viewer, "positions"))
+        .values("pk")
+    )
     q = Q(member_id__in=members)
     if is_authenticated(viewer):
         q |= Q(company_id__in=administered_companies(viewer).values("pk"))

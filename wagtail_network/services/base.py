@@ -32,6 +32,7 @@ from ..models import (
     Report,
     Skill,
 )
+from ..suggestion_pool import forget_suggestions
 from ..viewer import Viewer, user_of
 
 
@@ -212,6 +213,9 @@ def _event(connection: Connection, actor: MemberPage | None, at=None) -> None:
         state=connection.state,
         at=at or timezone.now(),
     )
+    # Every change of a connection's state passes here: both members' suggestions
+    # must be recomputed (the one place for invitations and connections).
+    forget_suggestions(connection.member_low_id, connection.member_high_id)
 
 
 #: The audit-log actions that send a recommendation to its recipient: a new one

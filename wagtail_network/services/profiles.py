@@ -28,6 +28,7 @@ from ..models import (
     Position,
     Skill,
 )
+from ..suggestion_pool import forget_suggestions
 from ..viewer import Viewer, user_of
 from .base import (
     _actor,
@@ -643,6 +644,9 @@ def _edit_profile(
     if _already_so(current, page, before):
         return current
     _save_and_publish(page, viewer, publish=current.live)
+    # Skills, interests, positions, industry, place and "open to" are where the
+    # member's suggestions come from.
+    forget_suggestions(member.pk)
     return page
 
 

@@ -17,6 +17,7 @@ from ..models import (
     Recommendation,
     SuggestionDismissal,
 )
+from ..suggestion_pool import forget_suggestions
 from ..viewer import Viewer
 from .base import (
     _actor,
@@ -88,6 +89,7 @@ def block_member(user: Any, member: Any) -> Block:
             deleted_endorsements=endorsement_ids,
             deleted_recommendations=recommendation_ids,
         )
+        forget_suggestions(me.pk, target.pk)
     _changed(viewer)
     return block
 
@@ -108,6 +110,7 @@ def unblock_member(user: Any, member: Any) -> None:
             raise _error(ErrorCode.NOT_FOUND, field="member")
         _log(block, "wagtail_network.unblock", viewer, blocker=me.pk, blocked=other_pk)
         block.delete()
+        forget_suggestions(me.pk, other_pk)
     _changed(viewer)
 
 
@@ -153,6 +156,7 @@ def dismiss_suggestion(user: Any, member: Any) -> SuggestionDismissal:
                 member=me.pk,
                 dismissed=target.pk,
             )
+            forget_suggestions(me.pk)
     _changed(viewer)
     return dismissal
 

@@ -1017,6 +1017,8 @@ def connections_at_company(user: Any, company: Any, current: bool | None = None)
     viewer may see the member's positions or administers the company (the rule of
     :func:`~wagtail_network.visibility.positions_visible_to`), read only for the
     viewer's connections. Empty for anonymous viewers and viewers without a profile.
+    Reads the candidates' ids when called (one query); the queryset it returns costs
+    one query for a count or a page.
     """
     viewer = Viewer.of(user)
     me = visibility.viewer_member_id(viewer)
@@ -1029,10 +1031,21 @@ def connections_at_company(user: Any, company: Any, current: bool | None = None)
     shown = visibility.field_visible_q(viewer, "positions")
     if shown != Q() and visibility.is_authenticated(viewer):
         shown |= Q(Exists(visibility.administered_companies(viewer).filter(pk=company_id)))
+    # Two steps, as in the 3-hop search: the viewer's connections with a position
+    # there, from the position and edge indexes alone (at most the smaller of the
+    # company's staff and the viewer's connections), then the rules for those
+    # members only. As one query PostgreSQL scanned every member (300 ms for a
+    # viewer with 4,700 connections at 100,000 members).
+    ids = sorted(
+        set(
+            positions.filter(
+                member_id__in=ConnectionEdge.objects.filter(member_id=me).values("other_id")
+            ).values_list("member_id", flat=True)
+        )
+    )
     return (
         visibility.members_visible_to(viewer)
-        .filter(pk__in=ConnectionEdge.objects.filter(member_id=me).values("other_id"))
-        .filter(pk__in=positions.values("member_id"))
+        .filter(pk__in=ids, id__in=ids)  # on both sides of the page/member join
         .filter(Exists(visibility.companies_visible_to(viewer).filter(pk=company_id)))
         .filter(shown)
     )

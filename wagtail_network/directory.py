@@ -382,21 +382,18 @@ def _viewer_connections_here(user: Any, page: CompanyPage) -> dict[str, Any]:
             .order_by("title", "pk")[:CONNECTIONS_HERE_LIMIT]
         )
 
-    current_shown = shown(current)
-    former_shown = shown(former)
+    # Both counts in one query, always (a page's queries never depend on how many
+    # rows it shows): those who worked here before and not now are everyone who
+    # ever did but those who do now.
+    counts = graph.connections_at_company(user, page).aggregate(
+        anyone=Count("pk"), current=Count("pk", filter=Q(pk__in=current.values("pk")))
+    )
     return {
         "viewer_connections_here": {
-            "current": current_shown,
-            # The count only costs a query when the list was cut.
-            "current_count": (
-                current.count()
-                if len(current_shown) == CONNECTIONS_HERE_LIMIT
-                else len(current_shown)
-            ),
-            "former": former_shown,
-            "former_count": (
-                former.count() if len(former_shown) == CONNECTIONS_HERE_LIMIT else len(former_shown)
-            ),
+            "current": shown(current),
+            "current_count": counts["current"],
+            "former": shown(former),
+            "former_count": counts["anyone"] - counts["current"],
         }
     }
 
@@ -568,14 +565,14 @@ def member_page_context(request: HttpRequest, page: MemberPage) -> dict[str, Any
     connection_path = None
     if me is not None and not is_self:
         mutual_count = visibility.mutual_connections(user, page).count()
-        connection_path = graph.connection_path(user, page)
-        # The path carries the degree (the same expression); it reads None only when
-        # the path's own visibility check (which knows nothing of the request, e.g.
-        # a password entered for a private section) does not admit the member, and
-        # then the page asks for the degree alone, as it did before.
-        degree = connection_path.degree
-        if degree is None:
-            degree = graph.degree(user, page)
+        degree = graph.degree(user, page)
+        # The path is asked for only where the section shows one (2nd and 3rd
+        # degree; a 1st-degree member reads "You are connected"), so a stranger's
+        # or a connection's profile costs no query more than the degree.
+        if degree in (2, 3):
+            connection_path = graph.connection_path(user, page)
+        elif degree == 1:
+            connection_path = graph.ConnectionPath(1)
         connected = degree == 1
         from .site_actions import member_actions
 
@@ -600,7 +597,7 @@ def member_page_context(request: HttpRequest, page: MemberPage) -> dict[str, Any
         "sign_in_url": sign_in_url(request),
         "connected": connected,
         "degree": degree,
-        "connection_path": connection_path if degree is not None else None,
+        "connection_path": connection_path,
         "mutual_count": mutual_count,
         "show_email": show["email"] and bool(page.contact_email),
         "show_phone": show["phone"] and bool(page.contact_phone),

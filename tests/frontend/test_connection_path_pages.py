@@ -126,6 +126,24 @@ class HowYouAreConnectedTests(PathNetwork):
         )
         self.assertNotIn("Pia Hidden", three)
 
+    def test_a_longer_visible_path_is_shown_with_the_degree_and_says_why(self):
+        # me – priv – tess is hidden (both lists private); me – anna – bram – tess is not.
+        tess = MemberPageFactory(
+            parent=self.directory,
+            title="Tess Twice",
+            user=UserFactory(username="tess"),
+            connections_visibility="only_me",
+        )
+        connect(self.priv, tess)
+        connect(self.bram, tess)
+        html = self.path_section(tess, self.me.user)
+        self.assertIn("2nd-degree connection", html)
+        self.assertIn("a shorter path runs through connections who keep their list private", html)
+        self.assertEqual(
+            names_in_order(html), ["You", "Anna de Vries", "Bram Jansen", "Tess Twice"]
+        )
+        self.assertNotIn("Priv Member", html)
+
     def test_nothing_for_visitors_oneself_or_a_member_out_of_reach(self):
         self.assertEqual(self.path_section(self.cees), "")
         self.assertEqual(self.path_section(self.me, self.me.user), "")

@@ -355,6 +355,49 @@ def company_directory_context(request: HttpRequest, page: CompanyIndexPage) -> d
 # --------------------------------------------------------------------------
 
 
+#: The viewer's connections shown by name on a company page ("Your connections
+#: here"), current and former each, before the count says how many in all.
+CONNECTIONS_HERE_LIMIT = 6
+
+
+def _viewer_connections_here(user: Any, page: CompanyPage) -> dict[str, Any]:
+    """The viewer's connections who work at the company now and those who worked
+    there before (and not now), as :func:`graph.connections_at_company` finds them
+    (by positions the viewer may see): up to :data:`CONNECTIONS_HERE_LIMIT` of each
+    with the counts. Empty, with no query, for visitors and users without a profile."""
+    if visibility.viewer_member_id(user) is None:
+        return {"viewer_connections_here": None}
+    current = graph.connections_at_company(user, page, current=True).filter(live=True)
+    # Someone who left and came back (or holds two positions) counts as working here.
+    former = (
+        graph.connections_at_company(user, page, current=False)
+        .filter(live=True)
+        .exclude(pk__in=current.values("pk"))
+    )
+
+    def shown(qs: QuerySet) -> list[MemberPage]:
+        return list(
+            qs.select_related("photo")
+            .prefetch_related("photo__renditions")
+            .order_by("title", "pk")[:CONNECTIONS_HERE_LIMIT]
+        )
+
+    # Both counts in one query, always (a page's queries never depend on how many
+    # rows it shows): those who worked here before and not now are everyone who
+    # ever did but those who do now.
+    counts = graph.connections_at_company(user, page).aggregate(
+        anyone=Count("pk"), current=Count("pk", filter=Q(pk__in=current.values("pk")))
+    )
+    return {
+        "viewer_connections_here": {
+            "current": shown(current),
+            "current_count": counts["current"],
+            "former": shown(former),
+            "former_count": counts["anyone"] - counts["current"],
+        }
+    }
+
+
 def company_page_context(request: HttpRequest, page: CompanyPage) -> dict[str, Any]:
     """Context of a company profile: visible current employees, followers, relationships,
     and what the signed-in member may do here (``actions``)."""
@@ -383,6 +426,7 @@ def company_page_context(request: HttpRequest, page: CompanyPage) -> dict[str, A
         .order_by("kind", "pk")
     )
     return {
+        **_viewer_connections_here(user, page),
         "employees": list(employees[:PROFILE_LIST_LIMIT]),
         "employee_count": employees.count(),
         "follower_count": Follow.objects.filter(
@@ -518,9 +562,17 @@ def member_page_context(request: HttpRequest, page: MemberPage) -> dict[str, Any
     connected = False
     degree = None
     actions = None
+    connection_path = None
     if me is not None and not is_self:
         mutual_count = visibility.mutual_connections(user, page).count()
         degree = graph.degree(user, page)
+        # The path is asked for only where the section shows one (2nd and 3rd
+        # degree; a 1st-degree member reads "You are connected"), so a stranger's
+        # or a connection's profile costs no query more than the degree.
+        if degree in (2, 3):
+            connection_path = graph.connection_path(user, page)
+        elif degree == 1:
+            connection_path = graph.ConnectionPath(1)
         connected = degree == 1
         from .site_actions import member_actions
 
@@ -545,6 +597,7 @@ def member_page_context(request: HttpRequest, page: MemberPage) -> dict[str, Any
         "sign_in_url": sign_in_url(request),
         "connected": connected,
         "degree": degree,
+        "connection_path": connection_path,
         "mutual_count": mutual_count,
         "show_email": show["email"] and bool(page.contact_email),
         "show_phone": show["phone"] and bool(page.contact_phone),

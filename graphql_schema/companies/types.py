@@ -12,7 +12,7 @@ from django.db.models import Exists, OuterRef, Q, Value
 from strawberry.types import Info
 from wagtail.rich_text import expand_db_html
 
-from wagtail_network import visibility
+from wagtail_network import graph, visibility
 from wagtail_network.models import (
     CompanyPage,
     CompanyRelationship,
@@ -188,6 +188,28 @@ class CompanyType(PkNode):
         ] = None,
     ) -> Iterable[MemberRef]:
         return visibility.employees_of(viewer_of(info), self.pk, current=current).order_by(  # type: ignore[attr-defined,return-value]
+            "title", "pk"
+        )
+
+    @network_connection(
+        NetworkConnection[MemberRef],
+        description="Your connections who work (`current: true`), worked (`false`) or either "
+        "(null) here, by positions you may see, ordered by name; a company's admins also "
+        "count positions claimed at their company. Empty for visitors and users without a "
+        "profile.",
+    )
+    def viewer_connections(
+        self,
+        info: Info,
+        current: Annotated[
+            bool | None,
+            strawberry.argument(
+                description="Only connections working here now (true) or only those who held a "
+                "position here that has ended (false; someone may be both)."
+            ),
+        ] = None,
+    ) -> Iterable[MemberRef]:
+        return graph.connections_at_company(viewer_of(info), self.pk, current=current).order_by(  # type: ignore[attr-defined,return-value]
             "title", "pk"
         )
 

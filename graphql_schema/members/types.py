@@ -23,6 +23,7 @@ from wagtail.rich_text import expand_db_html
 
 from wagtail_network import visibility
 from wagtail_network.graph import (
+    connection_path,
     connection_status_expression,
     degree_expression,
     suggestion_reasons,
@@ -60,6 +61,7 @@ from .expressions import (
     sees_field,
     visible_connection_count_expression,
 )
+from .paths import ConnectionPathType
 from .suggestions import SuggestionReasonType
 
 if TYPE_CHECKING:
@@ -409,6 +411,22 @@ class MemberType(PkNode):
             .values_list("_d", flat=True)
             .first()
         )
+
+    @strawberry_django.field(
+        description='How you are connected to this member ("how you are connected"): the '
+        "shortest path of at most 3 hops through members and connections you may see, with "
+        "the degree counted over the whole network (the deliberate disclosure of `degree`); "
+        "says `hidden` when every path runs through connections who keep their list private. "
+        "Null for visitors, users without a profile and your own profile. Meant for one "
+        "member at a time (a profile page): it asks up to 5 queries per member, so do not "
+        "select it on a list of members.",
+    )
+    def connection_path(self, info: Info) -> ConnectionPathType | None:
+        viewer = viewer_of(info)
+        me = visibility.viewer_member_id(viewer)
+        if me is None or me == self.pk:  # type: ignore[attr-defined]
+            return None
+        return ConnectionPathType.of(connection_path(viewer, self.pk))  # type: ignore[attr-defined]
 
     @strawberry_django.field(
         annotate={"_wn_status": lambda info: connection_status_expression(viewer_of(info))},

@@ -82,9 +82,11 @@ def test_no_unbounded_list_of_nodes():
                 if isinstance(item, GraphQLNonNull):
                     item = item.of_type
                 if any(i.name == "Node" for i in getattr(item, "interfaces", [])):
-                    # Bounded by rule: positions are capped in the resolver, and a user
-                    # holds at most MAX_TOKENS_PER_USER (20) active API tokens.
+                    # Bounded by rule: positions are capped in the resolver, a user
+                    # holds at most MAX_TOKENS_PER_USER (20) active API tokens, and a
+                    # connection path holds at most 4 members (3 hops).
                     if (name, field_name) not in {
+                        ("ConnectionPath", "members"),
                         ("Member", "positions"),
                         ("Query", "myApiTokens"),
                     }:

@@ -14,7 +14,8 @@ call time):
   Shopify do: every object costs 1, a connection multiplies what it selects by
   ``first``/``last`` (or the maximum page size when neither is given), a plain
   list by its size argument (or :data:`LIST_DEFAULT_SIZE`), a mutation field
-  costs :data:`MUTATION_COST`. A request above ``GRAPHQL_MAX_COST`` is refused
+  costs :data:`MUTATION_COST`, and a few per-object questions cost more
+  (:data:`FIELD_COSTS`). A request above ``GRAPHQL_MAX_COST`` is refused
   (``COST_EXCEEDED``) and so is one that would take the client over
   ``GRAPHQL_COST_PER_MINUTE`` (``THROTTLED``); the client is the signed-in user
   (session or any of their tokens), else the IP address, counted in Django's cache (Redis in
@@ -94,6 +95,10 @@ logger = logging.getLogger(__name__)
 LIST_DEFAULT_SIZE = 5
 #: Flat cost of each mutation field (it writes, and locks rows).
 MUTATION_COST = 10
+#: What a field costs on top of the objects it returns, for fields that answer
+#: a question per object with several queries of their own (``connectionPath``
+#: runs up to five for each member it is asked on), by (type, field).
+FIELD_COSTS: dict[tuple[str, str], int] = {("Member", "connectionPath"): 10}
 #: Flat cost of an introspection field (``__schema``/``__type``).
 INTROSPECTION_COST = 10
 WINDOW_SECONDS = 60
@@ -288,6 +293,11 @@ class CostAnalysis:
         field_def = (getattr(parent, "fields", None) or {}).get(name)
         if field_def is None:
             return 0
+        extra = FIELD_COSTS.get((getattr(parent, "name", ""), name), 0)
+        return extra + self._field(node, field_def, seen, in_connection)
+
+    def _field(self, node: FieldNode, field_def: Any, seen: set[str], in_connection: bool) -> int:
+        name = node.name.value
         named = get_named_type(field_def.type)
         if is_leaf_type(named):
             return 0

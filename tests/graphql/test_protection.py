@@ -8,7 +8,7 @@ from unittest import mock
 
 from django.test import TestCase, override_settings
 
-from graphql_schema.protection import LIST_DEFAULT_SIZE, MAX_PAGE_SIZE
+from graphql_schema.protection import FIELD_COSTS, LIST_DEFAULT_SIZE, MAX_PAGE_SIZE
 from tests.graphql.mutation_support import build_net, gid, post
 from wagtail_network.conf import DEFAULTS
 
@@ -105,6 +105,15 @@ class Cost(TestCase):
             "{ members(first: 2) { edges { node { skills { endorsementCount } } } } }"
         )
         assert body["extensions"]["cost"]["requested"] == 1 + 2 * (1 + 1 + LIST_DEFAULT_SIZE)
+
+    def test_connection_path_costs_more_than_an_object_since_it_asks_per_member(self):
+        _status, body = post(
+            "{ members(first: 10) { edges { node { connectionPath { degree } } } } }",
+            user=self.n.u_alice,
+        )
+        # members: 1 + 10 × (member 1 + connectionPath (1 + FIELD_COSTS 10))
+        cost = FIELD_COSTS[("Member", "connectionPath")]
+        assert body["extensions"]["cost"]["requested"] == 1 + 10 * (1 + 1 + cost)
 
     def test_fragments_are_priced(self):
         query = """

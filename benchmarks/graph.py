@@ -91,13 +91,16 @@ def percentile(values: list[float], q: float) -> float:
 
 
 class Bench:
-    def __init__(self, runs: int, explain: bool) -> None:
+    def __init__(self, runs: int, explain: bool, only: list[str] | None = None) -> None:
+        self.only = only or []
         self.runs = runs
         self.explain = explain
         self.rows: list[tuple[str, float, float, int, int]] = []
 
     def measure(self, name: str, cases: list[tuple[Any, Any]], call: Callable) -> None:
         """Time ``call(viewer, arg)`` for each ``(user, arg)`` in ``cases``, ``runs`` times."""
+        if self.only and not any(word in name for word in self.only):
+            return
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
@@ -245,7 +248,7 @@ def run(args: argparse.Namespace) -> None:
     from wagtail_network import graph, visibility
 
     picked = pick(args)
-    bench = Bench(args.runs, args.explain)
+    bench = Bench(args.runs, args.explain, args.only)
     bench.measure(
         "degree, a page of 20 (median viewer)",
         picked["pages"],
@@ -308,6 +311,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="timed runs over every case")
     parser.add_argument("--viewers", type=int, default=10, help="median-degree viewers")
     parser.add_argument("--explain", action="store_true", help="print PostgreSQL's plans")
+    parser.add_argument(
+        "--only", action="append", metavar="WORD", help="measure only what is named with WORD"
+    )
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL"):
         parser.error("set DATABASE_URL (the benchmark's figures are for PostgreSQL)")

@@ -6,7 +6,7 @@ Its own module so that the member type can use it while it points back at member
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from django.db.models import Case, IntegerField, QuerySet, Value, When
@@ -15,7 +15,10 @@ from wagtail_network import graph
 from wagtail_network.models import MemberPage
 
 if TYPE_CHECKING:
-    from .types import MemberType
+    # members.types imports this module for ``Member.connectionPath``, so the path's
+    # members are resolved by strawberry from the module path alone: an import here,
+    # even for type checkers only, would close a cycle.
+    MemberType = Any
 
 MemberRef = Annotated["MemberType", strawberry.lazy("graphql_schema.members.types")]
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection
@@ -92,6 +93,45 @@ def write_models(model: type[Model], objects: Iterable[Model], *, progress=None)
             yield [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
 
     return write_rows(model._meta.db_table, columns, rows(), progress=progress)
+
+
+def run_pending_checks() -> None:
+    """On PostgreSQL, run the foreign-key checks this transaction has queued so far
+    (a table with pending ones can be neither altered nor truncated)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+@contextmanager
+def foreign_keys_parked(tables: Sequence[str]) -> Iterator[list[str]]:
+    """On PostgreSQL, drop the foreign keys of ``tables`` for the block and add them
+    back afterwards; elsewhere, do nothing. Yields the names of the parked keys.
+
+    Django declares foreign keys ``DEFERRABLE INITIALLY DEFERRED``: every row
+    written queues a check that runs at ``COMMIT``, one lookup per row and key — 90
+    of the 220 seconds a million connections took. Adding a key back checks every
+    row in one join instead. Inside a transaction, so a failure restores them.
+    """
+    if connection.vendor != "postgresql":
+        yield []
+        return
+    run_pending_checks()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+            "FROM pg_constraint WHERE contype = 'f' AND conrelid = ANY(%s::regclass[]) "
+            "ORDER BY 1, 2",
+            [[quote(t) for t in tables]],
+        )
+        parked = cursor.fetchall()
+        for table, name, _definition in parked:
+            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {quote(name)}")
+    yield [name for _table, name, _definition in parked]
+    with connection.cursor() as cursor:
+        for table, name, definition in parked:
+            cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {quote(name)} {definition}")
 
 
 def analyze(tables: Iterable[str]) -> None:

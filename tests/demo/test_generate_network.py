@@ -12,8 +12,10 @@ import io
 import statistics
 from collections import Counter
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count
 from django.test import TestCase
 
@@ -116,6 +118,29 @@ class GeneratedNetworkTests(TestCase):
             self.assertIn((author, member), edges)
         for blocker, blocked in Block.objects.values_list("blocker", "blocked"):
             self.assertNotIn((blocker, blocked), edges)
+
+    def test_generate_network_leaves_every_foreign_key_in_place(self):
+        # On PostgreSQL the load parks the foreign keys and adds them back.
+        models = {m._meta.db_table: m for m in apps.get_models(include_auto_created=True)}
+        with connection.cursor() as cursor:
+            for table in generate.written_tables():
+                found = {
+                    tuple(c["columns"])
+                    for c in connection.introspection.get_constraints(cursor, table).values()
+                    if c["foreign_key"]
+                }
+                expected = {
+                    (f.column,)
+                    for f in models[table]._meta.local_fields
+                    if f.is_relation and f.db_constraint
+                }
+                with self.subTest(table=table):
+                    self.assertTrue(expected)
+                    self.assertEqual(found, expected)
+        edge = ConnectionEdge.objects.order_by("pk").first()
+        with self.assertRaises(IntegrityError), transaction.atomic():
+            ConnectionEdge.objects.filter(pk=edge.pk).update(other_id=10**9)
+            connection.check_constraints(table_names=[ConnectionEdge._meta.db_table])
 
     def test_generate_network_check_finds_a_missing_edge(self):
         ConnectionEdge.objects.filter(pk=ConnectionEdge.objects.order_by("pk")[0].pk).delete()

@@ -33,7 +33,7 @@ def reserve_ids(model: type[Model], count: int) -> int:
     """The first of ``count`` consecutive primary keys of ``model`` that nothing else
     will use; the rows must then be written with these ids."""
     table = model._meta.db_table
-    column = model._meta.pk.column
+    column = str(model._meta.pk.column)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [quote(table), column])
@@ -86,7 +86,7 @@ def write_models(model: type[Model], objects: Iterable[Model], *, progress=None)
     would (``pre_save``, then ``get_db_prep_save``): defaults and field types as the
     ORM leaves them."""
     fields = list(model._meta.local_concrete_fields)
-    columns = [f.column for f in fields]
+    columns = [str(f.column) for f in fields]
 
     def rows() -> Iterator[list[Any]]:
         for obj in objects:

@@ -18,10 +18,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
     Count,
     Exists,
+    ExpressionWrapper,
     IntegerField,
     OuterRef,
     Q,
@@ -327,6 +329,43 @@ def _candidates(user: Any, me: int) -> QuerySet:
     )
 
 
+@dataclass(frozen=True)
+class _Friends:
+    """The viewer's connections the viewer may see, and those of them whose
+    connection list the viewer may see, as ids."""
+
+    visible: list[int]
+    open_lists: list[int]
+
+
+def _visible_friends(user: Any, me: int) -> _Friends:
+    """Read :class:`_Friends` in two queries driven by the viewer's edges: the ids
+    first, then the rules on those rows only (by ``pk`` and by the page's ``id``,
+    so that both tables are read through their primary key). As a subquery, the
+    rules were joined to the connections after a scan of every member: 80 ms a
+    time for a member with 2,000 connections."""
+    mine = list(ConnectionEdge.objects.filter(member_id=me).values_list("other_id", flat=True))
+    if not mine:
+        return _Friends([], [])
+    rows = (
+        visibility.members_visible_to(user, _members_among(mine))
+        .annotate(
+            list_open=ExpressionWrapper(
+                visibility.field_visible_q(user, "connections") or Q(pk__isnull=False),
+                output_field=BooleanField(),
+            )
+        )
+        .order_by()
+        .values_list("pk", "list_open")
+    )
+    visible, open_lists = [], []
+    for pk, list_open in rows:
+        visible.append(pk)
+        if list_open:
+            open_lists.append(pk)
+    return _Friends(visible, open_lists)
+
+
 def _visible_edges_q(
     user: Any, me: int, candidate: str, friend: str, among: list[int] | None = None
 ) -> Q:
@@ -388,9 +427,18 @@ def _mutual_counts(
         ids = sorted({int(pk) for pk in among})
         if not ids:
             return {}
+        friends = _visible_friends(user, me)
+        if not friends.visible:
+            return {}
+        # An edge candidate–friend counts when the friend's list is open to the
+        # viewer, or else the candidate's.
+        candidates_with_lists = visibility.members_with_visible_connections(
+            user, _members_among(ids)
+        ).values("pk")
         rows = (
             ConnectionEdge.objects.filter(_among("member_id", ids))
-            .filter(_visible_edges_q(user, me, "member_id", "other_id", ids))
+            .filter(_among("other_id", friends.visible))
+            .filter(_among("other_id", friends.open_lists) | Q(member_id__in=candidates_with_lists))
             .values("member_id")
             .annotate(n=Count("*"))
             .values_list("member_id", "n")
@@ -442,7 +490,13 @@ def _among(field: str, ids: Iterable[int]) -> Any:
 
 
 def _members_among(ids: Iterable[int]) -> QuerySet:
-    return MemberPage.objects.filter(_among("pk", ids))
+    """The members of ``ids``, by the member table's key and the page table's alike:
+    by ``pk`` alone, PostgreSQL joins the page table (for ``live`` and the
+    restrictions) by scanning all of it."""
+    from .suggestion_pool import PageAmong
+
+    ids = list(ids)
+    return MemberPage.objects.filter(_among("pk", ids), PageAmong(ids))
 
 
 @dataclass(frozen=True)
@@ -986,11 +1040,8 @@ def _third_hop(
         if unknown:
             looked_up = dict.fromkeys(unknown, None)
             looked_up.update(
-                visibility.members_visible_to(viewer)
-                .filter(pk__in=sorted(unknown))
-                # The same ids on the page table too: with the list on one side of
-                # the page/member join only, PostgreSQL scanned every page.
-                .filter(id__in=sorted(unknown))
+                # The ids on both sides of the page/member join (_members_among).
+                visibility.members_visible_to(viewer, _members_among(unknown))
                 .order_by()
                 .annotate(
                     _wn_list=bool_expression(visibility.field_visible_q(viewer, "connections"))
@@ -1044,8 +1095,7 @@ def connections_at_company(user: Any, company: Any, current: bool | None = None)
         )
     )
     return (
-        visibility.members_visible_to(viewer)
-        .filter(pk__in=ids, id__in=ids)  # on both sides of the page/member join
+        visibility.members_visible_to(viewer, _members_among(ids))
         .filter(Exists(visibility.companies_visible_to(viewer).filter(pk=company_id)))
         .filter(shown)
     )

@@ -7,7 +7,7 @@ the tables (see :mod:`example_site.demo.bulk`) in one transaction:
 * companies with heavy-tailed sizes, every member at one of them (most) with a
   current position and often a past one elsewhere;
 * connections with a heavy-tailed degree distribution — each member gets a weight
-  drawn from a Pareto law (shape 1.8), each connection joins two members drawn by
+  drawn from a Pareto law (shape 1.7), each connection joins two members drawn by
   weight (Chung–Lu), or, two times in five, a member and a colleague at the same
   company (which is what gives a real network its triangles: mutual connections,
   paths of 2 and 3 hops). Most members end up with a dozen or a few dozen
@@ -70,9 +70,9 @@ from wagtail_network.models import (
 
 from . import bulk, data, roles, write
 
-#: Shape of the Pareto law of member weights: 1.8 gives a median degree of about
+#: Shape of the Pareto law of member weights: 1.7 gives a median degree of about
 #: 0.7 times the mean and a few members with thousands at 100,000 members.
-DEGREE_SHAPE = 1.8
+DEGREE_SHAPE = 1.7
 #: Share of connections drawn between colleagues at the same company.
 LOCAL_SHARE = 0.4
 #: Pending invitations, endorsements and recommendations per connection; blocks

@@ -88,9 +88,14 @@ class Among(Expression):
         sql, params = compiler.compile(self.expression)
         return f"{sql} IN (SELECT value FROM json_each(%s))", (*params, json.dumps(self.ids))
 
+    def array_literal(self) -> str:
+        """The ids as one PostgreSQL array literal (``{1,2,3}``): a single text
+        parameter, instead of a list the driver converts element by element."""
+        return "{" + ",".join(map(str, self.ids)) + "}"
+
     def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
         sql, params = compiler.compile(self.expression)
-        return f"{sql} = ANY(%s::int[])", (*params, self.ids)
+        return f"{sql} = ANY(%s::int[])", (*params, self.array_literal())
 
 
 class PageAmong(Among):
@@ -125,7 +130,7 @@ class PageAmong(Among):
 
     def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
         sql, params = self._page_id(compiler)
-        return f"{sql} = ANY(%s::int[])", (*params, self.ids)
+        return f"{sql} = ANY(%s::int[])", (*params, self.array_literal())
 
 
 @dataclass(frozen=True)

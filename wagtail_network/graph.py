@@ -18,12 +18,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import (
-    BooleanField,
     Case,
     CharField,
     Count,
     Exists,
-    ExpressionWrapper,
     IntegerField,
     OuterRef,
     Q,
@@ -349,12 +347,7 @@ def _visible_friends(user: Any, me: int) -> _Friends:
         return _Friends([], [])
     rows = (
         visibility.members_visible_to(user, _members_among(mine))
-        .annotate(
-            list_open=ExpressionWrapper(
-                visibility.field_visible_q(user, "connections") or Q(pk__isnull=False),
-                output_field=BooleanField(),
-            )
-        )
+        .annotate(list_open=bool_expression(visibility.field_visible_q(user, "connections")))
         .order_by()
         .values_list("pk", "list_open")
     )
@@ -366,9 +359,7 @@ def _visible_friends(user: Any, me: int) -> _Friends:
     return _Friends(visible, open_lists)
 
 
-def _visible_edges_q(
-    user: Any, me: int, candidate: str, friend: str, among: list[int] | None = None
-) -> Q:
+def _visible_edges_q(user: Any, me: int, candidate: str, friend: str) -> Q:
     """Edges ``candidate``–``friend`` (field names of one ``ConnectionEdge`` row) that
     count as a mutual connection: ``friend`` is a connection of ``me`` the viewer may
     see, and the viewer may see the friend's connection list or else the
@@ -377,19 +368,16 @@ def _visible_edges_q(
     The friend test is a plain conjunct, so PostgreSQL can join it (walking the
     ``(member, other)`` index from each friend, or hashing the friends); the list
     test is the OR beside it. The candidates' list test reads only candidates that
-    can need it: ``among`` when given, else the members connected to a friend whose
-    list the viewer may not see (never every member)."""
+    can need it: the members connected to a friend whose list the viewer may not
+    see (never every member)."""
     mine = ConnectionEdge.objects.filter(member_id=me).values("other_id")
     friends = visibility.members_visible_to(user).filter(pk__in=mine)
     lists = visibility.field_visible_q(user, "connections")
     open_lists = friends.filter(lists).values("pk")
-    if among is not None:
-        asked = _members_among(among)
-    else:
-        behind_closed_lists = ConnectionEdge.objects.filter(
-            member_id__in=friends.exclude(lists).values("pk")
-        ).values("other_id")
-        asked = MemberPage.objects.filter(pk__in=behind_closed_lists)
+    behind_closed_lists = ConnectionEdge.objects.filter(
+        member_id__in=friends.exclude(lists).values("pk")
+    ).values("other_id")
+    asked = MemberPage.objects.filter(pk__in=behind_closed_lists)
     candidates_with_lists = visibility.members_with_visible_connections(user, asked).values("pk")
     # ``friend IN mine`` on its own, first: an index range the planner estimates
     # well (the viewer's degree), so it walks the (member, other) index from each
@@ -415,14 +403,14 @@ def _mutual_counts(
     candidates (visibility, invitations, blocks, dismissals, accounts), which the
     caller applies.
 
-    The viewer's connections are subqueries, never a list of ids in the SQL.
     ``among=None`` is one aggregate over the edges *from the viewer's
-    connections*: an index range of ``(member, other)`` per connection.
-    ``among`` (a pool of a few hundred) walks the edges *from the candidates*
-    instead — the same rows seen from the other end, the index range of each
-    candidate, which is what keeps a member with thousands of connections fast:
-    their connections' edges number hundreds of thousands, the candidates' far
-    fewer."""
+    connections* (a subquery): an index range of ``(member, other)`` per
+    connection. ``among`` (a pool of a few hundred) walks the edges *from the
+    candidates* instead — the same rows seen from the other end, the index range
+    of each candidate, which is what keeps a member with thousands of connections
+    fast: their connections' edges number hundreds of thousands, the candidates'
+    far fewer; the viewer's visible connections and open lists are then read once,
+    as ids (:func:`_visible_friends`), and passed as two array parameters."""
     if among is not None:
         ids = sorted({int(pk) for pk in among})
         if not ids:

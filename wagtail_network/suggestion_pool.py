@@ -38,6 +38,7 @@ from typing import Any
 from django.core.cache import caches
 from django.db import transaction
 from django.db.models import BooleanField, Expression, F
+from django.db.models.expressions import Col
 
 from .conf import suggestion_setting
 from .tasks import task
@@ -106,31 +107,17 @@ class PageAmong(Among):
     only one side of the member/page join; PostgreSQL does not carry a list across
     a join's equality, and joins the page table (for ``live`` and the tree path)
     by scanning all of it — 20 ms at 100,000 pages for a few hundred members. This
-    names the page table's own column, by the alias the query gave it."""
+    resolves a column of the page table (``live``), which makes the query join it
+    and gives its alias, and then names that table's own ``id``."""
 
     def __init__(self, ids: Iterable[int]) -> None:
         super().__init__("live", ids)
 
-    def _page_id(self, compiler: Any) -> tuple[str, tuple[Any, ...]]:
-        sql, params = compiler.compile(self.expression)  # <alias>."live"
-        alias = sql.rsplit(".", 1)[0]
-        return f"{alias}.{compiler.connection.ops.quote_name('id')}", tuple(params)
-
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
-        sql, params = self._page_id(compiler)
-        if not self.ids:
-            return "1 = 0", ()
-        return f"{sql} IN ({', '.join(['%s'] * len(self.ids))})", (*params, *self.ids)
-
-    def as_sqlite(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
-        if len(self.ids) <= self.SQLITE_INLINE_MAX:
-            return self.as_sql(compiler, connection)
-        sql, params = self._page_id(compiler)
-        return f"{sql} IN (SELECT value FROM json_each(%s))", (*params, json.dumps(self.ids))
-
-    def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
-        sql, params = self._page_id(compiler)
-        return f"{sql} = ANY(%s::int[])", (*params, self.array_literal())
+    def resolve_expression(self, *args: Any, **kwargs: Any) -> PageAmong:
+        resolved = super().resolve_expression(*args, **kwargs)
+        live = resolved.expression
+        resolved.expression = Col(live.alias, live.target.model._meta.pk)
+        return resolved
 
 
 @dataclass(frozen=True)

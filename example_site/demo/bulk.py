@@ -38,12 +38,10 @@ def reserve_ids(model: type[Model], count: int) -> int:
         if connection.vendor == "postgresql":
             cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [quote(table), column])
             sequence = cursor.fetchone()[0]
-            # nextval() gives the first id; setval() moves the sequence past the last.
-            cursor.execute("SELECT nextval(%s)", [sequence])
-            first = cursor.fetchone()[0]
-            if count > 1:
-                cursor.execute("SELECT setval(%s, %s)", [sequence, first + count - 1])
-            return int(first)
+            # One statement: nextval() takes the first id, setval() moves the
+            # sequence to the last, and returns it.
+            cursor.execute("SELECT setval(%s, nextval(%s) + %s)", [sequence, sequence, count - 1])
+            return int(cursor.fetchone()[0]) - count + 1
         cursor.execute(f"SELECT COALESCE(MAX({quote(column)}), 0) FROM {quote(table)}")
         return int(cursor.fetchone()[0]) + 1
 
@@ -117,6 +115,8 @@ def foreign_keys_parked(tables: Sequence[str]) -> Iterator[list[str]]:
     if connection.vendor != "postgresql":
         yield []
         return
+    if not connection.in_atomic_block:
+        raise RuntimeError("foreign_keys_parked() must run inside transaction.atomic()")
     run_pending_checks()
     with connection.cursor() as cursor:
         cursor.execute(

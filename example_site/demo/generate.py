@@ -39,7 +39,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import CASCADE, SET_NULL, Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.models import Page
@@ -68,7 +68,7 @@ from wagtail_network.models import (
     Skill,
 )
 
-from . import bulk, data, roles, write
+from . import bulk, data, roles, tree, write
 
 #: Shape of the Pareto law of member weights: 1.7 gives a median degree of about
 #: 0.7 times the mean and a few members with thousands at 100,000 members.
@@ -198,7 +198,7 @@ class Generator:
         ]
         skills = write._get_or_create_terms(Skill, data.all_skills())
         self.skill_ids = {name: term.pk for name, term in skills.items()}
-        self.tags = [t.pk for t in write._get_or_create_tags(set(data.INTERESTS)).values()]
+        self.tags = sorted(t.pk for t in write._get_or_create_tags(set(data.INTERESTS)).values())
         self.timings.steps["site, vocabularies, role accounts"] = time.perf_counter() - started
 
         self._plan_members()
@@ -325,7 +325,7 @@ class Generator:
         yet); ``build(i, pk)`` returns the i-th unsaved page. Returns the first id
         (the i-th page has ``first + i``)."""
         first = bulk.reserve_ids(Page, count)
-        chain = [Page, model]
+        chain = tree.model_chain(model)
         written = 0
         for batch in bulk.batched(range(count), 2_000):
             pages = [build(i, first + i) for i in batch]
@@ -789,6 +789,7 @@ def reset() -> dict[str, int]:
         IndexEntry.objects.filter(content_type__in=profile_types).delete()
         PageLogEntry.objects.filter(content_type__in=profile_types).delete()
         Revision.objects.filter(content_type__in=profile_types).delete()
+        _remove_references_to(pages)
         with connection.cursor() as cursor:
             cursor.execute(
                 f"DELETE FROM {bulk.quote(Page._meta.db_table)} WHERE content_type_id IN "
@@ -799,6 +800,38 @@ def reset() -> dict[str, int]:
         result = write.reset()
     result["pages"] += removed
     return result
+
+
+def _remove_references_to(pages) -> None:
+    """Delete, through the ORM, whatever else refers to ``pages`` by a foreign key
+    (the subscription Wagtail makes when someone opens a page's editor, comments,
+    workflow states, view restrictions, …), and unlink aliases of them, so that the
+    pages themselves can go in one statement."""
+    for relation in Page._meta.related_objects:
+        if relation.parent_link:
+            continue  # a specific page table, emptied above
+        if relation.many_to_many:
+            through = relation.through
+            links = [f.name for f in through._meta.fields if f.related_model is Page]
+            for name in links:
+                through._base_manager.filter(**{f"{name}__in": pages}).delete()
+            continue
+        referring = relation.related_model._base_manager.filter(
+            **{f"{relation.field.name}__in": pages}
+        )
+        if relation.related_model is Page:
+            referring = referring.exclude(pk__in=pages)  # those go anyway
+        # As deleting the pages one by one would: what cascades goes, what is set to
+        # null is unlinked, what is protected stops the reset.
+        if relation.on_delete is CASCADE:
+            referring.delete()
+        elif relation.on_delete is SET_NULL:
+            referring.update(**{relation.field.name: None})
+        elif referring.exists():
+            raise ValueError(
+                f"{relation.related_model._meta.verbose_name_plural} refer to the network's "
+                "pages: remove them first, or generate into a fresh database."
+            )
 
 
 def analyze() -> None:
@@ -814,7 +847,7 @@ def analyze() -> None:
     bulk.analyze(tables)
 
 
-def build_search_index(stream=None) -> dict[str, int]:
+def build_search_index() -> dict[str, int]:
     """The plugin's profile index and Wagtail's shared index, as
     ``rebuild_network_search`` builds them."""
     return search.rebuild()

@@ -5,7 +5,8 @@ signals, search indexing): 450 demo pages would take 18 s. Here the treebeard
 materialised paths are computed in Python for a batch of new last children, the
 base ``wagtailcore_page`` rows go in with one ``bulk_create`` (which returns the
 primary keys on SQLite and PostgreSQL), the specific rows with one
-``executemany`` per table, and the parent's ``numchild`` is bumped once. The
+``COPY`` or ``executemany`` per table (:func:`example_site.demo.bulk.write_models`),
+and the parent's ``numchild`` is bumped once. The
 result is indistinguishable from ``add_child``: same path/depth/numchild,
 url_path, locale, content type, live state; revisions and search-index entries
 are added afterwards in bulk by :func:`bulk_save_revisions` and
@@ -20,37 +21,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection as default_connection
 from django.db.models import F
 from django.utils import timezone
 from wagtail.models import Page, Revision
 
+from . import bulk
 
-def _model_chain(model: type[Page]) -> list[type[Page]]:
+
+def model_chain(model: type[Page]) -> list[type[Page]]:
     """The concrete models from the root page model down to ``model``."""
     parents = [p for p in model._meta.get_parent_list() if not p._meta.proxy]
     # get_parent_list() is ordered like the MRO: nearest parent first.
     return [*reversed(parents), model]
-
-
-def _insert_rows(model: type[Page], pages: Sequence[Page]) -> None:
-    """INSERT the table of ``model`` (one level of a multi-table inheritance chain).
-
-    Django's ``bulk_create`` refuses multi-table-inherited models, so the child
-    table rows are written with one parameterised ``executemany``, converting each
-    value exactly as ``Model.save()`` would (``pre_save`` then ``get_db_prep_save``).
-    """
-    connection = default_connection
-    fields = list(model._meta.local_concrete_fields)
-    table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
-    rows = [
-        [f.get_db_prep_save(f.pre_save(page, True), connection) for f in fields] for page in pages
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
 
 
 def bulk_add_children(parent: Page, pages: Sequence[Page]) -> list[Page]:
@@ -81,7 +63,7 @@ def bulk_add_children(parent: Page, pages: Sequence[Page]) -> list[Page]:
         page.draft_title = page.title
         page.has_unpublished_changes = not page.live
 
-    chain = _model_chain(model)
+    chain = model_chain(model)
     root_model = chain[0]
     root_fields = [f.attname for f in root_model._meta.concrete_fields if not f.primary_key]
     created = root_model.objects.bulk_create(
@@ -102,7 +84,9 @@ def bulk_add_children(parent: Page, pages: Sequence[Page]) -> list[Page]:
         page._state.db = row._state.db
 
     for child_model in chain[1:]:
-        _insert_rows(child_model, pages)
+        # Django's bulk_create refuses multi-table-inherited models: the specific
+        # rows are written as save() would convert them (bulk.write_models).
+        bulk.write_models(child_model, pages)
 
     Page.objects.filter(pk=parent.pk).update(numchild=F("numchild") + len(pages))
     return list(pages)

@@ -123,5 +123,32 @@ def test_suggestions_count_only_edges_the_viewer_may_see(make_member):
     assert (suggestion.pk, suggestion.mutual_count) == (s.pk, 1)
 
 
+def test_suggestions_count_an_edge_through_a_closed_list_when_the_candidates_is_open(
+    make_member,
+):
+    # The served ranking (graph.suggestions, over the stored pool): the edge b–s
+    # counts through s's open list although b keeps theirs to themself; a friend the
+    # viewer may not see (unpublished) never counts.
+    me, a, b, c, s = (make_member(title=n) for n in "me a b c s".split())
+    for friend in (a, b, c):
+        connect(me, friend)
+        connect(friend, s)
+    b.connections_visibility = "only_me"
+    b.save()
+    s.connections_visibility = "public"
+    s.save()
+    [suggestion] = graph.suggestions(me.user)
+    assert (suggestion.member.pk, suggestion.mutual_count) == (s.pk, 3)
+    c.unpublish()
+    graph.forget_suggestions(me)
+    [suggestion] = graph.suggestions(me.user)
+    assert (suggestion.member.pk, suggestion.mutual_count) == (s.pk, 2)
+    s.connections_visibility = "only_me"
+    s.save()
+    graph.forget_suggestions(me)
+    [suggestion] = graph.suggestions(me.user)
+    assert (suggestion.member.pk, suggestion.mutual_count) == (s.pk, 1)  # a's open list
+
+
 def test_suggestions_for_anonymous_are_empty(chain):
     assert list(graph.suggested_members(AnonymousUser())) == []

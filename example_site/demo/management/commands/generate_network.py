@@ -14,6 +14,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from wagtail.models import Page
 
 from example_site.demo import generate, roles
 
@@ -58,6 +59,10 @@ class Command(BaseCommand):
         connections = options["connections"]
         if members < 10 or companies < 2:
             raise CommandError("--members must be at least 10 and --companies at least 2.")
+        # A directory's children are numbered in one step of the page tree's path.
+        most = len(Page.alphabet) ** Page.steplen - 1
+        if members > most or companies > most:
+            raise CommandError(f"--members and --companies can be at most {most:,}.")
         possible = members * (members - 1) // 2
         if not 0 <= connections <= possible // 4:
             raise CommandError(
@@ -68,7 +73,10 @@ class Command(BaseCommand):
         stream = self.stdout if options["verbosity"] >= 1 else None
         with transaction.atomic():
             if options["reset"]:
-                removed = generate.reset()
+                try:
+                    removed = generate.reset()
+                except ValueError as exc:
+                    raise CommandError(str(exc)) from exc
                 self.stdout.write(
                     f"Removed {removed['pages']:,} pages, {removed['images']:,} images, "
                     f"{removed['users']:,} accounts in {time.perf_counter() - started:.1f}s."

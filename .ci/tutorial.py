@@ -29,9 +29,10 @@ Stages, each timed, any failure fails the run (exit 1) and prints the step's out
 3. verify: what issue 8's "How it will be checked" lists, over HTTP against the site's
    ``runserver`` (see ``verify``);
 4. uninstall: docs/how-to/uninstall.md's sequence (``uninstall_network --dry-run``, then
-   ``--noinput``, ``migrate wagtail_network zero`` and ``guardian zero``, the tutorial's
-   edits undone, the package removed), then nothing of the network is served and the blog
-   is intact (see ``uninstall``). It runs once the command and the page exist.
+   ``--noinput``, ``migrate wagtail_network zero``, ``graphql_schema zero`` and
+   ``guardian zero``, the tutorial's edits undone, the package removed), then nothing of
+   the network is served and the blog is intact (see ``uninstall``). It runs once the
+   command and the page exist.
 
 Usage: python3 .ci/tutorial.py [--python python3.11] [--keep] [--keep-going]
                                [--workdir DIR] [--stages host,tutorial,verify,uninstall]
@@ -908,8 +909,9 @@ def uninstall(site: Site) -> None:
             status = visitor.get(path).status
             expect(status == 404, f"with the app still installed, GET {path} answered {status}")
 
-    say("uninstall [3, 5]: migrate wagtail_network zero, migrate guardian zero")
+    say("uninstall [3, 5]: migrate wagtail_network zero, graphql_schema zero, guardian zero")
     site.manage("migrate", "wagtail_network", "zero", "--noinput")
+    site.manage("migrate", "graphql_schema", "zero", "--noinput")
     site.manage("migrate", "guardian", "zero", "--noinput")
     say("uninstall [4, 5]: the tutorial's edits undone (URLs, page API, schema, apps, settings)")
     say(f"  put back: {', '.join(undo_tutorial_edits(site))}")
@@ -932,7 +934,7 @@ def uninstall(site: Site) -> None:
             "pages": list(Page.objects.values_list("url_path", flat=True)),
             "groups": list(Group.objects.values_list("name", flat=True)),
             "tables": [t for t in connection.introspection.table_names()
-                       if t.startswith(("wagtail_network_", "guardian_"))],
+                       if t.startswith(("wagtail_network_", "graphql_schema_", "guardian_"))],
             "users": get_user_model().objects.count(),
         })
         """

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class GraphQLSchemaConfig(AppConfig):
-    """The GraphQL API app: it holds no models, only the schema and its commands."""
+    """The GraphQL API app: the schema, its commands and the trusted documents."""
 
     name = "graphql_schema"
     label = "graphql_schema"

@@ -421,6 +421,24 @@ def spent_this_minute(request: Any) -> int:
     return int(cache.get(_cache_key(client_key(request), window), 0))
 
 
+def charge(request: Any, cost: int) -> int | None:
+    """Spend ``cost`` points of the client's budget for this minute; what the client
+    has spent now, or ``None`` when nothing was counted (no per-minute budget)."""
+    per_minute = int(get_setting("GRAPHQL_COST_PER_MINUTE") or 0)
+    if request is None or per_minute <= 0 or cost <= 0:
+        return None
+    window, _reset = _window()
+    key = _cache_key(client_key(request), window)
+    # add() then incr() is atomic on Redis and memcached; the window key
+    # expires on its own shortly after the minute ends.
+    cache.add(key, 0, timeout=WINDOW_SECONDS * 2)
+    try:
+        return int(cache.incr(key, cost))
+    except ValueError:  # evicted between add and incr
+        cache.set(key, cost, timeout=WINDOW_SECONDS * 2)
+        return cost
+
+
 class QueryCost(SchemaExtension):
     """Price the operation before it runs, refuse it if over budget, report the cost.
 
@@ -515,21 +533,11 @@ class QueryCost(SchemaExtension):
         self._charge(cost)
 
     def _charge(self, cost: int) -> None:
-        request = self._request()
-        per_minute = int(get_setting("GRAPHQL_COST_PER_MINUTE") or 0)
         self.charged = True
-        if request is None or per_minute <= 0 or cost <= 0:
-            return
-        window, self.reset_at = _window()
-        key = _cache_key(client_key(request), window)
-        # add() then incr() is atomic on Redis and memcached; the window key
-        # expires on its own shortly after the minute ends.
-        cache.add(key, 0, timeout=WINDOW_SECONDS * 2)
-        try:
-            self.spent = int(cache.incr(key, cost))
-        except ValueError:  # evicted between add and incr
-            cache.set(key, cost, timeout=WINDOW_SECONDS * 2)
-            self.spent = cost
+        self.reset_at = _window()[1]
+        spent = charge(self._request(), cost)
+        if spent is not None:
+            self.spent = spent
 
     def _reset_iso(self) -> str:
         return datetime.fromtimestamp(self.reset_at, tz=UTC).isoformat().replace("+00:00", "Z")
@@ -569,6 +577,7 @@ __all__ = [
     "ProtectionRules",
     "QueryCost",
     "TokenLimit",
+    "charge",
     "client_key",
     "introspection_allowed",
     "operation_cost",

@@ -46,8 +46,10 @@ from strawberry.file_uploads.utils import replace_placeholders_with_files
 from wagtail_network.busy import CODE_BUSY, busy_json_response, is_database_busy, retry_after
 from wagtail_network.conf import get_setting
 
+from . import persisted
 from .auth import InvalidToken, authenticate_token, bearer_token_from
 from .errors import default_code, with_details
+from .protection import INVALID_DOCUMENT_COST, charge
 
 logger = logging.getLogger(__name__)
 
@@ -243,6 +245,16 @@ def _check_upload_size(request: HttpRequest) -> None:
         raise RequestDataTooBig(_("The request body is larger than this site accepts."))
 
 
+class _RefusedRequest(Exception):
+    """A persisted-document request refused as a client error (400)."""
+
+    def __init__(self, refusal: persisted.DocumentRefused) -> None:
+        super().__init__(refusal.message)
+        self.status = refusal.status
+        self.code = refusal.code
+        self.message = refusal.message
+
+
 @method_decorator(csrf_exempt, name="dispatch")
 class NetworkGraphQLView(GraphQLView):
     """strawberry's Django view with the network's authentication rules.
@@ -268,12 +280,17 @@ class NetworkGraphQLView(GraphQLView):
         # so that it is parsed once, not once by us and again by strawberry.
         self._body: bytes | None = None
         self._decoded_body: Any = None
+        self._body_text: str | None = None
         self._busy = False
+        # What a JSON or GET request runs once its persisted-document id is looked
+        # up (None for a multipart request: its text is checked at execution).
+        self._resolved: persisted.Resolved | None = None
 
     def decode_json(self, data: str | bytes) -> object:
         """strawberry's hook for every JSON value it reads (the body, and a GET's
         ``variables``/``extensions``): see :func:`_decode_json`."""
-        if self._body is not None and data is self._body:
+        # strawberry's Django adapter hands over the body decoded to a new str.
+        if self._body is not None and (data is self._body or data == self._body_text):
             return self._decoded_body
         return _decode_json(data)
 
@@ -303,6 +320,68 @@ class NetworkGraphQLView(GraphQLView):
         except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
             raise HTTPException(400, mismatch) from exc
 
+    def execute_single(  # noqa: PLR0913, PLR0917 - strawberry's signature
+        self,
+        request: Any,
+        request_adapter: Any,
+        sub_response: Any,
+        context: Any,
+        root_value: Any,
+        request_data: Any,
+    ) -> Any:
+        """Run one operation, unless its persisted document is unknown or untrusted
+        (:mod:`graphql_schema.persisted`); keep an APQ document that ran."""
+        resolved = self._resolved
+        refusal = resolved.refusal if resolved is not None else None
+        if refusal is None and resolved is None and persisted.trusted_mode(request):
+            # Multipart: the text came in the form's ``operations``.
+            query = request_data.query
+            if not (isinstance(query, str) and persisted.is_trusted_text(query)):
+                refusal = persisted.DocumentRefused(
+                    persisted.CODE_NOT_TRUSTED,
+                    _("Only documents registered with this site run here."),
+                )
+        if refusal is not None:
+            from strawberry.types import ExecutionResult
+
+            charge(request, INVALID_DOCUMENT_COST)
+            return ExecutionResult(
+                data=None,
+                errors=[GraphQLError(refusal.message, extensions={"code": refusal.code})],
+            )
+        result = super().execute_single(
+            request, request_adapter, sub_response, context, root_value, request_data
+        )
+        if resolved is not None and resolved.register_as and result.data is not None:
+            persisted.remember(resolved.register_as, request_data.query)
+        return result
+
+    def _resolve_document(self, request: HttpRequest, payload: Any) -> None:
+        """Look up the persisted document a JSON or GET request names, and put its
+        text where strawberry reads the query from (raises ``HTTPException(400)``
+        for a malformed id or a hash that does not match)."""
+        item: dict[str, Any]
+        if isinstance(payload, dict):
+            item = payload
+        elif request.method == "GET":
+            item = request.GET.dict()
+            if item.get("extensions"):
+                item["extensions"] = _decode_json(item["extensions"])  # type: ignore[assignment]
+        else:
+            return  # a batch (refused by strawberry) or multipart
+        try:
+            resolved = persisted.resolve(item, request)
+        except persisted.DocumentRefused as exc:
+            raise _RefusedRequest(exc) from exc
+        self._resolved = resolved
+        if resolved.query is not None and item.get("query") != resolved.query:
+            if payload is item:
+                payload["query"] = resolved.query
+            else:
+                params = request.GET.copy()
+                params["query"] = resolved.query
+                request.GET = params  # type: ignore[assignment]
+
     def process_result(self, request: HttpRequest, result: Any) -> Any:
         if result.errors:
             # The schema's ErrorDetails codes every error of an operation; a document
@@ -325,6 +404,8 @@ class NetworkGraphQLView(GraphQLView):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
             response = self._dispatch(request)
+        except _RefusedRequest as exc:
+            response = _error_response(exc.status, exc.code, exc.message)
         except HTTPException as exc:
             response = _error_response(
                 exc.status_code, _STATUS_CODES.get(exc.status_code, "BAD_REQUEST"), str(exc.reason)
@@ -369,6 +450,7 @@ class NetworkGraphQLView(GraphQLView):
             # May raise RequestDataTooBig (DATA_UPLOAD_MAX_MEMORY_SIZE): answered 413.
             self._body = request.body
             self._decoded_body = payload = _decode_json(self._body or b"null")
+            self._body_text = (self._body or b"").decode("utf-8")
             # strawberry expects an object (or a batch list) and fails with a 500 on
             # any other JSON value; answer that as the client error it is.
             if not isinstance(payload, dict | list):
@@ -392,18 +474,28 @@ class NetworkGraphQLView(GraphQLView):
             # get the user object itself (``type(user)`` and identity checks work).
             request.user = getattr(request.user, "_wrapped", request.user)
             _mark_authentication(request, None, AUTH_SESSION)
-            if request.method == "POST" and not _csrf_passes(request):
-                readable = payload is not None
-                if not readable or _has_mutation(payload):
-                    return _error_response(
-                        403,
-                        "CSRF_FAILED",
-                        _("CSRF verification failed. %(reason)s")
-                        % {"reason": csrf_refusal_reason(request)},
-                    )
         else:
             request.user = getattr(request, "user", None) or AnonymousUser()
             _mark_authentication(request, None, AUTH_ANONYMOUS)
+
+        # Who is asking decides which documents run (trusted mode), and the CSRF
+        # check below must see the text a persisted id stands for.
+        self._resolve_document(request, payload)
+        # An id no store holds runs nothing: there is nothing for CSRF to guard.
+        runs_nothing = self._resolved is not None and self._resolved.refusal is not None
+        if (
+            request.network_auth == AUTH_SESSION  # type: ignore[attr-defined]
+            and request.method == "POST"
+            and not runs_nothing
+            and not _csrf_passes(request)
+            and (payload is None or _has_mutation(payload))
+        ):
+            return _error_response(
+                403,
+                "CSRF_FAILED",
+                _("CSRF verification failed. %(reason)s")
+                % {"reason": csrf_refusal_reason(request)},
+            )
         return self.run(request=request)
 
     def render_graphql_ide(self, request: HttpRequest) -> HttpResponse:

@@ -213,6 +213,7 @@ def _check_settings_dict():
         "GRAPHQL_MAX_COST",
         "TRUSTED_PROXY_COUNT",
         "IMPORT_UPLOAD_MAX_AGE",
+        "GRAPHQL_APQ_TIMEOUT",
     ):
         value = raw.get(key, 1)
         if not isinstance(value, int) or value < 0:
@@ -222,6 +223,15 @@ def _check_settings_dict():
                     id="wagtail_network.E007",
                 )
             )
+    if raw.get("GRAPHQL_DOCUMENTS", "any") not in ("any", "trusted", "trusted_except_staff"):
+        errors.append(
+            checks.Error(
+                'WAGTAIL_NETWORK[\'GRAPHQL_DOCUMENTS\'] is "any", "trusted" or '
+                '"trusted_except_staff".',
+                hint="Which GraphQL documents run: every valid one, or only registered ones.",
+                id="wagtail_network.E021",
+            )
+        )
     errors.extend(_check_rate_limits(raw.get("RATE_LIMITS", {})))
     if raw.get("NEW_SKILLS", "suggest") not in ("suggest", "create"):
         errors.append(

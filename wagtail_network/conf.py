@@ -67,6 +67,18 @@ class NetworkSettings(TypedDict, total=False):
     #: staff), ``True`` (everyone: a demo), ``False`` (no one).
     GRAPHIQL: bool | None
     GRAPHQL_FIELD_SUGGESTIONS: bool
+    #: Which documents run: "any" (every valid document), "trusted" (only those
+    #: registered with ``register_graphql_documents``) or "trusted_except_staff"
+    #: (active staff users may also run others, e.g. from GraphiQL).
+    GRAPHQL_DOCUMENTS: Literal["any", "trusted", "trusted_except_staff"]
+    #: Apollo's automatic persisted queries (in "any" mode): a client sends a
+    #: document's sha256 and the text only the first time.
+    GRAPHQL_APQ: bool
+    #: Seconds a document registered through APQ is kept (refreshed by each use).
+    GRAPHQL_APQ_TIMEOUT: int
+    #: The alias in Django's ``CACHES`` that holds APQ and trusted documents and
+    #: cached responses (Redis in production, shared by every app server).
+    GRAPHQL_CACHE: str
     #: The GraphQL endpoint's path inside ``include("graphql_schema.urls")`` (a
     #: Django ``path()`` route, no leading slash). Read when the URLconf is loaded:
     #: a change needs a restart, as any URL change does.
@@ -166,6 +178,10 @@ DEFAULTS: NetworkSettings = {
     "GRAPHQL_INTROSPECTION": True,
     "GRAPHIQL": None,
     "GRAPHQL_FIELD_SUGGESTIONS": True,
+    "GRAPHQL_DOCUMENTS": "any",
+    "GRAPHQL_APQ": True,
+    "GRAPHQL_APQ_TIMEOUT": 7 * DAY,
+    "GRAPHQL_CACHE": "default",
     "GRAPHQL_PATH": "graphql/",
     "BUSY_RETRY_AFTER": 2,
     "TRUSTED_PROXY_COUNT": 0,

@@ -8,8 +8,9 @@ WAGTAILADMIN_BASE_URL, STATIC_ROOT (where collectstatic writes),
 WAGTAIL_NETWORK_GRAPHQL_INTROSPECTION (``staff`` by default; ``1`` for everyone,
 ``0`` for no one), WAGTAIL_NETWORK_GRAPHQL_FIELD_SUGGESTIONS (off by default),
 WAGTAIL_NETWORK_TRUSTED_PROXY_COUNT (reverse proxies in front of the app that append
-to X-Forwarded-For; 0 by default), EMAIL_BACKEND, DEFAULT_FROM_EMAIL, TASKS_BACKEND
-(``database`` by default, ``rq`` or ``immediate``: the notification e-mails' tasks).
+to X-Forwarded-For; 0 by default), WAGTAIL_NETWORK_GRAPHQL_DOCUMENTS (``any`` by
+default; ``trusted`` runs only registered documents), EMAIL_BACKEND, DEFAULT_FROM_EMAIL,
+TASKS_BACKEND (``database`` by default, ``rq`` or ``immediate``: the notification e-mails' tasks).
 
 docs/how-to/deployment.md walks through a deployment.
 """
@@ -101,6 +102,8 @@ WAGTAIL_NETWORK = {
     "GRAPHQL_INTROSPECTION": _introspection(),
     "GRAPHQL_FIELD_SUGGESTIONS": _env_bool("WAGTAIL_NETWORK_GRAPHQL_FIELD_SUGGESTIONS", False),
     "TRUSTED_PROXY_COUNT": int(os.environ.get("WAGTAIL_NETWORK_TRUSTED_PROXY_COUNT", "0")),
+    # "trusted" once the frontend's documents are registered (register_graphql_documents).
+    "GRAPHQL_DOCUMENTS": os.environ.get("WAGTAIL_NETWORK_GRAPHQL_DOCUMENTS", "any"),
 }
 
 globals().update(

@@ -13,3 +13,7 @@ class GraphQLSchemaConfig(AppConfig):
     def ready(self) -> None:
         # System checks register on import; they read the URLconf when run, not now.
         from . import checks  # noqa: F401
+        from .response_cache import install
+
+        # Every write Django sends is watched for the response cache's generation.
+        install()

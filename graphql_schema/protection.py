@@ -540,23 +540,52 @@ class QueryCost(SchemaExtension):
             self.spent = spent
 
     def _reset_iso(self) -> str:
-        return datetime.fromtimestamp(self.reset_at, tz=UTC).isoformat().replace("+00:00", "Z")
+        return _iso(self.reset_at)
 
     def get_results(self) -> dict[str, Any]:
         request = self._request()
-        limit = int(get_setting("GRAPHQL_COST_PER_MINUTE") or 0)
         spent = self.spent
         if spent is None:
             spent = spent_this_minute(request) if request is not None else 0
-        return {
-            "cost": {
-                "requested": self.requested,
-                "remaining": max(limit - spent, 0) if limit > 0 else None,
-                "limit": limit,
-                "maxPerRequest": int(get_setting("GRAPHQL_MAX_COST")),
-                "resetAt": self._reset_iso(),
-            }
+        return cost_report(self.requested, spent, self.reset_at)
+
+
+def _iso(timestamp: float) -> str:
+    return datetime.fromtimestamp(timestamp, tz=UTC).isoformat().replace("+00:00", "Z")
+
+
+def cost_report(requested: int, spent: int, reset_at: float) -> dict[str, Any]:
+    """``extensions.cost`` of a response: what it cost and the client's own budget."""
+    limit = int(get_setting("GRAPHQL_COST_PER_MINUTE") or 0)
+    return {
+        "cost": {
+            "requested": requested,
+            "remaining": max(limit - spent, 0) if limit > 0 else None,
+            "limit": limit,
+            "maxPerRequest": int(get_setting("GRAPHQL_MAX_COST")),
+            "resetAt": _iso(reset_at),
         }
+    }
+
+
+def spend_cached(request: Any, cost: int) -> tuple[dict[str, Any], GraphQLError | None]:
+    """Spend a cached answer's ``cost`` as if it had run: the client's
+    ``extensions.cost``, and the ``THROTTLED`` error when the budget is used up."""
+    per_minute = int(get_setting("GRAPHQL_COST_PER_MINUTE") or 0)
+    window, reset_at = _window()
+    spent = spent_this_minute(request) if per_minute > 0 else 0
+    if per_minute > 0 and spent + cost > per_minute:
+        error = ProtectionError(
+            _("Query budget for this minute used up; try again after %(reset)s.")
+            % {"reset": _iso(reset_at)},
+            CODE_THROTTLED,
+            cost=cost,
+            remaining=max(per_minute - spent, 0),
+            resetAt=_iso(reset_at),
+        )
+        return cost_report(cost, spent, reset_at), error.as_graphql_error()
+    charged = charge(request, cost)
+    return cost_report(cost, charged if charged is not None else spent, reset_at), None
 
 
 # --------------------------------------------------------------------------
@@ -579,6 +608,8 @@ __all__ = [
     "TokenLimit",
     "charge",
     "client_key",
+    "cost_report",
+    "spend_cached",
     "introspection_allowed",
     "operation_cost",
     "protection_extensions",

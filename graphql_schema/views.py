@@ -46,10 +46,10 @@ from strawberry.file_uploads.utils import replace_placeholders_with_files
 from wagtail_network.busy import CODE_BUSY, busy_json_response, is_database_busy, retry_after
 from wagtail_network.conf import get_setting
 
-from . import persisted
+from . import persisted, response_cache
 from .auth import InvalidToken, authenticate_token, bearer_token_from
 from .errors import default_code, with_details
-from .protection import INVALID_DOCUMENT_COST, charge
+from .protection import INVALID_DOCUMENT_COST, charge, spend_cached
 
 logger = logging.getLogger(__name__)
 
@@ -245,6 +245,13 @@ def _check_upload_size(request: HttpRequest) -> None:
         raise RequestDataTooBig(_("The request body is larger than this site accepts."))
 
 
+def _is_mutation_result(request_data: Any) -> bool:
+    """Whether the operation that ran was a mutation (never cached)."""
+    return _has_mutation(
+        {"query": request_data.query, "operationName": request_data.operation_name}
+    )
+
+
 class _RefusedRequest(Exception):
     """A persisted-document request refused as a client error (400)."""
 
@@ -349,11 +356,32 @@ class NetworkGraphQLView(GraphQLView):
                 data=None,
                 errors=[GraphQLError(refusal.message, extensions={"code": refusal.code})],
             )
+        key = None
+        anonymous = getattr(request, "network_auth", None) == AUTH_ANONYMOUS
+        if response_cache.cacheable(request, anonymous=anonymous):
+            # The generation is read before anything else: an entry is never newer
+            # than the data it was computed from.
+            key = response_cache.key_for(
+                request, self.schema, request_data, response_cache.generation()
+            )
+            hit = response_cache.get(key) if key is not None else None
+            if hit is not None:
+                from strawberry.types import ExecutionResult
+
+                data, cost = hit
+                extensions, error = spend_cached(request, cost)
+                if error is not None:
+                    return ExecutionResult(data=None, errors=[error], extensions=extensions)
+                return ExecutionResult(data=data, errors=None, extensions=extensions)
         result = super().execute_single(
             request, request_adapter, sub_response, context, root_value, request_data
         )
         if resolved is not None and resolved.register_as and result.data is not None:
             persisted.remember(resolved.register_as, request_data.query)
+        if key is not None and not result.errors and result.data is not None:
+            if not _is_mutation_result(request_data):
+                cost = ((result.extensions or {}).get("cost") or {}).get("requested", 0)
+                response_cache.put(key, result.data, int(cost))
         return result
 
     def _resolve_document(self, request: HttpRequest, payload: Any) -> None:

@@ -214,6 +214,7 @@ def _check_settings_dict():
         "TRUSTED_PROXY_COUNT",
         "IMPORT_UPLOAD_MAX_AGE",
         "GRAPHQL_APQ_TIMEOUT",
+        "GRAPHQL_RESPONSE_CACHE_TIMEOUT",
     ):
         value = raw.get(key, 1)
         if not isinstance(value, int) or value < 0:

@@ -79,6 +79,11 @@ class NetworkSettings(TypedDict, total=False):
     #: The alias in Django's ``CACHES`` that holds APQ and trusted documents and
     #: cached responses (Redis in production, shared by every app server).
     GRAPHQL_CACHE: str
+    #: Keep anonymous answers in ``GRAPHQL_CACHE`` (exact invalidation: any write
+    #: to a table an answer may read makes them unreachable).
+    GRAPHQL_RESPONSE_CACHE: bool
+    #: Seconds a cached answer is kept at most.
+    GRAPHQL_RESPONSE_CACHE_TIMEOUT: int
     #: The GraphQL endpoint's path inside ``include("graphql_schema.urls")`` (a
     #: Django ``path()`` route, no leading slash). Read when the URLconf is loaded:
     #: a change needs a restart, as any URL change does.
@@ -182,6 +187,8 @@ DEFAULTS: NetworkSettings = {
     "GRAPHQL_APQ": True,
     "GRAPHQL_APQ_TIMEOUT": 7 * DAY,
     "GRAPHQL_CACHE": "default",
+    "GRAPHQL_RESPONSE_CACHE": True,
+    "GRAPHQL_RESPONSE_CACHE_TIMEOUT": 600,
     "GRAPHQL_PATH": "graphql/",
     "BUSY_RETRY_AFTER": 2,
     "TRUSTED_PROXY_COUNT": 0,

@@ -1,0 +1,243 @@
+"""Exact response caching for the answers every visitor shares.
+
+Every anonymous visitor sees the same network: the same public directory, the same
+public profiles. So an anonymous query's ``data`` is kept in the cache named by
+``GRAPHQL_CACHE`` (Redis in production: shared by every worker), keyed by
+
+* the document, the operation name and the variables;
+* the site's origin (absolute URLs) and the active language (translated values);
+* a fingerprint of the ``WAGTAIL_NETWORK`` settings and of the schema;
+* the **generation**: a counter in the cache that every write to a table an
+  answer may read moves on (every table but :data:`UNREAD_TABLES`: sessions,
+  tokens, logs, invitations, blocks, reports, notifications, task queues). A new
+  generation makes every older entry unreachable at once; they expire on their own.
+
+The generation is moved by a database execute wrapper (:func:`install`), so every
+write Django sends is seen — ``save()``, ``QuerySet.update()``, ``bulk_create``,
+raw SQL through Django's cursor, migrations — not just those that send signals:
+a profile edit, a publish or unpublish, a visibility change, a connection a third
+party makes or removes, a skill renamed, an image replaced. It moves at the write
+and again after the commit: a request that read the old rows between the two
+stored them under a generation nobody asks for any more. The generation is read
+before the answer is computed, so an entry can only ever be older than its key
+says, never newer than the data it came from. Writes made outside Django (psql)
+need ``manage.py clear_graphql_cache`` — there is none in the plugin's own code.
+
+A hit still spends the client's cost budget (the cost is stored with the entry)
+and reports the client's own budget in ``extensions``; a signed-in request, a
+mutation, an upload and any answer with errors are never cached.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+from typing import Any
+
+from django.core.cache import caches
+from django.db import connections
+from django.db.backends.signals import connection_created
+from django.utils import translation
+
+from wagtail_network.conf import get_settings
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "wagtail_network:graphql-response-generation"
+#: Tables no answer to a visitor reads: a write to them leaves the cache alone.
+#: A write to any other table moves the generation, so that the host site's own
+#: types merged into the schema are covered as well as the network's.
+UNREAD_TABLES = frozenset(
+    {
+        "django_session",
+        "django_admin_log",
+        "django_cache",
+        "wagtailcore_apitoken",
+        "wagtailcore_pagesubscription",
+        "wagtailcore_pagelogentry",
+        "wagtailcore_modellogentry",
+        "wagtailcore_revision",
+        "wagtailcore_comment",
+        "wagtailcore_commentreply",
+        "wagtailcore_taskstate",
+        "wagtailcore_workflowstate",
+        "wagtailcore_uploadedfile",
+        "wagtail_network_connection",
+        "wagtail_network_connectionevent",
+        "wagtail_network_block",
+        "wagtail_network_report",
+        "wagtail_network_notification",
+        "wagtail_network_notificationemail",
+        "wagtail_network_notificationsettings",
+        "wagtail_network_importupload",
+        "wagtail_network_skillsuggestion",
+        "wagtail_network_suggestiondismissal",
+        "graphql_schema_trusteddocument",
+    }
+)
+#: Prefixes of such tables (task queues).
+UNREAD_PREFIXES = ("django_tasks", "django_rq")
+_TARGET = re.compile(
+    r'\s*(?:insert\s+(?:or\s+\w+\s+)?into|update|delete\s+from|replace\s+into)\s+"?([\w.]+)"?',
+    re.I,
+)
+_OTHER_WRITE = re.compile(r"\s*(?:truncate|alter|drop|create|copy|rollback)\b", re.I)
+
+
+def _cache():
+    return caches[get_settings()["GRAPHQL_CACHE"]]
+
+
+def enabled() -> bool:
+    return bool(get_settings()["GRAPHQL_RESPONSE_CACHE"])
+
+
+# --------------------------------------------------------------------------
+# The generation
+# --------------------------------------------------------------------------
+
+
+def generation() -> int:
+    """The current generation (0 before any write was seen)."""
+    value = _cache().get(GENERATION_KEY)
+    return int(value) if value is not None else 0
+
+
+def bump() -> None:
+    """Make every cached answer unreachable."""
+    cache = _cache()
+    cache.add(GENERATION_KEY, 0, timeout=None)
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # evicted between add and incr
+        cache.set(GENERATION_KEY, 1, timeout=None)
+
+
+def moves_generation(sql: str) -> bool:
+    """Whether a statement writes to a table an answer may read."""
+    target = _TARGET.match(sql)
+    if target is not None:
+        table = target.group(1).lower().rsplit(".", 1)[-1]
+        return table not in UNREAD_TABLES and not table.startswith(UNREAD_PREFIXES)
+    return bool(_OTHER_WRITE.match(sql))
+
+
+class _WriteWatcher:
+    """An execute wrapper: a write to :data:`READ_TABLES` moves the generation now
+    and again once its transaction commits."""
+
+    def __init__(self, alias: str) -> None:
+        self.alias = alias
+
+    def __call__(self, execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if isinstance(sql, str) and moves_generation(sql):
+            try:
+                bump()
+                connection = connections[self.alias]
+                if connection.in_atomic_block and not getattr(
+                    connection, "_wn_bump_pending", False
+                ):
+                    connection._wn_bump_pending = True  # type: ignore[attr-defined]
+
+                    def after_commit() -> None:
+                        connection._wn_bump_pending = False  # type: ignore[attr-defined]
+                        bump()
+
+                    connection.on_commit(after_commit)
+            except Exception:  # noqa: BLE001 - the write itself must never fail for the cache
+                logger.exception("Could not move the GraphQL response cache's generation")
+        return result
+
+
+def _watch(sender: Any, connection: Any, **kwargs: Any) -> None:
+    if not any(isinstance(w, _WriteWatcher) for w in connection.execute_wrappers):
+        connection.execute_wrappers.append(_WriteWatcher(connection.alias))
+
+
+def install() -> None:
+    """Watch every database connection (called from the app's ``ready()``)."""
+    connection_created.connect(_watch, dispatch_uid="wagtail_network_graphql_response_cache")
+    for alias in connections:
+        connection = connections[alias]
+        if connection.connection is not None:
+            _watch(None, connection)
+
+
+# --------------------------------------------------------------------------
+# Entries
+# --------------------------------------------------------------------------
+
+_schema_fingerprints: dict[int, str] = {}
+
+
+def _schema_fingerprint(schema: Any) -> str:
+    key = id(schema)
+    if key not in _schema_fingerprints:
+        _schema_fingerprints[key] = hashlib.sha256(schema.as_str().encode()).hexdigest()[:16]
+    return _schema_fingerprints[key]
+
+
+def cacheable(request: Any, *, anonymous: bool) -> bool:
+    """Whether ``request``'s answer is one every visitor shares: an ``anonymous``
+    JSON or GET request (an upload never is)."""
+    return (
+        anonymous
+        and enabled()
+        and request.method in ("GET", "POST")
+        and request.content_type != "multipart/form-data"
+    )
+
+
+def key_for(request: Any, schema: Any, request_data: Any, gen: int) -> str | None:
+    """The cache key of one operation, or ``None`` when it cannot be keyed."""
+    query = request_data.query
+    if not isinstance(query, str):
+        return None
+    try:
+        variables = json.dumps(request_data.variables or {}, sort_keys=True)
+        settings_print = json.dumps(get_settings(), sort_keys=True, default=str)
+    except (TypeError, ValueError):
+        return None
+    parts = [
+        query,
+        str(request_data.operation_name or ""),
+        variables,
+        request.scheme,
+        request.get_host(),
+        translation.get_language() or "",
+        settings_print,
+        _schema_fingerprint(schema),
+    ]
+    digest = hashlib.sha256("\x00".join(parts).encode("utf-8")).hexdigest()
+    return f"wagtail_network:graphql-response:{gen}:{digest}"
+
+
+def get(key: str) -> tuple[Any, int] | None:
+    """The cached ``(data, cost)`` of ``key``, if any."""
+    entry = _cache().get(key)
+    if entry is None:
+        return None
+    data, cost = entry
+    return json.loads(data), int(cost)
+
+
+def put(key: str, data: Any, cost: int) -> None:
+    timeout = int(get_settings()["GRAPHQL_RESPONSE_CACHE_TIMEOUT"])
+    _cache().set(key, (json.dumps(data, separators=(",", ":")), cost), timeout=timeout)
+
+
+__all__ = [
+    "GENERATION_KEY",
+    "UNREAD_TABLES",
+    "bump",
+    "cacheable",
+    "enabled",
+    "generation",
+    "get",
+    "install",
+    "key_for",
+    "put",
+]

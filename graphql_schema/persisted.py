@@ -178,10 +178,14 @@ def is_trusted_text(text: str) -> bool:
     return bool(known)
 
 
-def forget_trusted(document_id: str, sha: str) -> None:
-    """Drop a registration from the cache (the command calls this on removal)."""
-    cache = _cache()
-    cache.delete_many([_trusted_key("id", document_id), _trusted_key("sha", sha)])
+def forget_trusted(document_id: str, *shas: str) -> None:
+    """Drop a registration from the cache (the command calls this on every change):
+    its id, and for each text's sha256 both the text match and the id alias a
+    sha256 also is (a Relay document is found by its md5 id and by its sha256)."""
+    keys = [_trusted_key("id", document_id)]
+    for sha in shas:
+        keys += [_trusted_key("sha", sha), _trusted_key("id", sha)]
+    _cache().delete_many(keys)
 
 
 def resolve(item: dict, request: Any) -> Resolved:

@@ -21,7 +21,8 @@ and again after the commit: a request that read the old rows between the two
 stored them under a generation nobody asks for any more. The generation is read
 before the answer is computed, so an entry can only ever be older than its key
 says, never newer than the data it came from. Writes made outside Django (psql)
-need ``manage.py clear_graphql_cache`` — there is none in the plugin's own code.
+need ``response_cache.bump()`` (``manage.py shell -c "from graphql_schema.response_cache
+import bump; bump()"``) — there are none in the plugin's own code.
 
 A hit still spends the client's cost budget (the cost is stored with the entry)
 and reports the client's own budget in ``extensions``; a signed-in request, a
@@ -34,6 +35,7 @@ import hashlib
 import json
 import logging
 import re
+import time
 from typing import Any
 
 from django.core.cache import caches
@@ -80,10 +82,14 @@ UNREAD_TABLES = frozenset(
 #: Prefixes of such tables (task queues).
 UNREAD_PREFIXES = ("django_tasks", "django_rq")
 _TARGET = re.compile(
-    r'\s*(?:insert\s+(?:or\s+\w+\s+)?into|update|delete\s+from|replace\s+into)\s+"?([\w.]+)"?',
+    r'(?:insert\s+(?:or\s+\w+\s+)?into|update|delete\s+from|replace\s+into)\s+"?([\w.]+)"?',
     re.I,
 )
-_OTHER_WRITE = re.compile(r"\s*(?:truncate|alter|drop|create|copy|rollback)\b", re.I)
+#: Statements that never write (anything else is taken for a write).
+_READ_ONLY = re.compile(
+    r"(?:select|savepoint|release|set|show|explain|begin|commit|pragma)\b", re.I
+)
+_LEADING_COMMENTS = re.compile(r"\s*(?:(?:--[^\n]*\n|/\*.*?\*/)\s*)*", re.S)
 
 
 def _cache():
@@ -99,29 +105,46 @@ def enabled() -> bool:
 # --------------------------------------------------------------------------
 
 
+def _fresh() -> int:
+    """A starting generation no earlier one used: the counter may have been evicted
+    (or a cache node restarted) while entries of old generations still live."""
+    return time.time_ns() // 1000
+
+
 def generation() -> int:
-    """The current generation (0 before any write was seen)."""
-    value = _cache().get(GENERATION_KEY)
-    return int(value) if value is not None else 0
+    """The current generation."""
+    cache = _cache()
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        cache.add(GENERATION_KEY, _fresh(), timeout=None)
+        value = cache.get(GENERATION_KEY)
+    return int(value) if value is not None else _fresh()
 
 
 def bump() -> None:
     """Make every cached answer unreachable."""
     cache = _cache()
-    cache.add(GENERATION_KEY, 0, timeout=None)
+    cache.add(GENERATION_KEY, _fresh(), timeout=None)
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:  # evicted between add and incr
-        cache.set(GENERATION_KEY, 1, timeout=None)
+        cache.set(GENERATION_KEY, _fresh(), timeout=None)
 
 
-def moves_generation(sql: str) -> bool:
-    """Whether a statement writes to a table an answer may read."""
+def moves_generation(sql: Any) -> bool:
+    """Whether a statement may write to a table an answer may read (when in doubt:
+    yes — a needless bump costs a cache miss, a missed one a stale answer)."""
+    if not isinstance(sql, str):
+        return True  # composed SQL (psycopg's sql.Composed): not read, so assumed a write
+    leading = _LEADING_COMMENTS.match(sql)
+    sql = sql[leading.end() :] if leading else sql
+    if _READ_ONLY.match(sql):
+        return False
     target = _TARGET.match(sql)
     if target is not None:
         table = target.group(1).lower().rsplit(".", 1)[-1]
         return table not in UNREAD_TABLES and not table.startswith(UNREAD_PREFIXES)
-    return bool(_OTHER_WRITE.match(sql))
+    return True  # WITH …, TRUNCATE, DDL, ROLLBACK TO SAVEPOINT, COPY …
 
 
 class _WriteWatcher:
@@ -133,18 +156,23 @@ class _WriteWatcher:
 
     def __call__(self, execute, sql, params, many, context):
         result = execute(sql, params, many, context)
-        if isinstance(sql, str) and moves_generation(sql):
+        if moves_generation(sql):
             try:
                 bump()
                 connection = connections[self.alias]
-                if connection.in_atomic_block and not getattr(
-                    connection, "_wn_bump_pending", False
-                ):
-                    connection._wn_bump_pending = True  # type: ignore[attr-defined]
+                if connection.in_atomic_block:
+                    # One bump at the commit however many writes: every callback of
+                    # the transaction shares ``state``. A rollback discards them and
+                    # leaves ``state`` unspent, so the next transaction's writes
+                    # register again (a flag cleared only by the callback would not).
+                    state = getattr(connection, "_wn_commit_bump", None)
+                    if state is None or state["done"]:
+                        state = connection._wn_commit_bump = {"done": False}  # type: ignore[attr-defined]
 
-                    def after_commit() -> None:
-                        connection._wn_bump_pending = False  # type: ignore[attr-defined]
-                        bump()
+                    def after_commit(state: dict = state) -> None:
+                        if not state["done"]:
+                            state["done"] = True
+                            bump()
 
                     connection.on_commit(after_commit)
             except Exception:  # noqa: BLE001 - the write itself must never fail for the cache
@@ -180,6 +208,15 @@ def _schema_fingerprint(schema: Any) -> str:
     return _schema_fingerprints[key]
 
 
+def _code_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("wagtail-network")
+    except PackageNotFoundError:
+        return "unknown"
+
+
 def cacheable(request: Any, *, anonymous: bool) -> bool:
     """Whether ``request``'s answer is one every visitor shares: an ``anonymous``
     JSON or GET request (an upload never is)."""
@@ -188,6 +225,11 @@ def cacheable(request: Any, *, anonymous: bool) -> bool:
         and enabled()
         and request.method in ("GET", "POST")
         and request.content_type != "multipart/form-data"
+        # With ATOMIC_REQUESTS the request's transaction may read a snapshot older
+        # than the generation read.
+        and not any(
+            connections[alias].settings_dict.get("ATOMIC_REQUESTS") for alias in connections
+        )
     )
 
 
@@ -210,6 +252,8 @@ def key_for(request: Any, schema: Any, request_data: Any, gen: int) -> str | Non
         translation.get_language() or "",
         settings_print,
         _schema_fingerprint(schema),
+        # A deploy with a fix (same schema) must not serve what the old code answered.
+        _code_version(),
     ]
     digest = hashlib.sha256("\x00".join(parts).encode("utf-8")).hexdigest()
     return f"wagtail_network:graphql-response:{gen}:{digest}"

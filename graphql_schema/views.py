@@ -368,6 +368,8 @@ class NetworkGraphQLView(GraphQLView):
             if hit is not None:
                 from strawberry.types import ExecutionResult
 
+                if resolved is not None and resolved.register_as:
+                    persisted.remember(resolved.register_as, request_data.query)
                 data, cost = hit
                 extensions, error = spend_cached(request, cost)
                 if error is not None:

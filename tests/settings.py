@@ -64,3 +64,7 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 # collectstatic step before tests (and no warning about a missing STATIC_ROOT).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Each test process has its own memory cache and is the only process using it, so the
+# shared-cache warning of the GraphQL response cache (W003) does not apply here.
+SILENCED_SYSTEM_CHECKS = ["wagtail_network.W003"]

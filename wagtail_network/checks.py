@@ -233,6 +233,7 @@ def _check_settings_dict():
                 id="wagtail_network.E021",
             )
         )
+    errors.extend(_check_graphql_cache(raw))
     errors.extend(_check_rate_limits(raw.get("RATE_LIMITS", {})))
     if raw.get("NEW_SKILLS", "suggest") not in ("suggest", "create"):
         errors.append(
@@ -243,6 +244,28 @@ def _check_settings_dict():
             )
         )
     return errors
+
+
+def _check_graphql_cache(raw: dict) -> list[checks.CheckMessage]:
+    """W003 when the response cache or trusted documents live in a per-process cache
+    outside DEBUG: each worker would see only its own invalidations and removals."""
+    alias = raw.get("GRAPHQL_CACHE", "default")
+    if settings.DEBUG or alias not in settings.CACHES:
+        return []
+    uses = raw.get("GRAPHQL_RESPONSE_CACHE", True) or raw.get("GRAPHQL_DOCUMENTS", "any") != "any"
+    backend = settings.CACHES[alias].get("BACKEND", "")
+    if uses and backend.endswith(("LocMemCache", "locmem.LocMemCache")):
+        return [
+            checks.Warning(
+                f"GRAPHQL_CACHE ({alias!r}) is a per-process memory cache: with several "
+                "workers, a write seen by one leaves the others serving cached GraphQL "
+                "answers (and removed trusted documents) until they expire.",
+                hint="Use a shared cache (Redis) for it, or set GRAPHQL_RESPONSE_CACHE to "
+                "False on a site with more than one process.",
+                id="wagtail_network.W003",
+            )
+        ]
+    return []
 
 
 def _check_rate_limits(value: Any) -> list[checks.CheckMessage]:

@@ -104,6 +104,8 @@ WAGTAIL_NETWORK = {
     "TRUSTED_PROXY_COUNT": int(os.environ.get("WAGTAIL_NETWORK_TRUSTED_PROXY_COUNT", "0")),
     # "trusted" once the frontend's documents are registered (register_graphql_documents).
     "GRAPHQL_DOCUMENTS": os.environ.get("WAGTAIL_NETWORK_GRAPHQL_DOCUMENTS", "any"),
+    # Visitors' answers are cached only in a cache every worker shares (check W003).
+    "GRAPHQL_RESPONSE_CACHE": bool(os.environ.get("REDIS_URL")),
 }
 
 globals().update(

@@ -348,3 +348,24 @@ def test_a_documents_mode_that_is_not_one_of_the_three_is_a_system_check_error(s
     assert "wagtail_network.E021" in {m.id for m in checks.run_checks()}
     settings.WAGTAIL_NETWORK = {"GRAPHQL_DOCUMENTS": "trusted"}
     assert "wagtail_network.E021" not in {m.id for m in checks.run_checks()}
+
+
+@trusted()
+def test_trusted_mode_removing_a_relay_document_also_stops_its_sha256_alias(tmp_path):
+    (tmp_path / "relay.json").write_text(json.dumps({"relay-md5-id": SKILLS}))
+    call_command("register_graphql_documents", str(tmp_path / "relay.json"), stdout=StringIO())
+    assert post({"documentId": sha(SKILLS)})[1]["data"]  # found, and cached, by sha256
+    call_command("register_graphql_documents", "--remove", "relay-md5-id", stdout=StringIO())
+    assert codes(post({"documentId": sha(SKILLS)})[1]) == ["PERSISTED_QUERY_NOT_FOUND"]
+
+
+@trusted()
+def test_trusted_mode_a_changed_text_under_the_same_id_replaces_the_old_one(tmp_path):
+    other = "query Other { industries { totalCount } }"
+    (tmp_path / "relay.json").write_text(json.dumps({"doc-1": SKILLS}))
+    call_command("register_graphql_documents", str(tmp_path / "relay.json"), stdout=StringIO())
+    assert post({"query": SKILLS})[1]["data"]  # the text match is cached
+    (tmp_path / "relay.json").write_text(json.dumps({"doc-1": other}))
+    call_command("register_graphql_documents", str(tmp_path / "relay.json"), stdout=StringIO())
+    assert codes(post({"query": SKILLS})[1]) == ["DOCUMENT_NOT_TRUSTED"]
+    assert post({"doc_id": "doc-1"})[1]["data"] == {"industries": {"totalCount": 0}}

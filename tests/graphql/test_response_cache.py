@@ -172,7 +172,54 @@ def test_response_cache_switched_off_runs_every_request(world):
         ('SELECT * FROM "wagtail_network_memberpage"', False),
         ("TRUNCATE wagtail_network_memberpage", True),
         ("ROLLBACK TO SAVEPOINT s1", True),
+        ('/* hint */ UPDATE "wagtail_network_memberpage" SET "headline" = %s', True),
+        ('WITH x AS (SELECT 1) UPDATE "wagtail_network_skill" SET "name" = %s', True),
+        ("-- a comment\nSELECT 1", False),
+        ('SAVEPOINT "s1"', False),
     ],
 )
 def test_response_cache_which_statements_move_the_generation(sql, moves):
     assert response_cache.moves_generation(sql) is moves
+
+
+def test_response_cache_composed_sql_counts_as_a_write():
+    from psycopg import sql
+
+    assert response_cache.moves_generation(sql.SQL("UPDATE x SET y = 1"))
+
+
+def test_response_cache_a_rolled_back_transaction_leaves_the_after_commit_bump_working(
+    world, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    with django_capture_on_commit_callbacks(execute=True):
+        try:
+            with transaction.atomic():
+                MemberPage.objects.filter(pk=world.bob.pk).update(headline="rolled back")
+                raise RuntimeError
+        except RuntimeError:
+            pass
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with transaction.atomic():
+            MemberPage.objects.filter(pk=world.bob.pk).update(headline="kept")
+            at_write = response_cache.generation()
+    assert len(callbacks) >= 1
+    assert response_cache.generation() > at_write
+
+
+def test_response_cache_generation_never_comes_back_after_the_counter_is_evicted():
+    response_cache.bump()
+    before = response_cache.generation()
+    cache.delete(response_cache.GENERATION_KEY)
+    assert response_cache.generation() > before
+
+
+def test_response_cache_in_a_per_process_cache_outside_debug_is_a_warning(settings):
+    from django.core import checks
+
+    settings.DEBUG = False
+    settings.WAGTAIL_NETWORK = {"GRAPHQL_RESPONSE_CACHE": True}
+    assert "wagtail_network.W003" in {m.id for m in checks.run_checks()}
+    settings.WAGTAIL_NETWORK = {"GRAPHQL_RESPONSE_CACHE": False}
+    assert "wagtail_network.W003" not in {m.id for m in checks.run_checks()}

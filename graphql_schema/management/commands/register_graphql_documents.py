@@ -158,7 +158,7 @@ def load_schema(path: str | None) -> Any:
 
 
 def _forget(document_id: str, sha: str) -> None:
-    """Drop the cached entry now and again after the commit (a request in between
+    """Drop the cached entries now and again after the commit (a request in between
     must not keep the old text)."""
     forget_trusted(document_id, sha)
     transaction.on_commit(lambda: forget_trusted(document_id, sha))
@@ -225,6 +225,13 @@ class Command(BaseCommand):
         with transaction.atomic():
             created = 0
             for document in documents:
+                old_sha = (
+                    TrustedDocument.objects.filter(document_id=document.document_id)
+                    .values_list("sha256", flat=True)
+                    .first()
+                )
+                if old_sha is not None:
+                    _forget(document.document_id, old_sha)
                 _obj, new = TrustedDocument.objects.update_or_create(
                     document_id=document.document_id,
                     defaults={

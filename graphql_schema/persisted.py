@@ -211,7 +211,7 @@ def resolve(item: dict, request: Any) -> Resolved:
         if trusted_only:
             if is_trusted_text(query):
                 return Resolved(query, trusted=True)
-            return Resolved(None, refusal=_not_trusted())
+            return Resolved(None, refusal=not_trusted())
         register = apq if apq is not None and get_setting("GRAPHQL_APQ") else None
         return Resolved(query, register_as=register)
 
@@ -249,7 +249,7 @@ def _not_found() -> DocumentRefused:
     return DocumentRefused(CODE_NOT_FOUND, APOLLO_MESSAGES[CODE_NOT_FOUND])
 
 
-def _not_trusted() -> DocumentRefused:
+def not_trusted() -> DocumentRefused:
     return DocumentRefused(
         CODE_NOT_TRUSTED, _("Only documents registered with this site run here.")
     )
@@ -264,6 +264,7 @@ __all__ = [
     "Resolved",
     "forget_trusted",
     "is_trusted_text",
+    "not_trusted",
     "remember",
     "resolve",
     "sha256_hex",

@@ -42,6 +42,7 @@ from graphql.error import GraphQLError
 # HTTPException: whatever strawberry's Django view raises for transport errors.
 from strawberry.django.views import GraphQLView, HTTPException
 from strawberry.file_uploads.utils import replace_placeholders_with_files
+from strawberry.types import ExecutionResult
 
 from wagtail_network.busy import CODE_BUSY, busy_json_response, is_database_busy, retry_after
 from wagtail_network.conf import get_setting
@@ -252,16 +253,6 @@ def _is_mutation_result(request_data: Any) -> bool:
     )
 
 
-class _RefusedRequest(Exception):
-    """A persisted-document request refused as a client error (400)."""
-
-    def __init__(self, refusal: persisted.DocumentRefused) -> None:
-        super().__init__(refusal.message)
-        self.status = refusal.status
-        self.code = refusal.code
-        self.message = refusal.message
-
-
 @method_decorator(csrf_exempt, name="dispatch")
 class NetworkGraphQLView(GraphQLView):
     """strawberry's Django view with the network's authentication rules.
@@ -344,13 +335,8 @@ class NetworkGraphQLView(GraphQLView):
             # Multipart: the text came in the form's ``operations``.
             query = request_data.query
             if not (isinstance(query, str) and persisted.is_trusted_text(query)):
-                refusal = persisted.DocumentRefused(
-                    persisted.CODE_NOT_TRUSTED,
-                    _("Only documents registered with this site run here."),
-                )
+                refusal = persisted.not_trusted()
         if refusal is not None:
-            from strawberry.types import ExecutionResult
-
             charge(request, INVALID_DOCUMENT_COST)
             return ExecutionResult(
                 data=None,
@@ -366,8 +352,6 @@ class NetworkGraphQLView(GraphQLView):
             )
             hit = response_cache.get(key) if key is not None else None
             if hit is not None:
-                from strawberry.types import ExecutionResult
-
                 if resolved is not None and resolved.register_as:
                     persisted.remember(resolved.register_as, request_data.query)
                 data, cost = hit
@@ -388,8 +372,9 @@ class NetworkGraphQLView(GraphQLView):
 
     def _resolve_document(self, request: HttpRequest, payload: Any) -> None:
         """Look up the persisted document a JSON or GET request names, and put its
-        text where strawberry reads the query from (raises ``HTTPException(400)``
-        for a malformed id or a hash that does not match)."""
+        text where strawberry reads the query from (raises
+        :class:`~graphql_schema.persisted.DocumentRefused` for a malformed id or a
+        hash that does not match: answered 400)."""
         item: dict[str, Any]
         if isinstance(payload, dict):
             item = payload
@@ -399,10 +384,7 @@ class NetworkGraphQLView(GraphQLView):
                 item["extensions"] = _decode_json(item["extensions"])  # type: ignore[assignment]
         else:
             return  # a batch (refused by strawberry) or multipart
-        try:
-            resolved = persisted.resolve(item, request)
-        except persisted.DocumentRefused as exc:
-            raise _RefusedRequest(exc) from exc
+        resolved = persisted.resolve(item, request)
         self._resolved = resolved
         if resolved.query is not None and item.get("query") != resolved.query:
             if payload is item:
@@ -434,7 +416,8 @@ class NetworkGraphQLView(GraphQLView):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
             response = self._dispatch(request)
-        except _RefusedRequest as exc:
+        except persisted.DocumentRefused as exc:
+            # A malformed id or a hash that does not match its text (400).
             response = _error_response(exc.status, exc.code, exc.message)
         except HTTPException as exc:
             response = _error_response(

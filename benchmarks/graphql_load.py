@@ -349,6 +349,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=30, help="latency rounds per case")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--no-load", action="store_true", help="latency rounds only")
+    parser.add_argument(
+        "--conn-max-age",
+        type=int,
+        default=None,
+        help="DB_CONN_MAX_AGE for the server (default: the production settings' 60 s; "
+        "0 opens a connection per request, Django's own default)",
+    )
     args = parser.parse_args(argv)
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         raise SystemExit("Set DATABASE_URL to the PostgreSQL database holding the network.")
@@ -370,14 +377,22 @@ def main(argv: list[str] | None = None) -> None:
             "--keep-alive=60",
         ],
         cwd=REPO,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": SETTINGS},
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": SETTINGS,
+            **({} if args.conn_max_age is None else {"DB_CONN_MAX_AGE": str(args.conn_max_age)}),
+        },
         start_new_session=True,
     )
     try:
         wait_for(args.port, server)
         http_ = Http(args.port)
         all_cases = cases(prep)
-        print(f"load average {os.getloadavg()[0]:.2f}; {args.workers} gunicorn workers")
+        max_age = "60 (production default)" if args.conn_max_age is None else args.conn_max_age
+        print(
+            f"load average {os.getloadavg()[0]:.2f}; {args.workers} gunicorn workers; "
+            f"DB_CONN_MAX_AGE {max_age}"
+        )
         for case in all_cases:
             size = check_identity(http_, case)
             print(f"identical JSON: {case['name']} ({size} bytes)")

@@ -14,6 +14,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "example_site.settings.productio
 application = get_wsgi_application()
 
 # Fail at start, not with a 500 on every page, when collectstatic was not run.
-from example_site.startup import require_static_manifest  # noqa: E402
+from example_site.startup import require_static_manifest, warm_up  # noqa: E402
 
 require_static_manifest()
+warm_up()

@@ -35,6 +35,7 @@ import hashlib
 import json
 import logging
 import re
+import threading
 import time
 from typing import Any
 
@@ -147,6 +148,15 @@ def moves_generation(sql: Any) -> bool:
     return True  # WITH …, TRUNCATE, DDL, ROLLBACK TO SAVEPOINT, COPY …
 
 
+_seen = threading.local()
+
+
+def moves_seen() -> int:
+    """How many statements that move the generation this thread has sent so far
+    (a request compares it before and after to learn whether it wrote)."""
+    return getattr(_seen, "moves", 0)
+
+
 class _WriteWatcher:
     """An execute wrapper: a write to :data:`READ_TABLES` moves the generation now
     and again once its transaction commits."""
@@ -157,6 +167,7 @@ class _WriteWatcher:
     def __call__(self, execute, sql, params, many, context):
         result = execute(sql, params, many, context)
         if moves_generation(sql):
+            _seen.moves = moves_seen() + 1
             try:
                 bump()
                 connection = connections[self.alias]
@@ -283,5 +294,6 @@ __all__ = [
     "get",
     "install",
     "key_for",
+    "moves_seen",
     "put",
 ]

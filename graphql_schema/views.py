@@ -47,7 +47,7 @@ from strawberry.types import ExecutionResult
 from wagtail_network.busy import CODE_BUSY, busy_json_response, is_database_busy, retry_after
 from wagtail_network.conf import get_setting
 
-from . import persisted, response_cache
+from . import persisted, response_cache, shared_facts
 from .auth import InvalidToken, authenticate_token, bearer_token_from
 from .errors import default_code, with_details
 from .protection import INVALID_DOCUMENT_COST, charge, spend_cached
@@ -509,7 +509,8 @@ class NetworkGraphQLView(GraphQLView):
                 _("CSRF verification failed. %(reason)s")
                 % {"reason": csrf_refusal_reason(request)},
             )
-        return self.run(request=request)
+        with shared_facts.shared(request):
+            return self.run(request=request)
 
     def render_graphql_ide(self, request: HttpRequest) -> HttpResponse:
         if not graphiql_allowed(request):

@@ -36,6 +36,7 @@ PRODUCTION_ENV_KEYS = (
     "WAGTAIL_NETWORK_GRAPHQL_INTROSPECTION",
     "WAGTAIL_NETWORK_GRAPHQL_FIELD_SUGGESTIONS",
     "WAGTAIL_NETWORK_TRUSTED_PROXY_COUNT",
+    "DB_CONN_MAX_AGE",
 )
 
 
@@ -309,3 +310,33 @@ def test_production_on_postgresql_waits_at_most_the_lock_timeout(monkeypatch):
         if saved is not None:
             sys.modules["example_site.settings.base"] = saved
     assert "-c lock_timeout=3s" in prod.DATABASES["default"]["OPTIONS"]["options"]
+
+
+def test_production_on_postgresql_keeps_connections_open(monkeypatch):
+    """Persistent connections with health checks (DB_CONN_MAX_AGE; 0 for PgBouncer)."""
+    monkeypatch.setenv("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/wagtail_network")
+    saved = sys.modules.pop("example_site.settings.base", None)
+    try:
+        default = production_settings(monkeypatch).DATABASES["default"]
+        sys.modules.pop("example_site.settings.base", None)
+        pooled = production_settings(monkeypatch, DB_CONN_MAX_AGE="0").DATABASES["default"]
+    finally:
+        sys.modules.pop("example_site.settings.base", None)
+        if saved is not None:
+            sys.modules["example_site.settings.base"] = saved
+    assert default["CONN_MAX_AGE"] == 60 and default["CONN_HEALTH_CHECKS"] is True
+    assert pooled["CONN_MAX_AGE"] == 0
+
+
+def test_warm_up_builds_the_schema_and_freezes_what_lives_as_long_as_the_process():
+    import gc
+
+    from example_site.startup import warm_up
+
+    before = gc.get_freeze_count()
+    try:
+        warm_up()
+        assert gc.get_freeze_count() > before
+        assert "graphql_schema.schema" in sys.modules
+    finally:
+        gc.unfreeze()

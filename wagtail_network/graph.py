@@ -70,9 +70,16 @@ def connection_status_expression(user: Any) -> Any:
     only ever told to the blocker. Anonymous viewers and viewers without a profile
     get ``NONE`` for everyone.
     """
-    me = visibility.viewer_member_id(user)
+    viewer = Viewer.of(user)
+    me = visibility.viewer_member_id(viewer)
     if me is None:
         return Value(ConnectionStatus.NONE, output_field=CharField())
+    # Kept per viewer (and across its requests, graphql_schema.shared_facts): annotating
+    # copies an expression, never changes it.
+    return viewer.fact("expression:connection_status", lambda: _connection_status(me))
+
+
+def _connection_status(me: int) -> Any:
     pending_sent = Connection.objects.filter(
         requester_id=me,
         recipient_id=OuterRef("pk"),
@@ -112,9 +119,14 @@ def degree_expression(user: Any) -> Any:
     LinkedIn does. The viewer itself, anonymous viewers and viewers without a
     profile get NULL.
     """
-    me = visibility.viewer_member_id(user)
+    viewer = Viewer.of(user)
+    me = visibility.viewer_member_id(viewer)
     if me is None:
         return Value(None, output_field=IntegerField())
+    return viewer.fact("expression:degree", lambda: _degree(me))
+
+
+def _degree(me: int) -> Any:
     mine = ConnectionEdge.objects.filter(member_id=me).values("other_id")
     # The row's own connections, read through the (other, member) index.
     theirs = ConnectionEdge.objects.filter(other_id=OuterRef(OuterRef("pk"))).values("member_id")

@@ -150,6 +150,25 @@ class Viewer:
             value = self._facts[key] = compute()
             return value
 
+    def known(self, key: str) -> Any:
+        """The fact ``key`` if it was looked up already, else ``None`` (nothing is computed)."""
+        return self._facts.get(key)
+
+    def facts(self, keep: Callable[[str], bool]) -> dict[str, Any]:
+        """The facts looked up so far whose key ``keep`` accepts (a copy)."""
+        return {key: value for key, value in self._facts.items() if keep(key)}
+
+    def adopt(self, facts: dict[str, Any]) -> None:
+        """Take ``facts`` as looked up (those this viewer already has win).
+
+        For facts about the same user at the same state of the data, kept by the
+        caller across requests (:mod:`graphql_schema.shared_facts`): a stand-in
+        never adopts anything.
+        """
+        if not self._pinned:
+            for key, value in facts.items():
+                self._facts.setdefault(key, value)
+
     def refresh(self) -> None:
         """Forget every fact (the service layer calls this after a change); a
         stand-in keeps the facts that say who it is."""

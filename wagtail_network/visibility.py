@@ -81,6 +81,25 @@ def _compiled(viewer: Viewer, key: str, build: Callable[[], QuerySet]) -> RawSQL
     return viewer.fact(f"compiled:{key}", compute)
 
 
+def _kept(
+    viewer: Viewer,
+    key: str,
+    queryset: QuerySet | None,
+    build: Callable[[QuerySet | None], QuerySet],
+) -> QuerySet:
+    """``build(queryset)``: a rule applied to ``queryset``; applied to the whole model
+    (``queryset`` is ``None``), it is built once per viewer and each caller gets a
+    copy of it (``.all()``: the kept queryset itself is never evaluated).
+
+    A prefetch of a directory page asks for the same rule over the same model in
+    every request of a viewer; building its conditions again each time (joins,
+    lookups, subqueries) was most of what the prefetch cost in Python.
+    """
+    if queryset is not None:
+        return build(queryset)
+    return viewer.fact(f"queryset:{key}", lambda: build(None)).all()
+
+
 # --------------------------------------------------------------------------
 # Who is looking
 # --------------------------------------------------------------------------
@@ -107,15 +126,46 @@ def viewer_member(who: Any) -> MemberPage | None:
     return viewer.fact("member", lambda: MemberPage.objects.filter(user_id=viewer.user.pk).first())
 
 
+def _member_summary(viewer: Viewer) -> tuple[int, bool] | None:
+    """``(pk, live)`` of the viewer's own profile: all the rules need of it, read
+    without loading the page (from the profile itself when that is loaded)."""
+    if not viewer.is_authenticated:
+        return None
+
+    def compute() -> tuple[int, bool] | None:
+        member = viewer.known("member")
+        if member is not None:
+            return (member.pk, bool(member.live))
+        row = MemberPage.objects.filter(user_id=viewer.user.pk).values_list("pk", "live").first()
+        return (row[0], bool(row[1])) if row is not None else None
+
+    return viewer.fact("member_summary", compute)
+
+
 def viewer_member_id(who: Any) -> int | None:
-    member = viewer_member(who)
-    return member.pk if member else None
+    summary = _member_summary(Viewer.of(who))
+    return summary[0] if summary is not None else None
 
 
 def is_network_member(who: Any) -> bool:
     """Signed in with a live member profile ("members" in the visibility rules)."""
-    member = viewer_member(who)
-    return bool(member and member.live)
+    summary = _member_summary(Viewer.of(who))
+    return bool(summary is not None and summary[1])
+
+
+#: Facts that depend on nothing but the viewer's account (its primary key, active and
+#: superuser flags), the data in tables whose writes move the GraphQL response cache's
+#: generation, and the settings: :mod:`graphql_schema.shared_facts` keeps them across
+#: requests for the same account at the same generation. The compiled subqueries are
+#: SQL text that reads the viewer's rows when it runs, so it holds no data at all; the
+#: kept querysets (never evaluated) and expressions are conditions built from these.
+SHAREABLE_FACTS = frozenset({"member_summary", "privileged", "moderator", "restriction_q"})
+SHAREABLE_FACT_PREFIXES = ("compiled:", "member_visible_q:", "queryset:", "expression:")
+
+
+def is_shareable_fact(key: str) -> bool:
+    """Whether the fact ``key`` may be kept across requests (see :data:`SHAREABLE_FACTS`)."""
+    return key in SHAREABLE_FACTS or key.startswith(SHAREABLE_FACT_PREFIXES)
 
 
 def _holds_permission(who: Any, fact: str, permission: str) -> bool:
@@ -302,8 +352,15 @@ def members_visible_to(
     block either way, and admitted by the member's profile visibility. The
     viewer's own profile is always included (even as a draft).
     """
-    qs = queryset if queryset is not None else MemberPage.objects.all()
-    return qs.filter(member_visible_q(who, request=request))
+    viewer = Viewer.of(who)
+
+    def build(base: QuerySet | None) -> QuerySet:
+        qs = base if base is not None else MemberPage.objects.all()
+        return qs.filter(member_visible_q(viewer, request=request))
+
+    if request is not None:  # an entered password may open a section: not kept
+        return build(queryset)
+    return _kept(viewer, "members", queryset, build)
 
 
 def member_visible_q(who: Any, prefix: str = "", *, request: Any = None) -> Q:
@@ -589,11 +646,17 @@ def companies_visible_to(
     """Company pages the viewer may see: live and outside private sections they
     may not enter; company admins also see their own drafts."""
     viewer = Viewer.of(who)
-    qs = queryset if queryset is not None else CompanyPage.objects.all()
-    visible = _pages_visible(qs, viewer, request)
-    if is_authenticated(viewer):
-        visible = visible | qs.filter(pk__in=_administered_ids(viewer))
-    return visible
+
+    def build(base: QuerySet | None) -> QuerySet:
+        qs = base if base is not None else CompanyPage.objects.all()
+        visible = _pages_visible(qs, viewer, request)
+        if is_authenticated(viewer):
+            visible = visible | qs.filter(pk__in=_administered_ids(viewer))
+        return visible
+
+    if request is not None:  # an entered password may open a section: not kept
+        return build(queryset)
+    return _kept(viewer, "companies", queryset, build)
 
 
 def can_edit_company(who: Any, company: CompanyPage) -> bool:
@@ -639,6 +702,16 @@ def positions_visible_to(
     (e.g. a few hundred pks): the member test then reads those rows only, not
     every member (PostgreSQL cannot narrow it through the OR itself)."""
     viewer = Viewer.of(who)
+    if members is None:
+        return _kept(
+            viewer, "positions", queryset, lambda base: _positions_visible(viewer, base, None)
+        )
+    return _positions_visible(viewer, queryset, members)
+
+
+def _positions_visible(
+    viewer: Viewer, queryset: QuerySet | None, members: QuerySet | None
+) -> QuerySet:
     qs = queryset if queryset is not None else Position.objects.all()
     if members is not None:
         listed = Q(
@@ -694,15 +767,35 @@ def _testimonials_visible_to(who: Any, qs: QuerySet, shown_state: str, giver: st
 def endorsements_visible_to(who: Any, queryset: QuerySet | None = None) -> QuerySet:
     """Live, unhidden endorsements between visible members; the recipient also
     sees hidden and pending ones they received, the endorser those they gave."""
-    qs = queryset if queryset is not None else Endorsement.objects.all()
-    return _testimonials_visible_to(who, qs, EndorsementState.LIVE, "endorser")
+    viewer = Viewer.of(who)
+    return _kept(
+        viewer,
+        "endorsements",
+        queryset,
+        lambda base: _testimonials_visible_to(
+            viewer,
+            base if base is not None else Endorsement.objects.all(),
+            EndorsementState.LIVE,
+            "endorser",
+        ),
+    )
 
 
 def recommendations_visible_to(who: Any, queryset: QuerySet | None = None) -> QuerySet:
     """Published, unhidden recommendations between visible members; recipient and
     author also see their own in any state."""
-    qs = queryset if queryset is not None else Recommendation.objects.all()
-    return _testimonials_visible_to(who, qs, RecommendationState.PUBLISHED, "author")
+    viewer = Viewer.of(who)
+    return _kept(
+        viewer,
+        "recommendations",
+        queryset,
+        lambda base: _testimonials_visible_to(
+            viewer,
+            base if base is not None else Recommendation.objects.all(),
+            RecommendationState.PUBLISHED,
+            "author",
+        ),
+    )
 
 
 __all__ = [

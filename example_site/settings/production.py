@@ -52,7 +52,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     _options = dict(DATABASES["default"].get("OPTIONS", {}))
     _lock_timeout = f"-c lock_timeout={os.environ.get('DB_LOCK_TIMEOUT', '5s')}"
     _options["options"] = " ".join(filter(None, [_options.get("options"), _lock_timeout]))
-    DATABASES = {**DATABASES, "default": {**DATABASES["default"], "OPTIONS": _options}}
+    # Persistent connections: opening one per request (Django's default) cost more than
+    # a cheap request's own work, and the database's backend start besides. Set
+    # DB_CONN_MAX_AGE=0 behind PgBouncer in transaction mode.
+    DATABASES = {
+        **DATABASES,
+        "default": {
+            **DATABASES["default"],
+            "OPTIONS": _options,
+            "CONN_MAX_AGE": int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+            "CONN_HEALTH_CHECKS": True,
+        },
+    }
 
 # Compressed and content-hashed static files, served by whitenoise with far-future
 # cache headers. They need `manage.py collectstatic` before the app starts: without

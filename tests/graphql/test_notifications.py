@@ -755,13 +755,14 @@ def test_preferences_cost_a_fixed_number_of_queries(net) -> None:
     assert count == EXPECTED_PREFERENCES_QUERIES
 
 
-#: Pinned counts. The list: the session and its user, the viewer's member row, the
-#: viewer's permissions (user and groups: may they see everything?), the private
-#: sections, the page of notifications (joined to what the sentences read, its total
-#: in the same query), the actors the sentences name, the actors as the viewer may
-#: see them (``actor``), ``unreadCount``, and the Site of the request (the origin of
-#: ``url``). The node: the same without the total, the count and the Site.
-EXPECTED_LIST_QUERIES = 11
-EXPECTED_NODE_QUERIES = 9
+#: Pinned counts, warm (``_count_queries`` asks once first): the viewer's member row,
+#: permissions and private sections are kept across the account's requests
+#: (graphql_schema/shared_facts.py). The list: the session and its user, the page of
+#: notifications (joined to what the sentences read, its total in the same query), the
+#: actors the sentences name, the actors as the viewer may see them (``actor``),
+#: ``unreadCount``, and the Site of the request (the origin of ``url``). The node: the
+#: same without the total, the count and the Site.
+EXPECTED_LIST_QUERIES = 7
+EXPECTED_NODE_QUERIES = 5
 #: The session and its user, then the settings row (once, whether or not the user has one).
 EXPECTED_PREFERENCES_QUERIES = 3

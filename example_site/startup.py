@@ -41,6 +41,7 @@ def warm_up() -> None:
     memory pages instead of copied on the first collection.
     """
     from django.apps import apps
+    from django.db import connections
     from django.urls import get_resolver
 
     get_resolver().url_patterns  # noqa: B018 - imports every URLconf module
@@ -48,5 +49,7 @@ def warm_up() -> None:
         from graphql_schema.views import get_schema
 
         get_schema()
+    # A connection opened by now must not be inherited by forked workers (--preload).
+    connections.close_all()
     gc.collect()
     gc.freeze()

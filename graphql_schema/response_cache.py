@@ -60,6 +60,7 @@ UNREAD_TABLES = frozenset(
         "wagtailcore_apitoken",
         "wagtailcore_pagesubscription",
         "wagtailcore_pagelogentry",
+        "wagtailcore_referenceindex",
         "wagtailcore_modellogentry",
         "wagtailcore_revision",
         "wagtailcore_comment",

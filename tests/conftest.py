@@ -73,5 +73,9 @@ def _empty_caches():
     id, and ids are reused between tests when the database rolls back (SQLite)."""
     from django.core.cache import caches
 
+    from graphql_schema import shared_facts
+
     for cache in caches.all():
         cache.clear()
+    # Kept per process like a cache (keyed by its generation, which clearing restarts).
+    shared_facts.forget()

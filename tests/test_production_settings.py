@@ -329,14 +329,36 @@ def test_production_on_postgresql_keeps_connections_open(monkeypatch):
 
 
 def test_warm_up_builds_the_schema_and_freezes_what_lives_as_long_as_the_process():
-    import gc
+    script = (
+        "import gc, sys, django; django.setup(); "
+        "assert 'graphql_schema.schema' not in sys.modules; "
+        "from example_site.startup import warm_up; warm_up(); "
+        "assert 'graphql_schema.schema' in sys.modules; "
+        "from django.db import connections; "
+        "assert all(c.connection is None for c in connections.all()); "
+        "print(gc.get_freeze_count())"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert int(out.stdout.strip()) > 10_000
 
-    from example_site.startup import warm_up
 
-    before = gc.get_freeze_count()
+def test_production_db_conn_max_age_takes_seconds_or_none(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/wagtail_network")
+    saved = sys.modules.pop("example_site.settings.base", None)
     try:
-        warm_up()
-        assert gc.get_freeze_count() > before
-        assert "graphql_schema.schema" in sys.modules
+        forever = production_settings(monkeypatch, DB_CONN_MAX_AGE="None")
+        assert forever.DATABASES["default"]["CONN_MAX_AGE"] is None
+        sys.modules.pop("example_site.settings.base", None)
+        with pytest.raises(ImproperlyConfigured, match="DB_CONN_MAX_AGE"):
+            production_settings(monkeypatch, DB_CONN_MAX_AGE="soon")
     finally:
-        gc.unfreeze()
+        sys.modules.pop("example_site.settings.base", None)
+        if saved is not None:
+            sys.modules["example_site.settings.base"] = saved

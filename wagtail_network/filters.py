@@ -264,6 +264,12 @@ class DirectoryFilterSet(django_filters.FilterSet):
     @classmethod
     def visible(cls, user: Any, within: Any = None) -> QuerySet:
         """The live rows the viewer may see, below ``within`` if given."""
+        if within is None:
+            # Every directory: the viewer's rule over the whole model, built once per
+            # viewer (visibility keeps it), is the scope itself.
+            visible = cls.visible_to(user)
+            if visible.model is cls.page_model:
+                return visible.filter(live=True)
         return cls.visible_to(user, cls.scope(within)).filter(live=True)
 
     @classmethod

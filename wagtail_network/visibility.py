@@ -590,6 +590,10 @@ def mutual_connection_count_expression(who: Any) -> Any:
     me = viewer_member_id(viewer)
     if me is None:
         return Value(0, output_field=IntegerField())
+    return viewer.fact("expression:mutual_connection_count", lambda: _mutual_count(viewer, me))
+
+
+def _mutual_count(viewer: Viewer, me: int) -> Any:
     mine = ConnectionEdge.objects.filter(member_id=me).values("other_id")
     visible_mine = members_visible_to(viewer).filter(pk__in=mine)
     shared = ConnectionEdge.objects.filter(member_id=OuterRef("pk"), other_id__in=mine).exclude(

@@ -46,6 +46,22 @@ CSRF_TRUSTED_ORIGINS = _env_list("CSRF_TRUSTED_ORIGINS")
 if "WAGTAILADMIN_BASE_URL" in os.environ:
     WAGTAILADMIN_BASE_URL = os.environ["WAGTAILADMIN_BASE_URL"]
 
+
+def _conn_max_age(raw: str) -> int | None:
+    """Seconds a connection is kept (60 unless set; ``None``: for the process's life)."""
+    raw = raw.strip()
+    if not raw:
+        return 60
+    if raw.lower() == "none":
+        return None
+    try:
+        return max(0, int(raw))
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            f"DB_CONN_MAX_AGE must be a number of seconds or None, not {raw!r}."
+        ) from exc
+
+
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL waits for a lock forever by default; after DB_LOCK_TIMEOUT the
     # statement is refused and the request answers 503 BUSY with Retry-After.
@@ -60,7 +76,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "default": {
             **DATABASES["default"],
             "OPTIONS": _options,
-            "CONN_MAX_AGE": int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+            "CONN_MAX_AGE": _conn_max_age(os.environ.get("DB_CONN_MAX_AGE", "")),
             "CONN_HEALTH_CHECKS": True,
         },
     }

@@ -16,16 +16,23 @@ from strawberry.types import Info
 from wagtail_network import visibility
 from wagtail_network.models import ConnectionEdge
 from wagtail_network.sql import bool_expression, count_subquery
+from wagtail_network.viewer import Viewer
 
 from ..base.context import viewer_of
 
 
 def visible_connection_count_expression(user: Any) -> Any:
-    """How many of the row's edges the viewer may know of."""
-    edges = visibility.edges_visible_to(
-        user, ConnectionEdge.objects.filter(member_id=OuterRef("pk"))
-    )
-    return count_subquery(edges, "member_id")
+    """How many of the row's edges the viewer may know of (built once per viewer:
+    annotating copies an expression, never changes it)."""
+    viewer = Viewer.of(user)
+
+    def build() -> Any:
+        edges = visibility.edges_visible_to(
+            viewer, ConnectionEdge.objects.filter(member_id=OuterRef("pk"))
+        )
+        return count_subquery(edges, "member_id")
+
+    return viewer.fact("expression:visible_connection_count", build)
 
 
 def mutual_connection_count_expression(user: Any) -> Any:
@@ -36,7 +43,15 @@ def mutual_connection_count_expression(user: Any) -> Any:
 
 def field_visible_annotation(field: str) -> Any:
     """An optimizer hint: whether the viewer may see the row's ``field``."""
-    return lambda info: bool_expression(visibility.field_visible_q(viewer_of(info), field))
+
+    def annotation(info: Info) -> Any:
+        viewer = viewer_of(info)
+        return viewer.fact(
+            f"expression:field_visible:{field}",
+            lambda: bool_expression(visibility.field_visible_q(viewer, field)),
+        )
+
+    return annotation
 
 
 def sees_field(member: Any, info: Info, field: str) -> bool:

@@ -25,7 +25,18 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import EmptyResultSet
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    IntegerField,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.expressions import RawSQL
 
 from .conf import get_setting
@@ -85,7 +96,8 @@ def _kept(
     viewer: Viewer,
     key: str,
     queryset: QuerySet | None,
-    build: Callable[[QuerySet | None], QuerySet],
+    model: type[Model],
+    build: Callable[[QuerySet], QuerySet],
 ) -> QuerySet:
     """``build(queryset)``: a rule applied to ``queryset``; applied to the whole model
     (``queryset`` is ``None``), it is built once per viewer and each caller gets a
@@ -97,7 +109,7 @@ def _kept(
     """
     if queryset is not None:
         return build(queryset)
-    return viewer.fact(f"queryset:{key}", lambda: build(None)).all()
+    return viewer.fact(f"queryset:{key}", lambda: build(model._default_manager.all())).all()
 
 
 # --------------------------------------------------------------------------
@@ -354,13 +366,12 @@ def members_visible_to(
     """
     viewer = Viewer.of(who)
 
-    def build(base: QuerySet | None) -> QuerySet:
-        qs = base if base is not None else MemberPage.objects.all()
+    def build(qs: QuerySet) -> QuerySet:
         return qs.filter(member_visible_q(viewer, request=request))
 
     if request is not None:  # an entered password may open a section: not kept
-        return build(queryset)
-    return _kept(viewer, "members", queryset, build)
+        return build(queryset if queryset is not None else MemberPage.objects.all())
+    return _kept(viewer, "members", queryset, MemberPage, build)
 
 
 def member_visible_q(who: Any, prefix: str = "", *, request: Any = None) -> Q:
@@ -651,16 +662,15 @@ def companies_visible_to(
     may not enter; company admins also see their own drafts."""
     viewer = Viewer.of(who)
 
-    def build(base: QuerySet | None) -> QuerySet:
-        qs = base if base is not None else CompanyPage.objects.all()
+    def build(qs: QuerySet) -> QuerySet:
         visible = _pages_visible(qs, viewer, request)
         if is_authenticated(viewer):
             visible = visible | qs.filter(pk__in=_administered_ids(viewer))
         return visible
 
     if request is not None:  # an entered password may open a section: not kept
-        return build(queryset)
-    return _kept(viewer, "companies", queryset, build)
+        return build(queryset if queryset is not None else CompanyPage.objects.all())
+    return _kept(viewer, "companies", queryset, CompanyPage, build)
 
 
 def can_edit_company(who: Any, company: CompanyPage) -> bool:
@@ -708,7 +718,7 @@ def positions_visible_to(
     viewer = Viewer.of(who)
     if members is None:
         return _kept(
-            viewer, "positions", queryset, lambda base: _positions_visible(viewer, base, None)
+            viewer, "positions", queryset, Position, lambda qs: _positions_visible(viewer, qs, None)
         )
     return _positions_visible(viewer, queryset, members)
 
@@ -776,12 +786,8 @@ def endorsements_visible_to(who: Any, queryset: QuerySet | None = None) -> Query
         viewer,
         "endorsements",
         queryset,
-        lambda base: _testimonials_visible_to(
-            viewer,
-            base if base is not None else Endorsement.objects.all(),
-            EndorsementState.LIVE,
-            "endorser",
-        ),
+        Endorsement,
+        lambda qs: _testimonials_visible_to(viewer, qs, EndorsementState.LIVE, "endorser"),
     )
 
 
@@ -793,12 +799,8 @@ def recommendations_visible_to(who: Any, queryset: QuerySet | None = None) -> Qu
         viewer,
         "recommendations",
         queryset,
-        lambda base: _testimonials_visible_to(
-            viewer,
-            base if base is not None else Recommendation.objects.all(),
-            RecommendationState.PUBLISHED,
-            "author",
-        ),
+        Recommendation,
+        lambda qs: _testimonials_visible_to(viewer, qs, RecommendationState.PUBLISHED, "author"),
     )
 
 

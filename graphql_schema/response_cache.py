@@ -123,6 +123,18 @@ def generation() -> int:
     return int(value) if value is not None else _fresh()
 
 
+def generation_for(request: Any) -> int:
+    """The generation as ``request`` first read it, while its thread has written
+    nothing since (read again after a write: a batch's later operations)."""
+    moves = moves_seen()
+    seen = getattr(request, "_wn_generation", None)
+    if seen is not None and seen[1] == moves:
+        return seen[0]
+    value = generation()
+    request._wn_generation = (value, moves)
+    return value
+
+
 def bump() -> None:
     """Make every cached answer unreachable."""
     cache = _cache()
@@ -245,6 +257,12 @@ def cacheable(request: Any, *, anonymous: bool) -> bool:
     )
 
 
+def settings_fingerprint() -> str:
+    """A digest of the ``WAGTAIL_NETWORK`` settings (what answers and kept facts depend on)."""
+    raw = json.dumps(get_settings(), sort_keys=True, default=str)
+    return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
 def key_for(request: Any, schema: Any, request_data: Any, gen: int) -> str | None:
     """The cache key of one operation, or ``None`` when it cannot be keyed."""
     query = request_data.query
@@ -252,7 +270,7 @@ def key_for(request: Any, schema: Any, request_data: Any, gen: int) -> str | Non
         return None
     try:
         variables = json.dumps(request_data.variables or {}, sort_keys=True)
-        settings_print = json.dumps(get_settings(), sort_keys=True, default=str)
+        settings_print = settings_fingerprint()
     except (TypeError, ValueError):
         return None
     parts = [
@@ -292,9 +310,11 @@ __all__ = [
     "cacheable",
     "enabled",
     "generation",
+    "generation_for",
     "get",
     "install",
     "key_for",
     "moves_seen",
     "put",
+    "settings_fingerprint",
 ]

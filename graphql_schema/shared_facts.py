@@ -40,8 +40,6 @@ process (check ``W003``), or another worker's write would go unseen here for up 
 
 from __future__ import annotations
 
-import hashlib
-import json
 import threading
 import time
 from collections import OrderedDict
@@ -49,7 +47,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from wagtail_network.conf import get_settings
 from wagtail_network.viewer import REQUEST_ATTRIBUTE, Viewer
 from wagtail_network.visibility import is_shareable_fact
 
@@ -84,11 +81,6 @@ def _account(user: Any) -> tuple | None:
         bool(getattr(user, "is_active", True)),
         bool(getattr(user, "is_superuser", False)),
     )
-
-
-def _settings_print() -> str:
-    raw = json.dumps(get_settings(), sort_keys=True, default=str)
-    return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
 
 def forget() -> None:
@@ -143,8 +135,8 @@ def shared(request: Any) -> Iterator[None]:
         yield
         return
     viewer = Viewer.for_request(request)
-    generation = response_cache.generation()
-    key = (_settings_print(), _account(viewer.user))
+    generation = response_cache.generation_for(request)
+    key = (response_cache.settings_fingerprint(), _account(viewer.user))
     found = _lookup(generation, key)
     if found is not None:
         viewer.adopt(found[1])

@@ -348,7 +348,7 @@ class NetworkGraphQLView(GraphQLView):
             # The generation is read before anything else: an entry is never newer
             # than the data it was computed from.
             key = response_cache.key_for(
-                request, self.schema, request_data, response_cache.generation()
+                request, self.schema, request_data, response_cache.generation_for(request)
             )
             hit = response_cache.get(key) if key is not None else None
             if hit is not None:

@@ -224,3 +224,12 @@ def test_response_cache_in_a_per_process_cache_outside_debug_is_a_warning(settin
     assert "wagtail_network.W003" in {m.id for m in checks.run_checks()}
     settings.WAGTAIL_NETWORK = {"GRAPHQL_RESPONSE_CACHE": False}
     assert "wagtail_network.W003" not in {m.id for m in checks.run_checks()}
+
+
+def test_response_cache_a_request_reads_the_generation_once(world, monkeypatch):
+    # The kept viewer facts and the answer's key share the one read.
+    reads = []
+    real = response_cache.generation
+    monkeypatch.setattr(response_cache, "generation", lambda: reads.append(1) or real())
+    ask()
+    assert len(reads) == 1
